@@ -1,0 +1,116 @@
+package dev.jobqueue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Stores, runs and tracks jobs. Built with {@link #builder()}:
+ *
+ * <pre>{@code
+ * JobQueue queue = JobQueue.builder()
+ *     .store(new InMemoryJobStore())
+ *     .workers(4)
+ *     .handler("analyze", ctx -> { ctx.progress(0.5, "half way"); return Map.of("ok", true); })
+ *     .build();
+ * Job job = queue.submit(JobRequest.builder("analyze", "Analyzing photo.jpg").build());
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. Methods taking a job id throw {@link JobNotFoundException} for
+ * unknown ids; state conflicts throw {@link JobStateException} subclasses naming the job and its
+ * status.
+ */
+public interface JobQueue extends AutoCloseable {
+
+  static JobQueueBuilder builder() {
+    return new JobQueueBuilder();
+  }
+
+  /**
+   * Stores a managed job; a worker runs it when it is runnable.
+   *
+   * @throws UnknownJobTypeException when no handler is registered for its type
+   * @throws IllegalArgumentException for an unknown parent or dependency
+   * @throws JobStateException when the parent has already ended
+   */
+  Job submit(JobRequest request);
+
+  /** The current snapshot. */
+  Job get(String jobId);
+
+  /** The current snapshot, or empty for an unknown id. */
+  Optional<Job> find(String jobId);
+
+  /** Jobs matching {@code query}, newest first. */
+  List<Job> list(JobQuery query);
+
+  /**
+   * Cancels a job: a queued one at once; a running one is flagged and its thread interrupted (it
+   * ends cancelled when its handler returns). Non-terminal children are cancelled too.
+   *
+   * @return the job after the change (cancelled, or running with cancelRequested)
+   * @throws JobStateException when the job has ended or is not cancelable
+   */
+  Job cancel(String jobId);
+
+  /**
+   * Queues a failed or cancelled job again (attempt + 1), whatever its max attempts.
+   *
+   * @throws IllegalJobTransitionException unless the job is failed or cancelled
+   */
+  Job retry(String jobId);
+
+  /**
+   * Deletes a finished job (and its finished children).
+   *
+   * @throws JobStateException while the job is queued or running
+   */
+  void delete(String jobId);
+
+  /**
+   * Deletes every job of {@code status} matching {@code scope} (for example "clear completed"); only
+   * terminal statuses are accepted.
+   *
+   * @param scope further filters such as the user (its statuses and limit are ignored), or null
+   * @return how many jobs were deleted
+   */
+  int deleteAll(JobStatus status, JobQuery scope);
+
+  /** Applies the retention policy now; returns how many jobs were purged. */
+  int cleanup();
+
+  /** Registers a listener; events from now on are delivered on its own thread. */
+  Subscription subscribe(JobListener listener);
+
+  /** Completes with the job's snapshot once it is completed, failed or cancelled. */
+  CompletableFuture<Job> completion(String jobId);
+
+  /**
+   * Waits until the job is completed, failed or cancelled: the synchronous mode.
+   *
+   * @throws TimeoutException when it has not ended within {@code timeout}; the job keeps running
+   */
+  Job await(String jobId, Duration timeout) throws InterruptedException, TimeoutException;
+
+  /** Counts and durations for one user, or everyone when {@code userId} is null. */
+  JobStats stats(String userId);
+
+  /** The API for work the host runs itself. */
+  JobTracker tracker();
+
+  /** Job types that have a handler. */
+  Set<String> handledTypes();
+
+  /** The last event sequence number issued (0 before the first event). */
+  long lastSequence();
+
+  /**
+   * Stops taking work, waits up to the builder's shutdown timeout for running jobs, then cancels
+   * those still running and logs their ids. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,117 @@
+package dev.jobqueue.spi;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where jobs live. Implementations store immutable snapshots and enforce versions; the queue holds
+ * all job semantics. Every implementation must pass the contract suite in core's test-jar
+ * ({@code dev.jobqueue.spi.JobStoreContract}) unchanged.
+ *
+ * <p>Thread safety: every method may be called from many threads at once.
+ *
+ * <p>Durability: {@link #insert}, {@link #update}, {@link #claim} and {@link #delete} return only
+ * once the change is durable (for persistent stores). {@link #updateProgress} may be coalesced.
+ */
+public interface JobStore extends AutoCloseable {
+
+  /**
+   * Stores a new job (version 1).
+   *
+   * @throws DuplicateJobException when a job with this id exists
+   */
+  void insert(Job job);
+
+  /** The current snapshot, including progress accepted by {@link #updateProgress}. */
+  Optional<Job> get(String id);
+
+  /** Jobs matching {@code query}, newest first (created_at, then insertion order), at most its limit. */
+  List<Job> query(JobQuery query);
+
+  /**
+   * Compare-and-set: replaces the job whose stored version is {@code expectedVersion} with {@code
+   * next} (whose version is greater). Durable before it returns.
+   *
+   * @return false when the job is missing or its version differs (someone else changed it)
+   */
+  boolean update(Job next, long expectedVersion);
+
+  /**
+   * {@link #update} without blocking the caller: the future completes (true, or false on a
+   * version conflict) once the change is durable. Persistent stores group concurrent changes into
+   * one transaction. The future never completes on a thread that is blocked in this store, so
+   * callbacks may be cheap but must not call the store synchronously.
+   */
+  default CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+    try {
+      return CompletableFuture.completedFuture(update(next, expectedVersion));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Like {@link #update} for a change that only touches progress fields of a running job; the
+   * write may be deferred and coalesced with later ones of the same job (not durable until then).
+   * {@link #get}, {@link #query} and a following {@link #update} must see it at once.
+   *
+   * @return false when it conflicts with the version this store knows (the change is dropped)
+   */
+  boolean updateProgress(Job next, long expectedVersion);
+
+  /**
+   * Deletes the job if its version is {@code expectedVersion}.
+   *
+   * @return false when it is missing or its version differs
+   */
+  boolean delete(String id, long expectedVersion);
+
+  /**
+   * Atomically takes up to {@code request.max()} runnable jobs, in order, and marks them running
+   * for {@code request.owner()}:
+   * status queued, not tracked, type in {@code request.types()}, runAt null or not after {@code
+   * request.now()}, and every job in its depends_on completed (or gone: only finished jobs can be
+   * deleted). Order: highest priority first, then oldest first (FIFO). No job is ever claimed
+   * twice, by this or another process.
+   *
+   * <p>The claimed snapshot has: status running, version + 1, startedAt = updatedAt = now, owner,
+   * leaseExpiresAt = request.leaseUntil(), runAt null, completedAt null.
+   */
+  List<Job> claim(ClaimRequest request);
+
+  /** Extends the lease of every running job of {@code owner} to {@code until}; returns how many. */
+  int renewLeases(String owner, Instant until);
+
+  /** Running jobs whose lease expired before {@code now} (their owner stopped), oldest first. */
+  List<Job> expiredLeases(Instant now, int limit);
+
+  /**
+   * Deletes terminal jobs that completed before {@code completedBefore}, and terminal jobs beyond
+   * the newest {@code keepLast} terminal ones (by completion time).
+   *
+   * @return the ids deleted
+   */
+  List<String> purge(Instant completedBefore, int keepLast);
+
+  /** Number of jobs per type and status, for one user or (null) everyone. */
+  Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId);
+
+  /**
+   * Whether several processes may share this store at once (PostgreSQL). When false, a job found
+   * running at start-up cannot be running anywhere and is recovered at once; when true, only jobs
+   * whose lease expired are.
+   */
+  default boolean isShared() {
+    return false;
+  }
+
+  /** Releases connections and files; pending coalesced progress is flushed first. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,592 @@
+package dev.jobqueue.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage contract: every {@link JobStore} runs this suite unchanged by extending it and
+ * implementing {@link #newStore()}. Each test gets a fresh, empty store.
+ */
+public abstract class JobStoreContract {
+
+  /** A new, empty store. Called once per test; the suite closes it afterwards. */
+  protected abstract JobStore newStore() throws Exception;
+
+  protected JobStore store;
+  private final AtomicInteger ids = new AtomicInteger();
+  /** Whole milliseconds, so that stores with millisecond precision round-trip exactly. */
+  protected final Instant t0 = Instant.parse("2026-01-02T03:04:05.678Z");
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  protected Job.Builder job(String type) {
+    String id = "job-" + ids.incrementAndGet();
+    return new Job.Builder()
+        .id(id)
+        .type(type)
+        .status(JobStatus.QUEUED)
+        .createdAt(t0.plusMillis(ids.get()))
+        .updatedAt(t0.plusMillis(ids.get()))
+        .title("Job " + id);
+  }
+
+  protected Job insert(Job.Builder b) {
+    Job j = b.build();
+    store.insert(j);
+    return j;
+  }
+
+  protected Job next(Job j, JobStatus status) {
+    return j.toBuilder().status(status).version(j.version() + 1)
+        .updatedAt(j.updatedAt().plusMillis(1))
+        .completedAt(status.isTerminal() ? j.updatedAt().plusMillis(1) : null).build();
+  }
+
+  protected ClaimRequest claimAll(Set<String> types) {
+    return new ClaimRequest(types, t0.plus(Duration.ofDays(1)), "owner-1",
+        t0.plus(Duration.ofDays(1)).plusSeconds(30));
+  }
+
+  protected Job claim(String... types) {
+    List<Job> c = store.claim(claimAll(Set.of(types)));
+    assertThat(c).hasSizeLessThanOrEqualTo(1);
+    return c.isEmpty() ? null : c.get(0);
+  }
+
+  // ---------------------------------------------------------------- insert / get
+
+  @Test
+  void insertedJobRoundTripsEveryField() {
+    Job full = new Job.Builder()
+        .id("full-1").type("analyze").status(JobStatus.RUNNING)
+        .createdAt(t0).startedAt(t0.plusSeconds(1)).completedAt(null).updatedAt(t0.plusSeconds(2))
+        .progress(0.25).progressMessage("1/4 \"quoted\" ünïcode ✓").currentStep(1).totalSteps(4)
+        .title("Analyzing <img src=x onerror=alert(1)>").description("a description")
+        .parentJobId("parent-9").childJobIds(List.of("c1", "c2"))
+        .result(Map.of("score", 0.5, "tags", List.of("a", "b"), "nested", Map.of("n", 3)))
+        .error("previous error").userId("alice").cancelable(false).priority(7)
+        .attempt(2).maxAttempts(5).dependsOn(List.of("dep-1", "dep-2")).optional(true)
+        .etaSeconds(12.5).warnings(List.of("w1", "w2"))
+        .input(Map.of("image_id", "img-1", "analyses", Map.of("colors", true), "n", 42))
+        .version(3).runAt(t0.plusSeconds(9)).owner("node-a").leaseExpiresAt(t0.plusSeconds(30))
+        .cancelRequested(true).tracked(true).awaitingChildren(true)
+        .build();
+    store.insert(full);
+    Job read = store.get("full-1").orElseThrow();
+    assertThat(read).usingRecursiveComparison().ignoringFields("result", "input").isEqualTo(full);
+    assertThat(normalize(read.result())).isEqualTo(normalize(full.result()));
+    assertThat(normalize(read.input())).isEqualTo(normalize(full.input()));
+  }
+
+  /** Numbers may come back as another Number type from JSON; compare by value. */
+  @SuppressWarnings("unchecked")
+  private static Object normalize(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      m.forEach((k, val) -> out.put((String) k, normalize(val)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(JobStoreContract::normalize).toList();
+    }
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    return v;
+  }
+
+  @Test
+  void resultAndInputNumbersKeepTheirValue() {
+    Job j = insert(job("t").result(Map.of("i", 1, "l", 10_000_000_000L, "d", 0.1)));
+    Map<String, Object> r = store.get(j.id()).orElseThrow().result();
+    assertThat(((Number) r.get("i")).intValue()).isEqualTo(1);
+    assertThat(((Number) r.get("l")).longValue()).isEqualTo(10_000_000_000L);
+    assertThat(((Number) r.get("d")).doubleValue()).isEqualTo(0.1);
+  }
+
+  @Test
+  void nullableFieldsStayNull() {
+    Job j = insert(job("t"));
+    Job read = store.get(j.id()).orElseThrow();
+    assertThat(read).usingRecursiveComparison().isEqualTo(j);
+    assertThat(read.result()).isNull();
+    assertThat(read.startedAt()).isNull();
+    assertThat(read.etaSeconds()).isNull();
+    assertThat(read.currentStep()).isNull();
+  }
+
+  @Test
+  void duplicateInsertIsRefusedAndKeepsTheFirst() {
+    Job j = insert(job("t"));
+    Job other = j.toBuilder().title("other").build();
+    assertThatThrownBy(() -> store.insert(other))
+        .isInstanceOf(DuplicateJobException.class).hasMessageContaining(j.id());
+    assertThat(store.get(j.id()).orElseThrow().title()).isEqualTo(j.title());
+  }
+
+  @Test
+  void unknownIdIsEmpty() {
+    assertThat(store.get("nope")).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- query
+
+  @Test
+  void queryFiltersAndOrdersNewestFirst() {
+    Job a = insert(job("analyze").userId("alice"));
+    Job b = insert(job("generate").userId("bob"));
+    Job c = insert(job("analyze").userId("alice").parentJobId(a.id()).title("Colour palette"));
+    Job d = insert(job("analyze").status(JobStatus.COMPLETED).completedAt(t0).dependsOn(List.of(a.id())));
+
+    assertThat(ids(store.query(JobQuery.builder().build()))).containsExactly(d.id(), c.id(), b.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().type("analyze").build())))
+        .containsExactly(d.id(), c.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().userId("alice").build()))).containsExactly(c.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().parentJobId(a.id()).build()))).containsExactly(c.id());
+    assertThat(ids(store.query(JobQuery.builder().status(JobStatus.COMPLETED).build())))
+        .containsExactly(d.id());
+    assertThat(ids(store.query(JobQuery.builder().status(JobStatus.QUEUED, JobStatus.COMPLETED)
+        .type("analyze").userId("alice").build()))).containsExactly(c.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().text("PALETTE").build()))).containsExactly(c.id());
+    assertThat(ids(store.query(JobQuery.builder().dependsOn(a.id()).build()))).containsExactly(d.id());
+    assertThat(ids(store.query(JobQuery.builder().limit(2).build()))).containsExactly(d.id(), c.id());
+  }
+
+  @Test
+  void queryTextTreatsWildcardCharactersLiterally() {
+    insert(job("t").title("100% done"));
+    insert(job("t").title("1000 done"));
+    insert(job("t").title("a_b"));
+    insert(job("t").title("axb"));
+    assertThat(store.query(JobQuery.builder().text("0%").build())).extracting(Job::title)
+        .containsExactly("100% done");
+    assertThat(store.query(JobQuery.builder().text("a_b").build())).extracting(Job::title)
+        .containsExactly("a_b");
+  }
+
+  @Test
+  void jobsCreatedInTheSameInstantKeepInsertionOrder() {
+    List<String> inserted = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      inserted.add(insert(job("t").createdAt(t0).updatedAt(t0)).id());
+    }
+    List<String> newestFirst = new ArrayList<>(inserted);
+    java.util.Collections.reverse(newestFirst);
+    assertThat(ids(store.query(JobQuery.builder().build()))).containsExactlyElementsOf(newestFirst);
+  }
+
+  // ---------------------------------------------------------------- update (CAS)
+
+  @Test
+  void updateSucceedsOnlyWithTheCurrentVersion() {
+    Job j = insert(job("t"));
+    Job running = next(j, JobStatus.RUNNING);
+    assertThat(store.update(running, 1)).isTrue();
+    assertThat(store.get(j.id()).orElseThrow()).isEqualTo(running);
+
+    Job stale = next(j, JobStatus.CANCELLED);
+    assertThat(store.update(stale, 1)).as("stale version").isFalse();
+    assertThat(store.get(j.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+    assertThat(store.update(next(running, JobStatus.COMPLETED), 2)).isTrue();
+    assertThat(store.get(j.id()).orElseThrow().version()).isEqualTo(3);
+  }
+
+  @Test
+  void updateOfMissingJobIsFalse() {
+    Job ghost = job("t").build();
+    assertThat(store.update(next(ghost, JobStatus.RUNNING), 1)).isFalse();
+    assertThat(store.get(ghost.id())).isEmpty();
+  }
+
+  @Test
+  void progressUpdateIsVisibleAtOnceAndChainsWithTheNextUpdate() {
+    Job running = next(insert(job("t")), JobStatus.RUNNING);
+    assertThat(store.update(running, 1)).isTrue();
+    Job p = running;
+    for (int i = 1; i <= 20; i++) {
+      Job np = p.toBuilder().progress(i / 20.0).progressMessage("step " + i).version(p.version() + 1).build();
+      assertThat(store.updateProgress(np, p.version())).isTrue();
+      p = np;
+      assertThat(store.get(running.id()).orElseThrow()).isEqualTo(p);
+    }
+    Job done = next(p, JobStatus.COMPLETED);
+    assertThat(store.update(done, p.version())).isTrue();
+    assertThat(store.get(running.id()).orElseThrow()).isEqualTo(done);
+  }
+
+  @Test
+  void conflictingProgressUpdateIsDropped() {
+    Job running = next(insert(job("t")), JobStatus.RUNNING);
+    store.update(running, 1);
+    Job cancelled = next(running, JobStatus.CANCELLED);
+    assertThat(store.update(cancelled, running.version())).isTrue();
+    assertThat(store.updateProgress(
+        running.toBuilder().progress(0.9).version(running.version() + 1).build(), running.version()))
+        .isFalse();
+    assertThat(store.get(running.id()).orElseThrow()).isEqualTo(cancelled);
+  }
+
+  @Test
+  void concurrentCompareAndSetLosesNoUpdate() throws Exception {
+    Job j = insert(job("t").result(Map.of("n", 0)));
+    int threads = 8;
+    int perThread = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      fs.add(pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < perThread; i++) {
+          while (true) {
+            Job cur = store.get(j.id()).orElseThrow();
+            int n = ((Number) cur.result().get("n")).intValue();
+            Job nx = cur.toBuilder().result(Map.of("n", n + 1)).version(cur.version() + 1).build();
+            if (store.update(nx, cur.version())) {
+              break;
+            }
+          }
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : fs) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    Job end = store.get(j.id()).orElseThrow();
+    assertThat(((Number) end.result().get("n")).intValue()).isEqualTo(threads * perThread);
+    assertThat(end.version()).isEqualTo(1 + threads * perThread);
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  @Test
+  void deleteNeedsTheCurrentVersion() {
+    Job j = insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
+    assertThat(store.delete(j.id(), 7)).isFalse();
+    assertThat(store.get(j.id())).isPresent();
+    assertThat(store.delete(j.id(), 1)).isTrue();
+    assertThat(store.get(j.id())).isEmpty();
+    assertThat(store.delete(j.id(), 1)).isFalse();
+    assertThat(store.query(JobQuery.all())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- claim
+
+  @Test
+  void claimMarksTheJobRunningForTheOwner() {
+    Job j = insert(job("t").runAt(t0));
+    ClaimRequest req = claimAll(Set.of("t"));
+    Job c = single(store.claim(req));
+    assertThat(c.id()).isEqualTo(j.id());
+    assertThat(c.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(c.version()).isEqualTo(2);
+    assertThat(c.startedAt()).isEqualTo(req.now());
+    assertThat(c.updatedAt()).isEqualTo(req.now());
+    assertThat(c.owner()).isEqualTo("owner-1");
+    assertThat(c.leaseExpiresAt()).isEqualTo(req.leaseUntil());
+    assertThat(c.runAt()).isNull();
+    assertThat(store.get(j.id()).orElseThrow()).isEqualTo(c);
+    assertThat(store.claim(req)).isEmpty();
+  }
+
+  @Test
+  void claimOrderIsPriorityThenFifo() {
+    Job low1 = insert(job("t").priority(0));
+    Job high1 = insert(job("t").priority(5));
+    Job low2 = insert(job("t").priority(0));
+    Job high2 = insert(job("t").priority(5));
+    Job neg = insert(job("t").priority(-3));
+    assertThat(List.of(claim("t").id(), claim("t").id(), claim("t").id(), claim("t").id(), claim("t").id()))
+        .containsExactly(high1.id(), high2.id(), low1.id(), low2.id(), neg.id());
+    assertThat(claim("t")).isNull();
+  }
+
+  @Test
+  void claimTakesOnlyRequestedTypesAndSkipsTrackedAndNonQueued() {
+    insert(job("other"));
+    insert(job("t").tracked(true));
+    insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
+    insert(job("t").status(JobStatus.RUNNING));
+    Job ok = insert(job("t"));
+    assertThat(claim("t").id()).isEqualTo(ok.id());
+    assertThat(claim("t")).isNull();
+    assertThat(claim("nothing")).isNull();
+  }
+
+  @Test
+  void claimWaitsForRunAt() {
+    Job later = insert(job("t").runAt(t0.plusSeconds(60)));
+    ClaimRequest early = new ClaimRequest(Set.of("t"), t0, "o", t0.plusSeconds(30));
+    assertThat(store.claim(early)).isEmpty();
+    ClaimRequest onTime = new ClaimRequest(Set.of("t"), t0.plusSeconds(60), "o", t0.plusSeconds(90));
+    assertThat(single(store.claim(onTime)).id()).isEqualTo(later.id());
+  }
+
+  @Test
+  void claimHonoursDependencies() {
+    Job dep1 = insert(job("dep"));
+    Job dep2 = insert(job("dep"));
+    Job dependent = insert(job("t").priority(10).dependsOn(List.of(dep1.id(), dep2.id())));
+    Job free = insert(job("t"));
+    assertThat(claim("t").id()).as("blocked job is skipped").isEqualTo(free.id());
+    assertThat(claim("t")).isNull();
+
+    store.update(next(dep1, JobStatus.COMPLETED), 1);
+    assertThat(claim("t")).as("one dependency still open").isNull();
+    Job dep2Failed = next(dep2, JobStatus.FAILED);
+    store.update(dep2Failed, 1);
+    assertThat(claim("t")).as("a failed dependency never satisfies").isNull();
+
+    Job dep2Retried = next(dep2Failed, JobStatus.QUEUED);
+    store.update(dep2Retried, 2);
+    store.update(next(dep2Retried, JobStatus.COMPLETED), 3);
+    assertThat(claim("t").id()).isEqualTo(dependent.id());
+  }
+
+  @Test
+  void deletedDependencyCountsAsDone() {
+    Job dep = insert(job("dep").status(JobStatus.COMPLETED).completedAt(t0));
+    Job dependent = insert(job("t").dependsOn(List.of(dep.id())));
+    assertThat(store.delete(dep.id(), 1)).isTrue();
+    assertThat(claim("t").id()).isEqualTo(dependent.id());
+  }
+
+  @Test
+  void requeuedJobCanBeClaimedAgain() {
+    insert(job("t"));
+    Job c = claim("t");
+    Job requeued = c.toBuilder().status(JobStatus.QUEUED).version(c.version() + 1).attempt(2)
+        .owner(null).leaseExpiresAt(null).build();
+    assertThat(store.update(requeued, c.version())).isTrue();
+    Job again = claim("t");
+    assertThat(again.id()).isEqualTo(c.id());
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.version()).isEqualTo(c.version() + 2);
+  }
+
+  @Test
+  void concurrentClaimsNeverTakeAJobTwice() throws Exception {
+    int jobs = 400;
+    for (int i = 0; i < jobs; i++) {
+      insert(job("t").priority(i % 3));
+    }
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Set<String> claimed = ConcurrentHashMap.newKeySet();
+    AtomicInteger duplicates = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String owner = "owner-" + t;
+      fs.add(pool.submit(() -> {
+        start.await();
+        while (true) {
+          // mix single and batch claims: both must be atomic
+          List<Job> c = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), owner,
+              t0.plusSeconds(31), 1 + claimed.size() % 4));
+          if (c.isEmpty()) {
+            return null;
+          }
+          for (Job j : c) {
+            if (!claimed.add(j.id())) {
+              duplicates.incrementAndGet();
+            }
+            assertThat(j.owner()).isEqualTo(owner);
+            assertThat(j.status()).isEqualTo(JobStatus.RUNNING);
+          }
+        }
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : fs) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(duplicates.get()).isZero();
+    assertThat(claimed).hasSize(jobs);
+    assertThat(store.query(JobQuery.builder().status(JobStatus.QUEUED).build())).isEmpty();
+  }
+
+  @Test
+  void claimRacingWithUpdatesStaysConsistent() throws Exception {
+    int jobs = 200;
+    List<Job> inserted = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      inserted.add(insert(job("t")));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    Set<String> claimed = ConcurrentHashMap.newKeySet();
+    Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    CountDownLatch start = new CountDownLatch(1);
+    Future<?> claimer1 = pool.submit(() -> claimLoop(start, claimed));
+    Future<?> claimer2 = pool.submit(() -> claimLoop(start, claimed));
+    Future<?> canceller = pool.submit(() -> {
+      start.await();
+      for (Job j : inserted) {
+        if (store.update(next(j, JobStatus.CANCELLED), 1)) {
+          cancelled.add(j.id());
+        }
+      }
+      return null;
+    });
+    start.countDown();
+    claimer1.get(60, TimeUnit.SECONDS);
+    claimer2.get(60, TimeUnit.SECONDS);
+    canceller.get(60, TimeUnit.SECONDS);
+    pool.shutdown();
+    Set<String> both = new HashSet<>(claimed);
+    both.retainAll(cancelled);
+    assertThat(both).as("claimed and cancelled").isEmpty();
+    assertThat(claimed.size() + cancelled.size()).isEqualTo(jobs);
+    for (Job j : inserted) {
+      JobStatus s = store.get(j.id()).orElseThrow().status();
+      assertThat(s).isEqualTo(claimed.contains(j.id()) ? JobStatus.RUNNING : JobStatus.CANCELLED);
+    }
+  }
+
+  private Object claimLoop(CountDownLatch start, Set<String> claimed) throws InterruptedException {
+    start.await();
+    for (int idle = 0; idle < 3; ) {
+      List<Job> c = store.claim(claimAll(Set.of("t")));
+      if (!c.isEmpty()) {
+        assertThat(claimed.add(c.get(0).id())).isTrue();
+      } else {
+        idle++;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  @Test
+  void leasesAreRenewedPerOwnerAndExpiredOnesFound() {
+    insert(job("t"));
+    insert(job("t"));
+    Job a = single(store.claim(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10))));
+    Job b = single(store.claim(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10))));
+    insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
+
+    assertThat(store.expiredLeases(t0.plusSeconds(5), 10)).isEmpty();
+    assertThat(store.renewLeases("A", t0.plusSeconds(60))).isEqualTo(1);
+    assertThat(store.get(a.id()).orElseThrow().leaseExpiresAt()).isEqualTo(t0.plusSeconds(60));
+    assertThat(ids(store.expiredLeases(t0.plusSeconds(20), 10))).containsExactly(b.id());
+    assertThat(ids(store.expiredLeases(t0.plusSeconds(61), 10))).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(store.expiredLeases(t0.plusSeconds(61), 1)).hasSize(1);
+    assertThat(store.renewLeases("nobody", t0.plusSeconds(60))).isZero();
+  }
+
+  // ---------------------------------------------------------------- purge and counts
+
+  @Test
+  void purgeRemovesOldTerminalJobsAndKeepsTheNewestN() {
+    Instant now = t0.plus(2, ChronoUnit.DAYS);
+    Job oldDone = insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
+    Job oldQueued = insert(job("t"));
+    Job oldRunning = insert(job("t").status(JobStatus.RUNNING));
+    List<Job> recent = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      recent.add(insert(job("t").status(i % 2 == 0 ? JobStatus.FAILED : JobStatus.CANCELLED)
+          .completedAt(now.minusSeconds(100 - i))));
+    }
+    List<String> deleted = store.purge(now.minus(1, ChronoUnit.DAYS), 3);
+    assertThat(deleted).containsExactlyInAnyOrder(oldDone.id(), recent.get(0).id(), recent.get(1).id());
+    assertThat(ids(store.query(JobQuery.all()))).containsExactlyInAnyOrder(
+        oldQueued.id(), oldRunning.id(), recent.get(2).id(), recent.get(3).id(), recent.get(4).id());
+    assertThat(store.purge(now.minus(1, ChronoUnit.DAYS), 3)).isEmpty();
+  }
+
+  @Test
+  void countsPerTypeAndStatus() {
+    insert(job("a").userId("u1"));
+    insert(job("a").userId("u1").status(JobStatus.COMPLETED).completedAt(t0));
+    insert(job("a").userId("u2").status(JobStatus.COMPLETED).completedAt(t0));
+    insert(job("b").userId("u2").status(JobStatus.FAILED).completedAt(t0));
+    Map<String, Map<JobStatus, Long>> all = store.countByTypeAndStatus(null);
+    assertThat(all.get("a")).containsEntry(JobStatus.QUEUED, 1L).containsEntry(JobStatus.COMPLETED, 2L);
+    assertThat(all.get("b")).containsEntry(JobStatus.FAILED, 1L);
+    Map<String, Map<JobStatus, Long>> u1 = store.countByTypeAndStatus("u1");
+    assertThat(u1).containsOnlyKeys("a");
+    assertThat(u1.get("a")).containsEntry(JobStatus.QUEUED, 1L).containsEntry(JobStatus.COMPLETED, 1L);
+  }
+
+  private static Job single(List<Job> jobs) {
+    assertThat(jobs).hasSize(1);
+    return jobs.get(0);
+  }
+
+  @Test
+  void batchClaimTakesJobsInClaimOrderUpToMax() {
+    Job a = insert(job("t").priority(1));
+    Job b = insert(job("t"));
+    Job c = insert(job("t").priority(2));
+    insert(job("t").tracked(true));
+    List<Job> first = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 2));
+    assertThat(ids(first)).containsExactly(c.id(), a.id());
+    List<Job> rest = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 10));
+    assertThat(ids(rest)).containsExactly(b.id());
+  }
+
+  @Test
+  void asyncUpdateCompletesAfterTheChangeIsStored() throws Exception {
+    Job j = insert(job("t"));
+    Job running = next(j, JobStatus.RUNNING);
+    assertThat(store.updateAsync(running, 1).get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.get(j.id()).orElseThrow()).isEqualTo(running);
+    assertThat(store.updateAsync(next(j, JobStatus.CANCELLED), 1).get(30, TimeUnit.SECONDS)).isFalse();
+    List<java.util.concurrent.CompletableFuture<Boolean>> fs = new ArrayList<>();
+    List<Job> others = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Job o = insert(job("t"));
+      others.add(o);
+      fs.add(store.updateAsync(next(o, JobStatus.CANCELLED), 1));
+    }
+    for (int i = 0; i < fs.size(); i++) {
+      assertThat(fs.get(i).get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(store.get(others.get(i).id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+    }
+  }
+
+  protected static List<String> ids(List<Job> jobs) {
+    return jobs.stream().map(Job::id).toList();
+  }
+}
