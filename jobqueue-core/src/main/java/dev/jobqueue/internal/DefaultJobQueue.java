@@ -1,14 +1,1137 @@
 package dev.jobqueue.internal;
 
+import dev.jobqueue.IllegalJobTransitionException;
+import dev.jobqueue.Job;
+import dev.jobqueue.JobCancelledException;
+import dev.jobqueue.JobEvent;
+import dev.jobqueue.JobHandler;
+import dev.jobqueue.JobListener;
+import dev.jobqueue.JobNotCancelableException;
+import dev.jobqueue.JobNotFoundException;
+import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
+import dev.jobqueue.JobQueueException;
+import dev.jobqueue.JobRequest;
+import dev.jobqueue.JobStateException;
+import dev.jobqueue.JobStats;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.JobTracker;
+import dev.jobqueue.RecoveryPolicy;
+import dev.jobqueue.Subscription;
+import dev.jobqueue.UnknownJobTypeException;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder replaced in the next commit. */
-public abstract class DefaultJobQueue implements JobQueue {
+/**
+ * The queue: every job operation is a compare-and-set loop over the store (read, compute the
+ * next snapshot, update with the read version, retry on conflict), followed by one published
+ * event and the change's effects (parents, dependents, children, waiting workers).
+ */
+public final class DefaultJobQueue implements JobQueue {
+  private static final Logger log = LoggerFactory.getLogger(DefaultJobQueue.class);
+  private static final Duration PARENT_REFRESH_DELAY = Duration.ofMillis(100);
+
+  private final QueueConfig config;
+  private final JobStore store;
+  private final Map<String, JobHandler> handlers;
+  private final String instanceId;
+  private final EventHub hub;
+  private final Admission admission;
+  private final ReentrantLock claimLock = new ReentrantLock();
+  private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
+  /** Jobs claimed in a batch, marked running, waiting for a free worker. */
+  private final ConcurrentLinkedQueue<Execution> prefetched = new ConcurrentLinkedQueue<>();
+  private final AtomicLong signals = new AtomicLong();
+  private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger finishesInFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, double[]> typeRunSeconds = new ConcurrentHashMap<>();
+  private final Set<String> dirtyParents = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean parentRefreshScheduled = new AtomicBoolean();
+  private final ScheduledThreadPoolExecutor scheduler;
+  /** Runs the end of attempts whose durable write finished on a store thread. */
+  private final ExecutorService completer;
+  private final CountDownLatch workersDone;
+  private final List<Thread> ownWorkerThreads = new ArrayList<>();
+  private final Tracker tracker = new Tracker();
+  private final int claimBatch;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean stopping;
+
+  private DefaultJobQueue(QueueConfig config) {
+    this.config = config;
+    this.store = config.store();
+    this.handlers = config.handlers();
+    this.instanceId = config.instanceId();
+    this.hub = new EventHub(config.listenerBuffer());
+    this.admission = new Admission(handlers.keySet(), config.concurrency(), config.rateLimits());
+    this.claimBatch = admission.limited() ? 1 : config.claimBatch();
+    this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));
+    this.scheduler.setRemoveOnCancelPolicy(true);
+    this.completer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), new NamedThreadFactory("jobqueue-completer", true));
+    this.workersDone = new CountDownLatch(config.workers());
+  }
+
   public static String randomInstanceId() {
-    return "x";
+    return "queue-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   }
 
   public static JobQueue start(QueueConfig config) {
-    throw new IllegalStateException("not yet");
+    DefaultJobQueue q = new DefaultJobQueue(config);
+    q.recoverInterrupted();
+    q.startBackgroundWork();
+    log.info("job queue {} started: {} workers, handlers {}, store {}", q.instanceId,
+        config.workers(), handlers(config), config.store().getClass().getSimpleName());
+    return q;
+  }
+
+  private static Set<String> handlers(QueueConfig c) {
+    return new java.util.TreeSet<>(c.handlers().keySet());
+  }
+
+  private Instant now() {
+    return config.clock().instant();
+  }
+
+  // ================================================================ submit
+
+  @Override
+  public Job submit(JobRequest request) {
+    requireOpen();
+    if (!handlers.containsKey(request.type())) {
+      throw new UnknownJobTypeException(request.type(), handlers.keySet());
+    }
+    return insertNew(request, false);
+  }
+
+  Job spawn(Execution parent, JobRequest child) {
+    JobRequest withParent = new JobRequest(child.type(), child.title(), child.description(),
+        child.input(), child.priority(), parent.jobId(), child.dependsOn(), child.maxAttempts(),
+        child.optional(), child.userId(), child.cancelable(), child.totalSteps());
+    return submit(withParent);
+  }
+
+  private Job insertNew(JobRequest request, boolean tracked) {
+    Job parent = null;
+    String userId = request.userId();
+    if (request.parentJobId() != null) {
+      parent = store.get(request.parentJobId()).orElseThrow(() -> new IllegalArgumentException(
+          "parent job " + request.parentJobId() + " does not exist"));
+      if (parent.isTerminal()) {
+        throw new JobStateException(parent.id(), parent.status(), "cannot add a child to job "
+            + parent.id() + ": it is already " + parent.status().wireName());
+      }
+      if (userId == null) {
+        userId = parent.userId();
+      } else if (parent.userId() != null && !parent.userId().equals(userId)) {
+        throw new IllegalArgumentException("a child job must belong to its parent's user ("
+            + parent.userId() + "), got " + userId);
+      }
+    }
+    for (String dep : request.dependsOn()) {
+      if (store.get(dep).isEmpty()) {
+        throw new IllegalArgumentException("dependency " + dep + " of the new job does not exist");
+      }
+    }
+    Instant now = now();
+    Job job = new Job.Builder()
+        .id(Ids.newId(now.toEpochMilli()))
+        .type(request.type())
+        .status(JobStatus.QUEUED)
+        .createdAt(now)
+        .updatedAt(now)
+        .title(request.title())
+        .description(request.description())
+        .input(request.input())
+        .priority(request.priority())
+        .parentJobId(request.parentJobId())
+        .dependsOn(request.dependsOn())
+        .maxAttempts(request.maxAttempts() != null ? request.maxAttempts() : config.defaultMaxAttempts())
+        .optional(request.optional())
+        .userId(userId)
+        .cancelable(request.cancelable())
+        .totalSteps(request.totalSteps())
+        .etaSeconds(typeMean(request.type()))
+        .tracked(tracked)
+        .build();
+    store.insert(job);
+    hub.publish(JobEvent.Kind.CREATED, job, true);
+    log.debug("created {}", job.describe());
+    if (parent != null) {
+      addChild(parent.id(), job);
+    }
+    // A dependency may have failed between our check and our insert; its own check of dependents
+    // may have missed us, so look again now that we are stored.
+    if (!request.dependsOn().isEmpty()) {
+      for (String dep : request.dependsOn()) {
+        Optional<Job> d = store.get(dep);
+        if (d.isPresent() && (d.get().status() == JobStatus.FAILED
+            || d.get().status() == JobStatus.CANCELLED)) {
+          failDependent(job.id(), d.get());
+          break;
+        }
+      }
+    }
+    if (!tracked) {
+      signalWork();
+    }
+    return store.get(job.id()).orElse(job);
+  }
+
+  private void addChild(String parentId, Job child) {
+    Job parent = mutate(parentId, (cur, next) -> {
+      if (cur.childJobIds().contains(child.id())) {
+        return null;
+      }
+      List<String> ids = new ArrayList<>(cur.childJobIds());
+      ids.add(child.id());
+      return next.childJobIds(ids);
+    });
+    if (parent.status() == JobStatus.CANCELLED || parent.cancelRequested()) {
+      cancelQuietly(child.id());
+    }
+    refreshParent(parentId);
+  }
+
+  // ================================================================ reads
+
+  @Override
+  public Job get(String jobId) {
+    return find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+  }
+
+  @Override
+  public Optional<Job> find(String jobId) {
+    if (jobId == null || jobId.isBlank()) {
+      return Optional.empty();
+    }
+    return store.get(jobId);
+  }
+
+  @Override
+  public List<Job> list(JobQuery query) {
+    return store.query(query);
+  }
+
+  @Override
+  public Set<String> handledTypes() {
+    return handlers.keySet();
+  }
+
+  @Override
+  public long lastSequence() {
+    return hub.lastSequence();
+  }
+
+  @Override
+  public Subscription subscribe(JobListener listener) {
+    if (listener == null) {
+      throw new NullPointerException("listener");
+    }
+    requireOpen();
+    return hub.subscribe(listener);
+  }
+
+  @Override
+  public JobTracker tracker() {
+    return tracker;
+  }
+
+  // ================================================================ the CAS loop
+
+  /** Computes the next snapshot from the current one: modify and return {@code next}, or null. */
+  @FunctionalInterface
+  private interface Transition {
+    Job.Builder apply(Job current, Job.Builder next);
+  }
+
+  /**
+   * Applies {@code t} to the stored job until the compare-and-set succeeds, publishes the change
+   * and runs its effects. Returns the stored snapshot (unchanged when {@code t} returned null).
+   */
+  private Job mutate(String id, Transition t) {
+    while (true) {
+      Job cur = store.get(id).orElseThrow(() -> new JobNotFoundException(id));
+      Job.Builder b = t.apply(cur, cur.toBuilder().version(cur.version() + 1).updatedAt(now()));
+      if (b == null) {
+        return cur;
+      }
+      Job next = b.build();
+      if (store.update(next, cur.version())) {
+        changed(cur, next);
+        return next;
+      }
+    }
+  }
+
+  /** Publishes a stored change and applies what follows from it. */
+  private void changed(Job prev, Job next) {
+    boolean statusChanged = prev.status() != next.status();
+    hub.publish(JobEvent.Kind.UPDATED, next, statusChanged);
+    if (statusChanged && log.isDebugEnabled()) {
+      log.debug("job {} ({}) {} -> {}", next.id(), next.type(), prev.status().wireName(),
+          next.status().wireName());
+    }
+    boolean cancelAsked = next.cancelRequested() && !prev.cancelRequested();
+    if (statusChanged) {
+      switch (next.status()) {
+        case COMPLETED -> {
+          recordRunTime(next);
+          signalWork();
+        }
+        case FAILED, CANCELLED -> failDependents(next);
+        case QUEUED -> wakeAt(next.runAt());
+        case RUNNING -> { }
+      }
+    }
+    if (statusChanged && next.status() == JobStatus.CANCELLED || cancelAsked) {
+      for (String child : next.childJobIds()) {
+        cancelQuietly(child);
+      }
+    }
+    if (next.parentJobId() != null) {
+      if (statusChanged && next.isTerminal()) {
+        refreshParent(next.parentJobId());
+      } else {
+        markParentDirty(next.parentJobId());
+      }
+    }
+  }
+
+  // ================================================================ cancel / retry / delete
+
+  @Override
+  public Job cancel(String jobId) {
+    requireOpen();
+    return cancel(jobId, false);
+  }
+
+  private Job cancel(String jobId, boolean cascade) {
+    Job result = mutate(jobId, (cur, next) -> {
+      if (cur.isTerminal()) {
+        if (cascade) {
+          return null;
+        }
+        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.CANCELLED,
+            "it has already ended");
+      }
+      if (!cur.cancelable() && !cascade) {
+        throw new JobNotCancelableException(jobId, cur.status());
+      }
+      // Nothing runs a queued job, a tracked one (the host is told by the exception its next
+      // progress report throws) or a parent whose handler returned: those end now.
+      if (cur.status() == JobStatus.QUEUED || cur.tracked() || cur.awaitingChildren()) {
+        return next.status(JobStatus.CANCELLED).completedAt(now()).etaSeconds(null)
+            .awaitingChildren(false);
+      }
+      return cur.cancelRequested() ? null : next.cancelRequested(true);
+    });
+    Execution ex = executions.get(jobId);
+    if (ex != null && result.cancelRequested()) {
+      ex.cancel();
+      log.debug("cancel requested for running job {}", jobId);
+    }
+    return result;
+  }
+
+  private void cancelQuietly(String jobId) {
+    try {
+      cancel(jobId, true);
+    } catch (JobNotFoundException e) {
+      log.debug("child {} vanished before it could be cancelled", jobId);
+    }
+  }
+
+  @Override
+  public Job retry(String jobId) {
+    requireOpen();
+    return mutate(jobId, (cur, next) -> {
+      if (cur.status() != JobStatus.FAILED && cur.status() != JobStatus.CANCELLED) {
+        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.QUEUED,
+            "only failed or cancelled jobs can be retried");
+      }
+      if (cur.tracked()) {
+        throw new JobStateException(jobId, cur.status(), "job " + jobId
+            + " is tracked: the host application runs it, so retry it from there");
+      }
+      if (!handlers.containsKey(cur.type())) {
+        throw new UnknownJobTypeException(cur.type(), handlers.keySet());
+      }
+      for (String dep : cur.dependsOn()) {
+        Optional<Job> d = store.get(dep);
+        if (d.isPresent() && (d.get().status() == JobStatus.FAILED
+            || d.get().status() == JobStatus.CANCELLED)) {
+          throw new JobStateException(jobId, cur.status(), "job " + jobId
+              + " cannot be retried while its dependency " + dep + " is "
+              + d.get().status().wireName() + "; retry " + dep + " first");
+        }
+      }
+      int attempt = cur.attempt() + 1;
+      return requeued(next, cur)
+          .attempt(attempt)
+          .maxAttempts(Math.max(cur.maxAttempts(), attempt))
+          .error(null)
+          .result(null)
+          .warnings(List.of())
+          .childJobIds(List.of())
+          .runAt(null);
+    });
+  }
+
+  /** The fields every move back to queued resets. */
+  private Job.Builder requeued(Job.Builder next, Job cur) {
+    return next.status(JobStatus.QUEUED)
+        .startedAt(null)
+        .completedAt(null)
+        .progress(0.0)
+        .progressMessage(null)
+        .currentStep(null)
+        .owner(null)
+        .leaseExpiresAt(null)
+        .cancelRequested(false)
+        .awaitingChildren(false)
+        .etaSeconds(typeMean(cur.type()));
+  }
+
+  @Override
+  public void delete(String jobId) {
+    requireOpen();
+    while (true) {
+      Job cur = get(jobId);
+      if (cur.status().isActive()) {
+        throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
+            + cur.status().wireName() + "; cancel it or wait until it ends before deleting it");
+      }
+      if (store.delete(jobId, cur.version())) {
+        hub.publish(JobEvent.Kind.DELETED, cur, true);
+        log.debug("deleted {}", cur.describe());
+        for (String child : cur.childJobIds()) {
+          store.get(child).filter(Job::isTerminal).ifPresent(c -> {
+            try {
+              delete(c.id());
+            } catch (JobNotFoundException | JobStateException e) {
+              log.debug("child {} of deleted job {} not deleted: {}", c.id(), jobId, e.getMessage());
+            }
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  @Override
+  public int deleteAll(JobStatus status, JobQuery scope) {
+    requireOpen();
+    if (status == null || !status.isTerminal()) {
+      throw new IllegalArgumentException("only completed, failed or cancelled jobs can be deleted"
+          + " in bulk, got " + (status == null ? null : status.wireName()));
+    }
+    JobQuery q = new JobQuery(Set.of(status), scope == null ? null : scope.type(),
+        scope == null ? null : scope.parentJobId(), scope == null ? null : scope.userId(),
+        scope == null ? null : scope.text(), null, JobQuery.MAX_LIMIT);
+    int n = 0;
+    for (Job j : store.query(q)) {
+      if (store.delete(j.id(), j.version())) {
+        hub.publish(JobEvent.Kind.DELETED, j, true);
+        n++;
+      }
+    }
+    log.debug("deleted {} {} jobs", n, status.wireName());
+    return n;
+  }
+
+  @Override
+  public int cleanup() {
+    Instant cutoff = now().minus(config.retention().maxAge());
+    List<Job> purged = store.purge(cutoff, config.retention().keepLast());
+    for (Job j : purged) {
+      hub.publish(JobEvent.Kind.DELETED, j, true);
+    }
+    if (!purged.isEmpty()) {
+      log.info("retention purged {} finished jobs", purged.size());
+    }
+    return purged.size();
+  }
+
+  // ================================================================ waiting
+
+  @Override
+  public CompletableFuture<Job> completion(String jobId) {
+    CompletableFuture<Job> f = hub.waiter(jobId);
+    Optional<Job> cur = find(jobId);
+    if (cur.isEmpty()) {
+      hub.removeWaiter(jobId, f);
+      f.completeExceptionally(new JobNotFoundException(jobId));
+    } else if (cur.get().isTerminal()) {
+      hub.removeWaiter(jobId, f);
+      f.complete(cur.get());
+    }
+    return f.copy();
+  }
+
+  @Override
+  public Job await(String jobId, Duration timeout) throws InterruptedException, TimeoutException {
+    try {
+      return completion(jobId).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new JobQueueException("waiting for job " + jobId + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      TimeoutException te = new TimeoutException("job " + jobId + " did not end within " + timeout
+          + "; it keeps running");
+      te.initCause(e);
+      throw te;
+    }
+  }
+
+  // ================================================================ stats
+
+  @Override
+  public JobStats stats(String userId) {
+    return StatsCalculator.compute(store, userId, now());
+  }
+
+  // ================================================================ workers
+
+  private void startBackgroundWork() {
+    Runnable loop = this::workerLoop;
+    for (int i = 0; i < config.workers(); i++) {
+      if (config.executor() != null) {
+        config.executor().execute(loop);
+      } else {
+        Thread t = new Thread(loop, "jobqueue-worker-" + (i + 1));
+        t.setDaemon(true);
+        ownWorkerThreads.add(t);
+        t.start();
+      }
+    }
+    long heartbeat = Math.max(50, config.lease().toMillis() / 3);
+    scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    long retention = config.retention().interval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::cleanupSafely, retention, retention, TimeUnit.MILLISECONDS);
+  }
+
+  private void workerLoop() {
+    Thread me = Thread.currentThread();
+    try {
+      while (!stopping) {
+        long seen = signals.get();
+        Execution ex;
+        try {
+          ex = nextExecution();
+        } catch (RuntimeException e) {
+          log.error("claiming work failed; retrying in {}", config.pollInterval(), e);
+          LockSupport.parkNanos(this, config.pollInterval().toNanos());
+          continue;
+        }
+        if (ex != null) {
+          run(ex);
+          continue;
+        }
+        long waitNanos = config.pollInterval().toNanos();
+        if (admission.limited()) {
+          claimLock.lock();
+          try {
+            long permitMs = admission.millisUntilPermit(now());
+            if (permitMs >= 0) {
+              waitNanos = Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(permitMs));
+            }
+          } finally {
+            claimLock.unlock();
+          }
+        }
+        idleWorkers.add(me);
+        if (signals.get() == seen && !stopping) {
+          LockSupport.parkNanos(this, waitNanos);
+        }
+        idleWorkers.remove(me);
+      }
+    } finally {
+      workersDone.countDown();
+    }
+  }
+
+  private Execution nextExecution() {
+    Execution ex = prefetched.poll();
+    if (ex != null) {
+      return ex;
+    }
+    Instant now = now();
+    List<Job> claimed;
+    if (admission.limited()) {
+      claimLock.lock();
+      try {
+        Set<String> types = admission.eligible(now);
+        if (types.isEmpty()) {
+          return null;
+        }
+        claimed = store.claim(new ClaimRequest(types, now, instanceId, now.plus(config.lease()), 1));
+        for (Job j : claimed) {
+          admission.started(j.type(), now);
+        }
+      } finally {
+        claimLock.unlock();
+      }
+    } else {
+      if (handlers.isEmpty()) {
+        return null;
+      }
+      claimed = store.claim(new ClaimRequest(handlers.keySet(), now, instanceId,
+          now.plus(config.lease()), claimBatch));
+      for (Job j : claimed) {
+        admission.started(j.type(), now);
+      }
+    }
+    Execution first = null;
+    for (Job j : claimed) {
+      Execution e = new Execution(this, j);
+      executions.put(j.id(), e);
+      hub.publish(JobEvent.Kind.UPDATED, j, true);
+      if (j.parentJobId() != null) {
+        markParentDirty(j.parentJobId());
+      }
+      if (first == null) {
+        first = e;
+      } else {
+        prefetched.add(e);
+        signalWork();
+      }
+    }
+    return first;
+  }
+
+  private void run(Execution ex) {
+    Job job = ex.latest();
+    JobHandler handler = handlers.get(job.type());
+    ex.bind(Thread.currentThread());
+    Map<String, Object> result = null;
+    Throwable failure = null;
+    if (!ex.isCancelled()) {
+      try {
+        Map<String, Object> raw = handler.run(ex);
+        result = raw == null ? null : JsonValues.copyObject(raw);
+      } catch (Throwable t) {
+        failure = t;
+        if (t instanceof VirtualMachineError) {
+          log.error("job {} hit a fatal error", job.id(), t);
+        }
+      }
+    }
+    ex.finish();
+    Thread.interrupted(); // a late cancel must not leak into the next job
+    executions.remove(job.id(), ex);
+    admission.finished(job.type());
+    finishAttempt(ex, result, failure);
+  }
+
+  /** Stores the end of an attempt without making the worker wait for durability. */
+  private void finishAttempt(Execution ex, Map<String, Object> result, Throwable failure) {
+    Job cur = ex.latest();
+    Job next = endOf(cur, ex, result, failure);
+    if (next == null) {
+      return;
+    }
+    finishesInFlight.incrementAndGet();
+    CompletableFuture<Boolean> write;
+    try {
+      write = store.updateAsync(next, cur.version());
+    } catch (RuntimeException e) {
+      write = CompletableFuture.failedFuture(e);
+    }
+    if (write.isDone()) {
+      afterFinishWrite(ex, cur, next, write, result, failure);
+    } else {
+      CompletableFuture<Boolean> w = write;
+      write.whenCompleteAsync((ok, err) -> afterFinishWrite(ex, cur, next, w, result, failure), completer);
+    }
+  }
+
+  private void afterFinishWrite(Execution ex, Job cur, Job next, CompletableFuture<Boolean> write,
+      Map<String, Object> result, Throwable failure) {
+    try {
+      boolean ok;
+      try {
+        ok = write.join();
+      } catch (RuntimeException e) {
+        log.warn("storing the end of job {} failed; trying again", cur.id(), e);
+        ok = false;
+      }
+      if (ok) {
+        endStored(cur, next);
+        return;
+      }
+      // Someone changed the job meanwhile (a cancel, a parent refresh): recompute from the latest.
+      while (true) {
+        Optional<Job> latest = store.get(cur.id());
+        if (latest.isEmpty()) {
+          return;
+        }
+        Job n = endOf(latest.get(), ex, result, failure);
+        if (n == null) {
+          return;
+        }
+        if (store.update(n, latest.get().version())) {
+          endStored(latest.get(), n);
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("could not store the end of job {}; it stays running until recovered", cur.id(), e);
+    } finally {
+      finishesInFlight.decrementAndGet();
+    }
+  }
+
+  private void endStored(Job prev, Job next) {
+    changed(prev, next);
+    if (next.awaitingChildren()) {
+      refreshParent(next.id());
+    }
+  }
+
+  /** The snapshot that ends this attempt, or null when the attempt no longer owns the job. */
+  private Job endOf(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
+    if (cur.status() != JobStatus.RUNNING || cur.attempt() != ex.attempt()
+        || !instanceId.equals(cur.owner()) || cur.awaitingChildren()) {
+      return null;
+    }
+    Instant now = now();
+    Job.Builder b = cur.toBuilder().version(cur.version() + 1).updatedAt(now);
+    if (cur.cancelRequested() || ex.isCancelled()) {
+      return b.status(JobStatus.CANCELLED).completedAt(now).etaSeconds(null).build();
+    }
+    if (failure != null) {
+      String error = describe(failure);
+      if (cur.attempt() < cur.maxAttempts()) {
+        Duration delay = config.backoff().delayAfter(cur.attempt());
+        return requeued(b, cur)
+            .attempt(cur.attempt() + 1)
+            .error(error)
+            .runAt(now.plus(delay))
+            .progressMessage("attempt " + cur.attempt() + " of " + cur.maxAttempts()
+                + " failed; retrying in " + humanSeconds(delay))
+            .build();
+      }
+      return b.status(JobStatus.FAILED).completedAt(now).error(error).etaSeconds(null).build();
+    }
+    if (!cur.childJobIds().isEmpty()) {
+      return b.awaitingChildren(true).result(result).build();
+    }
+    return b.status(JobStatus.COMPLETED).completedAt(now).result(result).error(null).progress(1.0)
+        .etaSeconds(null).build();
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof InterruptedException) {
+      return "interrupted";
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  private static String humanSeconds(Duration d) {
+    double s = d.toMillis() / 1000.0;
+    return (s == Math.rint(s) ? String.valueOf((long) s) : String.format("%.1f", s)) + " s";
+  }
+
+  void reportProgress(Execution ex, double fraction, String message, Integer current, Integer total) {
+    Job base = ex.latest();
+    while (true) {
+      if (base.status() != JobStatus.RUNNING || base.cancelRequested()) {
+        if (base.cancelRequested() || base.status() == JobStatus.CANCELLED) {
+          ex.cancel();
+        }
+        throw new JobCancelledException(ex.jobId());
+      }
+      Instant now = now();
+      Job next = base.toBuilder()
+          .version(base.version() + 1)
+          .updatedAt(now)
+          .progress(fraction)
+          .progressMessage(message)
+          .currentStep(current != null ? current : base.currentStep())
+          .totalSteps(total != null ? total : base.totalSteps())
+          .etaSeconds(Progress.eta(base, fraction, now, typeMean(base.type())))
+          .build();
+      if (store.updateProgress(next, base.version())) {
+        ex.latest(next);
+        changed(base, next);
+        return;
+      }
+      base = store.get(ex.jobId()).orElseThrow(() -> new JobCancelledException(ex.jobId()));
+      ex.latest(base);
+    }
+  }
+
+  void signalWork() {
+    signals.incrementAndGet();
+    Thread idle = idleWorkers.poll();
+    if (idle != null) {
+      LockSupport.unpark(idle);
+    }
+  }
+
+  private void wakeAt(Instant runAt) {
+    if (runAt == null) {
+      signalWork();
+      return;
+    }
+    long delay = Duration.between(now(), runAt).toMillis();
+    if (delay <= 0) {
+      signalWork();
+    } else if (!stopping) {
+      scheduler.schedule(this::signalWork, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ================================================================ parents and dependents
+
+  private void markParentDirty(String parentId) {
+    dirtyParents.add(parentId);
+    if (parentRefreshScheduled.compareAndSet(false, true) && !stopping) {
+      try {
+        scheduler.schedule(this::refreshDirtyParents, PARENT_REFRESH_DELAY.toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        parentRefreshScheduled.set(false);
+      }
+    }
+  }
+
+  private void refreshDirtyParents() {
+    parentRefreshScheduled.set(false);
+    for (String id : List.copyOf(dirtyParents)) {
+      dirtyParents.remove(id);
+      try {
+        refreshParent(id);
+      } catch (RuntimeException e) {
+        log.warn("refreshing parent job {} failed", id, e);
+      }
+    }
+  }
+
+  /**
+   * Derives a parent's progress and message from its children, starts a tracked parent when its
+   * first child starts, and ends the parent when its own work is done and every child has ended.
+   */
+  void refreshParent(String parentId) {
+    try {
+      mutate(parentId, (p, next) -> ParentRollup.apply(p, next, store, now()));
+    } catch (JobNotFoundException e) {
+      log.debug("parent {} is gone", parentId);
+    }
+  }
+
+  private void failDependents(Job dep) {
+    List<Job> dependents = store.query(JobQuery.builder().dependsOn(dep.id())
+        .status(JobStatus.QUEUED).limit(JobQuery.MAX_LIMIT).build());
+    for (Job d : dependents) {
+      failDependent(d.id(), dep);
+    }
+  }
+
+  private void failDependent(String jobId, Job dep) {
+    try {
+      mutate(jobId, (cur, next) -> cur.status() != JobStatus.QUEUED ? null
+          : next.status(JobStatus.FAILED).completedAt(now()).etaSeconds(null)
+              .error("dependency " + dep.id() + " ('" + dep.title() + "') "
+                  + (dep.status() == JobStatus.CANCELLED ? "was cancelled" : "failed")));
+    } catch (JobNotFoundException e) {
+      log.debug("dependent {} vanished", jobId);
+    }
+  }
+
+  // ================================================================ durations for ETAs
+
+  private void recordRunTime(Job done) {
+    if (done.startedAt() == null || done.completedAt() == null) {
+      return;
+    }
+    double seconds = Duration.between(done.startedAt(), done.completedAt()).toNanos() / 1e9;
+    typeRunSeconds.compute(done.type(), (t, mean) -> {
+      if (mean == null) {
+        return new double[] {seconds};
+      }
+      mean[0] = mean[0] * 0.8 + seconds * 0.2; // exponential moving average: recent runs weigh more
+      return mean;
+    });
+  }
+
+  private Double typeMean(String type) {
+    double[] mean = typeRunSeconds.get(type);
+    return mean == null ? null : Math.round(mean[0] * 10.0) / 10.0;
+  }
+
+  // ================================================================ recovery, heartbeat, retention
+
+  private void recoverInterrupted() {
+    List<Job> interrupted = store.isShared()
+        ? store.expiredLeases(now(), 10_000)
+        : store.query(JobQuery.builder().status(JobStatus.RUNNING).limit(JobQuery.MAX_LIMIT).build());
+    for (Job j : interrupted) {
+      recover(j);
+    }
+  }
+
+  private void recover(Job found) {
+    boolean shared = store.isShared();
+    Job result = mutate(found.id(), (cur, next) -> {
+      if (cur.status() != JobStatus.RUNNING || cur.version() != found.version()
+          || shared && (cur.leaseExpiresAt() == null || !cur.leaseExpiresAt().isBefore(now()))) {
+        return null;
+      }
+      if (cur.awaitingChildren()) {
+        // Its handler already returned; it ends when its children do. Release the dead owner.
+        return next.owner(null).leaseExpiresAt(null);
+      }
+      if (cur.cancelRequested()) {
+        return next.status(JobStatus.CANCELLED).completedAt(now()).etaSeconds(null);
+      }
+      if (config.recoveryPolicy() == RecoveryPolicy.REQUEUE && !cur.tracked()
+          && cur.attempt() < cur.maxAttempts() && handlers.containsKey(cur.type())) {
+        return requeued(next, cur).attempt(cur.attempt() + 1).error(Job.INTERRUPTED_ERROR).runAt(null);
+      }
+      return next.status(JobStatus.FAILED).completedAt(now()).error(Job.INTERRUPTED_ERROR)
+          .etaSeconds(null);
+    });
+    if (result != found && result.version() == found.version() + 1) {
+      log.info("recovered job {} ({}) that was running on {}: now {}", found.id(), found.type(),
+          found.owner(), result.status().wireName());
+    }
+  }
+
+  private void heartbeat() {
+    try {
+      Instant now = now();
+      store.renewLeases(instanceId, now.plus(config.lease()));
+      if (store.isShared()) {
+        for (Job j : store.expiredLeases(now, 100)) {
+          recover(j);
+        }
+        // Cancels asked through another instance reach our running handlers here.
+        for (Execution ex : executions.values()) {
+          store.get(ex.jobId()).filter(Job::cancelRequested).ifPresent(j -> ex.cancel());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("heartbeat failed; retrying in {} ms", config.lease().toMillis() / 3, e);
+    }
+  }
+
+  private void cleanupSafely() {
+    try {
+      cleanup();
+    } catch (RuntimeException e) {
+      log.error("retention cleanup failed; retrying in {}", config.retention().interval(), e);
+    }
+  }
+
+  // ================================================================ close
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the job queue " + instanceId + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopping = true;
+    for (Thread t; (t = idleWorkers.poll()) != null; ) {
+      LockSupport.unpark(t);
+    }
+    for (Thread t : ownWorkerThreads) {
+      LockSupport.unpark(t);
+    }
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    boolean drained = awaitLatch(workersDone, deadline);
+    if (!drained) {
+      List<String> stillRunning = new ArrayList<>(executions.keySet());
+      log.warn("job queue {}: {} jobs still running after {}; cancelling {}", instanceId,
+          stillRunning.size(), config.shutdownTimeout(), stillRunning);
+      for (Execution ex : executions.values()) {
+        ex.cancel();
+      }
+      awaitLatch(workersDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    }
+    for (Execution ex; (ex = prefetched.poll()) != null; ) {
+      returnToQueue(ex);
+    }
+    long finishDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (finishesInFlight.get() > 0 && System.nanoTime() < finishDeadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    scheduler.shutdownNow();
+    completer.shutdown();
+    try {
+      completer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    hub.closeListeners(TimeUnit.SECONDS.toMillis(5));
+    hub.failWaiters(new IllegalStateException("the job queue " + instanceId + " was closed"));
+    log.info("job queue {} closed", instanceId);
+  }
+
+  /** A prefetched job that never started goes back to the queue, keeping its attempt. */
+  private void returnToQueue(Execution ex) {
+    executions.remove(ex.jobId(), ex);
+    admission.finished(ex.latest().type());
+    try {
+      mutate(ex.jobId(), (cur, next) -> cur.status() != JobStatus.RUNNING
+          || !instanceId.equals(cur.owner()) ? null : requeued(next, cur).runAt(null));
+    } catch (RuntimeException e) {
+      log.warn("could not return job {} to the queue at shutdown; it will be recovered at the next"
+          + " start", ex.jobId(), e);
+    }
+  }
+
+  private static boolean awaitLatch(CountDownLatch latch, long deadlineNanos) {
+    try {
+      return latch.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  // ================================================================ tracked jobs
+
+  /** The host-run lifecycle; same store, events and effects as managed jobs. */
+  private final class Tracker implements JobTracker {
+    @Override
+    public Job create(JobRequest request) {
+      requireOpen();
+      return insertNew(request, true);
+    }
+
+    @Override
+    public Job start(String jobId) {
+      return mutate(jobId, (cur, next) -> {
+        requireTracked(cur);
+        if (cur.status() != JobStatus.QUEUED) {
+          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.RUNNING,
+              "only a queued job can be started");
+        }
+        Instant now = now();
+        return next.status(JobStatus.RUNNING).startedAt(now).owner(instanceId)
+            .leaseExpiresAt(now.plus(config.lease()));
+      });
+    }
+
+    @Override
+    public Job progress(String jobId, double fraction, String message) {
+      Progress.checkFraction(jobId, fraction);
+      return report(jobId, fraction, message, null, null);
+    }
+
+    @Override
+    public Job progress(String jobId, int current, int total, String message) {
+      Progress.checkSteps(jobId, current, total);
+      return report(jobId, (double) current / total, message, current, total);
+    }
+
+    private Job report(String jobId, double fraction, String message, Integer current, Integer total) {
+      while (true) {
+        Job cur = get(jobId);
+        requireTracked(cur);
+        if (cur.status() == JobStatus.CANCELLED) {
+          throw new JobCancelledException(jobId);
+        }
+        if (cur.status() != JobStatus.RUNNING) {
+          throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
+              + cur.status().wireName() + "; progress can only be reported while it runs");
+        }
+        Instant now = now();
+        Job next = cur.toBuilder().version(cur.version() + 1).updatedAt(now).progress(fraction)
+            .progressMessage(message)
+            .currentStep(current != null ? current : cur.currentStep())
+            .totalSteps(total != null ? total : cur.totalSteps())
+            .etaSeconds(Progress.eta(cur, fraction, now, typeMean(cur.type())))
+            .build();
+        if (store.updateProgress(next, cur.version())) {
+          changed(cur, next);
+          return next;
+        }
+      }
+    }
+
+    @Override
+    public Job complete(String jobId, Map<String, ?> result) {
+      Map<String, Object> copy = result == null ? null : JsonValues.copyObject(result);
+      Job done = mutate(jobId, (cur, next) -> {
+        requireTracked(cur);
+        if (cur.status() != JobStatus.RUNNING || cur.awaitingChildren()) {
+          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.COMPLETED,
+              cur.awaitingChildren() ? "it was already completed and waits for its children"
+                  : "only a running job can complete");
+        }
+        if (!cur.childJobIds().isEmpty()) {
+          return next.awaitingChildren(true).result(copy);
+        }
+        return next.status(JobStatus.COMPLETED).completedAt(now()).result(copy).progress(1.0)
+            .etaSeconds(null);
+      });
+      if (done.awaitingChildren()) {
+        refreshParent(jobId);
+        return get(jobId);
+      }
+      return done;
+    }
+
+    @Override
+    public Job fail(String jobId, String error) {
+      if (error == null || error.isBlank()) {
+        throw new IllegalArgumentException("the error of failed job " + jobId + " must not be blank");
+      }
+      return mutate(jobId, (cur, next) -> {
+        requireTracked(cur);
+        if (cur.isTerminal()) {
+          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.FAILED,
+              "it has already ended");
+        }
+        return next.status(JobStatus.FAILED).completedAt(now()).error(error).etaSeconds(null)
+            .awaitingChildren(false);
+      });
+    }
+
+    private void requireTracked(Job cur) {
+      if (!cur.tracked()) {
+        throw new JobStateException(cur.id(), cur.status(), "job " + cur.id()
+            + " is run by the queue's workers; only jobs created with tracker().create() are"
+            + " reported by the host");
+      }
+    }
   }
 }

@@ -28,4 +28,5 @@ public record QueueConfig(
     Duration lease,
     Duration pollInterval,
     int listenerBuffer,
-    String instanceId) {}
+    String instanceId,
+    int claimBatch) {}

@@ -201,7 +201,7 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public List<String> purge(Instant completedBefore, int keepLast) {
+  public List<Job> purge(Instant completedBefore, int keepLast) {
     lock.lock();
     try {
       List<Row> terminal = new ArrayList<>();
@@ -212,12 +212,12 @@ public final class InMemoryJobStore implements JobStore {
       }
       terminal.sort(Comparator.comparing((Row r) -> completedAt(r.job()))
           .thenComparingLong(Row::seq).reversed());
-      List<String> deleted = new ArrayList<>();
+      List<Job> deleted = new ArrayList<>();
       for (int i = 0; i < terminal.size(); i++) {
         Job j = terminal.get(i).job();
         if (i >= keepLast || completedAt(j).isBefore(completedBefore)) {
           rows.remove(j.id());
-          deleted.add(j.id());
+          deleted.add(j);
         }
       }
       return deleted;

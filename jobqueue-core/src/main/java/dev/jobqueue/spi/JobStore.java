@@ -95,9 +95,9 @@ public interface JobStore extends AutoCloseable {
    * Deletes terminal jobs that completed before {@code completedBefore}, and terminal jobs beyond
    * the newest {@code keepLast} terminal ones (by completion time).
    *
-   * @return the ids deleted
+   * @return the deleted jobs' last snapshots (listeners are told of each deletion)
    */
-  List<String> purge(Instant completedBefore, int keepLast);
+  List<Job> purge(Instant completedBefore, int keepLast);
 
   /** Number of jobs per type and status, for one user or (null) everyone. */
   Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId);

@@ -528,8 +528,9 @@ public abstract class JobStoreContract {
       recent.add(insert(job("t").status(i % 2 == 0 ? JobStatus.FAILED : JobStatus.CANCELLED)
           .completedAt(now.minusSeconds(100 - i))));
     }
-    List<String> deleted = store.purge(now.minus(1, ChronoUnit.DAYS), 3);
-    assertThat(deleted).containsExactlyInAnyOrder(oldDone.id(), recent.get(0).id(), recent.get(1).id());
+    List<Job> deleted = store.purge(now.minus(1, ChronoUnit.DAYS), 3);
+    assertThat(deleted).as("the deleted snapshots are returned").contains(oldDone);
+    assertThat(ids(deleted)).containsExactlyInAnyOrder(oldDone.id(), recent.get(0).id(), recent.get(1).id());
     assertThat(ids(store.query(JobQuery.all()))).containsExactlyInAnyOrder(
         oldQueued.id(), oldRunning.id(), recent.get(2).id(), recent.get(3).id(), recent.get(4).id());
     assertThat(store.purge(now.minus(1, ChronoUnit.DAYS), 3)).isEmpty();

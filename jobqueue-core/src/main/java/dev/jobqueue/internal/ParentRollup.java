@@ -1,0 +1,98 @@
+package dev.jobqueue.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.JobStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A parent's state derived from its children: progress is the mean of the children's (an ended
+ * child counts as 1.0), the message reads "3/6 tasks done", and once the parent's own work is done
+ * (its handler returned, or it is tracked) and every child has ended, the parent ends: failed when
+ * a required child failed or was cancelled, otherwise completed with a warning per failed
+ * optional child.
+ */
+final class ParentRollup {
+  private ParentRollup() {}
+
+  /** The next snapshot of {@code p}, or null when nothing changes. */
+  static Job.Builder apply(Job p, Job.Builder next, JobStore store, java.time.Instant now) {
+    if (p.isTerminal() || p.childJobIds().isEmpty()) {
+      return null;
+    }
+    int n = p.childJobIds().size();
+    int done = 0;
+    int completed = 0;
+    boolean anyStarted = false;
+    double sum = 0;
+    List<String> requiredFailures = new ArrayList<>();
+    List<String> optionalFailures = new ArrayList<>();
+    for (String id : p.childJobIds()) {
+      Optional<Job> c = store.get(id);
+      if (c.isEmpty()) { // deleted: only ended jobs can be deleted
+        done++;
+        completed++;
+        sum += 1.0;
+        continue;
+      }
+      Job child = c.get();
+      if (child.isTerminal()) {
+        done++;
+        sum += 1.0;
+        anyStarted = true;
+        if (child.status() == JobStatus.COMPLETED) {
+          completed++;
+        } else {
+          String what = "'" + child.title() + "' (" + child.id() + ") "
+              + (child.status() == JobStatus.CANCELLED ? "was cancelled"
+                  : "failed: " + child.error());
+          (child.optional() ? optionalFailures : requiredFailures).add(what);
+        }
+      } else {
+        sum += child.progress();
+        anyStarted |= child.status() == JobStatus.RUNNING;
+      }
+    }
+    double progress = Math.round(sum / n * 10_000.0) / 10_000.0;
+    String message = done + "/" + n + " tasks done";
+    boolean ownWorkDone = p.awaitingChildren() || p.tracked();
+    if (done == n && ownWorkDone) {
+      LinkedHashSet<String> warnings = new LinkedHashSet<>(p.warnings());
+      for (String f : optionalFailures) {
+        warnings.add("optional task " + f);
+      }
+      next.warnings(List.copyOf(warnings)).completedAt(now).awaitingChildren(false)
+          .etaSeconds(null).progressMessage(message);
+      if (p.startedAt() == null) {
+        next.startedAt(now);
+      }
+      if (!requiredFailures.isEmpty()) {
+        String error = requiredFailures.size() == 1
+            ? "task " + requiredFailures.get(0)
+            : requiredFailures.size() + " of " + n + " tasks did not complete; first: task "
+                + requiredFailures.get(0);
+        return next.status(JobStatus.FAILED).error(error).progress(progress);
+      }
+      Map<String, Object> result = p.result();
+      if (result == null) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("children_completed", completed);
+        summary.put("children_failed", n - completed);
+        result = summary;
+      }
+      return next.status(JobStatus.COMPLETED).result(result).progress(1.0);
+    }
+    if (p.tracked() && p.status() == JobStatus.QUEUED && anyStarted) {
+      next.status(JobStatus.RUNNING).startedAt(now);
+    } else if (progress == p.progress() && message.equals(p.progressMessage())) {
+      return null;
+    }
+    return next.progress(progress).progressMessage(message)
+        .etaSeconds(p.startedAt() == null ? null : Progress.eta(p, progress, now, null));
+  }
+}
