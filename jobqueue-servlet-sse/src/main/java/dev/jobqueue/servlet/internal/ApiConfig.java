@@ -1,0 +1,34 @@
+package dev.jobqueue.servlet.internal;
+
+import dev.jobqueue.JobQueue;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The filter's immutable configuration, made once by the public builder after it checked every
+ * option.
+ *
+ * @param userResolver request → user id, or null when every caller sees every job
+ * @param clientBuffer events buffered per SSE client (after coalescing) before it is dropped
+ * @param reconnectDelay the {@code retry:} hint sent to SSE clients
+ */
+public record ApiConfig(
+    JobQueue queue,
+    String basePath,
+    Function<HttpServletRequest, String> userResolver,
+    Set<String> allowedOrigins,
+    boolean exposeInput,
+    int maxConnections,
+    long maxBodyBytes,
+    Duration heartbeat,
+    int replayBuffer,
+    int clientBuffer,
+    Duration reconnectDelay) {
+
+  /** Active jobs sent in a stream's snapshot at most. */
+  public static final int SNAPSHOT_ACTIVE_LIMIT = 1000;
+  /** Recent finished jobs sent in a stream's snapshot. */
+  public static final int SNAPSHOT_FINISHED_LIMIT = 50;
+}

@@ -1,0 +1,277 @@
+package dev.jobqueue.servlet.internal;
+
+import dev.jobqueue.JobEvent;
+import dev.jobqueue.JobListener;
+import dev.jobqueue.JobQueue;
+import dev.jobqueue.Subscription;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans the queue's events out to SSE clients: one queue subscription for all of them, each event
+ * serialised once, then queued on every client whose scope matches. Clients are indexed by user
+ * so a user-scoped event touches only that user's connections.
+ *
+ * <p>A ring of the most recent events lets a reconnecting client resume from its
+ * {@code Last-Event-ID}. Registration and ring replay happen under the same lock as fan-out, so
+ * a resuming client gets every event after its id exactly once: the replayed ones, then the live
+ * ones, with no gap and no overlap.
+ */
+public final class SseHub implements JobListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SseHub.class);
+  /** A client whose queued frames have not moved for this many heartbeats is dead. */
+  private static final int STALLED_HEARTBEATS = 4;
+
+  private record Recent(JobEvent event, Frame frame) {}
+
+  /** What {@link #attach} decided: replay what was missed, or send the full state. */
+  public record Attachment(List<Frame> replay, long sequence, String resetReason) {
+    public boolean replayed() {
+      return replay != null;
+    }
+  }
+
+  private final JobQueue queue;
+  private final SseFrames frames;
+  private final int ringSize;
+  private final Duration heartbeat;
+  private final int maxConnections;
+
+  // guarded by this
+  private final ArrayDeque<Recent> ring = new ArrayDeque<>();
+  private final Map<String, Set<SseConnection>> byUser = new HashMap<>();
+  private final Set<SseConnection> unscoped = new LinkedHashSet<>();
+  /** The sequence of the newest event evicted from the ring (or the one current at start). */
+  private long floor;
+  /** The highest sequence seen. */
+  private long last;
+  private boolean closed;
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong delivered = new AtomicLong();
+  // used only on the subscription's thread
+  private final List<SseConnection> touched = new ArrayList<>();
+  private final List<SseConnection> overflowing = new ArrayList<>();
+
+  private Subscription subscription;
+  private ScheduledExecutorService heartbeats;
+
+  public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
+      int maxConnections) {
+    this.queue = queue;
+    this.frames = frames;
+    this.ringSize = ringSize;
+    this.heartbeat = heartbeat;
+    this.maxConnections = maxConnections;
+  }
+
+  public void start() {
+    subscription = queue.subscribe(this);
+    // Read after subscribing: every event past this sequence reaches the ring.
+    long current = queue.lastSequence();
+    synchronized (this) {
+      floor = Math.max(floor, current);
+      last = Math.max(last, current);
+    }
+    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jobqueue-sse-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = heartbeat.toMillis();
+    heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void onEvent(JobEvent e) {
+    Frame frame = frames.forEvent(e); // outside the lock: serialisation is the costly part
+    touched.clear();
+    overflowing.clear();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      ring.addLast(new Recent(e, frame));
+      if (ring.size() > ringSize) {
+        floor = ring.removeFirst().event().sequence();
+      }
+      last = Math.max(last, e.sequence());
+      String user = e.job().userId();
+      if (user != null) {
+        offer(byUser.get(user), e, frame);
+      }
+      offer(unscoped, e, frame);
+    }
+    for (SseConnection c : touched) {
+      c.drain(); // non-blocking writes; a slow client just keeps its frames queued
+    }
+    for (SseConnection c : overflowing) {
+      c.close("its buffer of unsent events overflowed", true);
+    }
+    delivered.addAndGet(touched.size());
+  }
+
+  private void offer(Set<SseConnection> clients, JobEvent e, Frame frame) {
+    if (clients == null) {
+      return;
+    }
+    for (SseConnection c : clients) {
+      if (c.scope().matches(e)) {
+        (c.enqueue(frame) ? touched : overflowing).add(c);
+      }
+    }
+  }
+
+  /** Takes a connection slot; false when the cap is reached. Pair with {@link #release}. */
+  public boolean tryReserve() {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns a slot reserved for a stream that never started. */
+  public void unreserve() {
+    open.decrementAndGet();
+  }
+
+  /**
+   * Registers a client. From here on it receives live events (queued until it starts). With a
+   * {@code lastEventId} still in the ring, the matching events after it are returned for replay;
+   * otherwise the caller sends the full state.
+   *
+   * <p>Resumption goes by position in the ring, not by comparing numbers: the queue may deliver a
+   * coalesced progress event (with a newer sequence) before an older status event of another
+   * job, and "every event after the one with this id" stays exact even then.
+   */
+  public synchronized Attachment attach(SseConnection c, Long lastEventId) {
+    if (closed) {
+      throw new HttpError(503, "the server is shutting down", Map.of("Retry-After", "5"));
+    }
+    String user = c.scope().user();
+    if (user == null) {
+      unscoped.add(c);
+    } else {
+      byUser.computeIfAbsent(user, u -> new LinkedHashSet<>()).add(c);
+    }
+    // The resume point of a client registered now: the newest event it will not get live.
+    long resumePoint = ring.isEmpty() ? floor : ring.peekLast().event().sequence();
+    if (lastEventId == null) {
+      return new Attachment(null, resumePoint, null);
+    }
+    if (lastEventId > last) {
+      return new Attachment(null, resumePoint,
+          "event id " + lastEventId + " is unknown to this server");
+    }
+    List<Frame> replay = new ArrayList<>();
+    boolean found = lastEventId == floor; // resuming from the ring's start: replay all of it
+    for (Recent r : ring) {
+      if (found) {
+        if (c.scope().matches(r.event())) {
+          replay.add(r.frame());
+        }
+      } else if (r.event().sequence() == lastEventId) {
+        found = true;
+      }
+    }
+    if (!found) {
+      // Nothing was queued for the client yet, so the status-filter memory is still empty.
+      return new Attachment(null, resumePoint,
+          "event id " + lastEventId + " is older than the replay buffer");
+    }
+    return new Attachment(replay, resumePoint, null);
+  }
+
+  synchronized void release(SseConnection c, boolean wasDropped) {
+    String user = c.scope().user();
+    if (user == null) {
+      unscoped.remove(c);
+    } else {
+      Set<SseConnection> set = byUser.get(user);
+      if (set != null && set.remove(c) && set.isEmpty()) {
+        byUser.remove(user);
+      }
+    }
+    open.decrementAndGet();
+    if (wasDropped) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  private void beat() {
+    try {
+      List<SseConnection> all = connections();
+      Frame beat = SseFrames.heartbeat();
+      long stall = heartbeat.toNanos() * STALLED_HEARTBEATS;
+      for (SseConnection c : all) {
+        if (c.heartbeat(beat, stall) == SseConnection.Health.STALLED) {
+          c.close("nothing could be written to it for " + STALLED_HEARTBEATS + " heartbeats", true);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("SSE heartbeat failed; it runs again at the next tick", e);
+    }
+  }
+
+  private synchronized List<SseConnection> connections() {
+    List<SseConnection> all = new ArrayList<>(unscoped);
+    for (Set<SseConnection> s : byUser.values()) {
+      all.addAll(s);
+    }
+    return all;
+  }
+
+  /** Open SSE connections. */
+  public int openConnections() {
+    return open.get();
+  }
+
+  /** Clients dropped for being too slow since start. */
+  public long droppedClients() {
+    return dropped.get();
+  }
+
+  /** Frames queued to clients so far. */
+  public long deliveries() {
+    return delivered.get();
+  }
+
+  /** Unsubscribes, stops the heartbeat and ends every stream. Idempotent. */
+  @Override
+  public void close() {
+    List<SseConnection> all;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ring.clear();
+    }
+    all = connections();
+    if (subscription != null) {
+      subscription.close();
+    }
+    if (heartbeats != null) {
+      heartbeats.shutdownNow();
+    }
+    for (SseConnection c : all) {
+      c.close("the server is stopping", false);
+    }
+    log.info("SSE hub stopped; {} streams closed", all.size());
+  }
+}
