@@ -1,0 +1,291 @@
+package dev.jobqueue.sqlite.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.StoreException;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import java.nio.channels.FileChannel;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite store's machinery behind {@code SqliteJobStore}: writes go to the {@link Writer}
+ * (group commit), reads to the {@link ReadPool}, and both consult the {@link Overlay} for changes
+ * not yet in the committed rows (coalesced progress).
+ */
+public final class SqliteEngine {
+  private static final Logger log = LoggerFactory.getLogger(SqliteEngine.class);
+  static final String WRITER_THREAD = "jobqueue-sqlite-writer";
+
+  private static final String GET = "SELECT " + JobCodec.COLUMNS + " FROM jobs WHERE id = ?";
+  private static final String VERSION = "SELECT version FROM jobs WHERE id = ?";
+  private static final String EXPIRED = "SELECT " + JobCodec.COLUMNS + " FROM jobs"
+      + " WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, seq LIMIT ?";
+  private static final String COUNTS = "SELECT type, status, count(*) FROM jobs GROUP BY type, status";
+  private static final String COUNTS_OF_USER =
+      "SELECT type, status, count(*) FROM jobs WHERE user_id = ? GROUP BY type, status";
+
+  private final SqliteConfig config;
+  private final Faults faults;
+  private final FileChannel lock;
+  private final Connection writerConnection;
+  private final Overlay overlay = new Overlay();
+  private final Writer writer;
+  private final ReadPool readers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqliteEngine(SqliteConfig config, Faults faults, FileChannel lock, Connection writerConnection,
+      ReadPool readers) {
+    this.config = config;
+    this.faults = faults;
+    this.lock = lock;
+    this.writerConnection = writerConnection;
+    this.readers = readers;
+    this.writer = new Writer(writerConnection, overlay, faults, config.maxBatch(),
+        config.progressFlushInterval().toNanos(), WRITER_THREAD);
+  }
+
+  /** Opens (creating or migrating) the database; on failure nothing stays open. */
+  public static SqliteEngine open(SqliteConfig config) {
+    Faults faults = new Faults(Opener.describe(config), config.busyTimeout());
+    FileChannel lock = config.file() != null ? Opener.lockFile(config) : null;
+    Connection writerConnection = null;
+    try {
+      writerConnection = Opener.openWriter(config, faults);
+      ReadPool readers = new ReadPool(Opener.openReaders(config, faults, config.readConnections()));
+      SqliteEngine engine = new SqliteEngine(config, faults, lock, writerConnection, readers);
+      engine.writer.start();
+      log.info("SQLite job store {} open: schema V{}, synchronous={}, {} read connections, "
+              + "progress flushed every {} ms, busy timeout {} ms", faults.file(),
+          Migrations.latestVersion(), config.durable() ? "FULL" : "NORMAL (not durable on power loss)",
+          config.readConnections(), config.progressFlushInterval().toMillis(),
+          config.busyTimeout().toMillis());
+      return engine;
+    } catch (RuntimeException e) {
+      Opener.closeQuietly(writerConnection);
+      Opener.closeQuietly(lock);
+      throw e;
+    }
+  }
+
+  public String file() {
+    return faults.file();
+  }
+
+  public long commits() {
+    return writer.commits();
+  }
+
+  public long committedChanges() {
+    return writer.committedOps();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  public void insert(Job job) {
+    await(writer.submit(new WriteOp.Insert(job)).future);
+  }
+
+  public boolean update(Job next, long expectedVersion) {
+    return await(writer.submit(new WriteOp.Update(next, expectedVersion)).future);
+  }
+
+  public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+    try {
+      // a copy, so that a caller completing it cannot stop the writer from doing the change
+      return writer.submit(new WriteOp.Update(next, expectedVersion)).future.copy();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public boolean updateProgress(Job next, long expectedVersion) {
+    checkOpen();
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException("updateProgress called from a future callback on the SQLite "
+          + "writer thread: call the store from another thread");
+    }
+    return overlay.acceptProgress(next, expectedVersion, this::committedVersion);
+  }
+
+  public boolean delete(String id, long expectedVersion) {
+    return await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
+  }
+
+  public List<Job> claim(ClaimRequest request) {
+    return await(writer.submit(new WriteOp.Claim(request)).future);
+  }
+
+  public int renewLeases(String owner, Instant until) {
+    return await(writer.submit(new WriteOp.RenewLeases(owner, until)).future);
+  }
+
+  public List<Job> purge(Instant completedBefore, int keepLast) {
+    return await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
+  }
+
+  /** Waits for the commit without giving up on interrupt: the change happens either way. */
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof DuplicateJobException d) {
+        throw d;
+      }
+      if (cause instanceof StoreException s) {
+        throw new StoreException(s.getMessage(), s); // this caller's stack, the writer's cause
+      }
+      if (cause instanceof IllegalArgumentException iae) {
+        throw new IllegalArgumentException(iae.getMessage(), iae);
+      }
+      if (cause instanceof IllegalStateException ise) {
+        throw new IllegalStateException(ise.getMessage(), ise);
+      }
+      throw new StoreException("SQLite job store: a change failed: " + cause, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public Optional<Job> get(String id) {
+    Job pending = overlay.pending(id); // before the row: see Overlay.merge
+    Job row = read("reading job " + id, r -> {
+      PreparedStatement ps = r.prepare(GET);
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? JobCodec.read(rs, 1) : null;
+      }
+    });
+    return Optional.ofNullable(Overlay.merge(row, pending));
+  }
+
+  public List<Job> query(JobQuery query) {
+    Map<String, Job> pending = overlay.pendingSnapshot();
+    QuerySql sql = QuerySql.of(query);
+    return read("querying jobs", r -> {
+      PreparedStatement ps = r.prepare(sql.sql());
+      sql.bind(ps);
+      List<Job> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Job row = JobCodec.read(rs, 1);
+          out.add(pending.isEmpty() ? row : Overlay.merge(row, pending.get(row.id())));
+        }
+      }
+      return out;
+    });
+  }
+
+  public List<Job> expiredLeases(Instant now, int limit) {
+    Map<String, Job> pending = overlay.pendingSnapshot();
+    return read("finding expired leases", r -> {
+      PreparedStatement ps = r.prepare(EXPIRED);
+      ps.setLong(1, JobCodec.nanos(now));
+      ps.setInt(2, limit);
+      List<Job> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Job row = JobCodec.read(rs, 1);
+          out.add(Overlay.merge(row, pending.get(row.id())));
+        }
+      }
+      return out;
+    });
+  }
+
+  public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
+    return read("counting jobs", r -> {
+      PreparedStatement ps = r.prepare(userId == null ? COUNTS : COUNTS_OF_USER);
+      if (userId != null) {
+        ps.setString(1, userId);
+      }
+      Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
+              .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The committed version of {@code id}, or -1; for {@code updateProgress} without an entry. */
+  private long committedVersion(String id) {
+    Long v = read("reading the version of job " + id, r -> {
+      PreparedStatement ps = r.prepare(VERSION);
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1L;
+      }
+    });
+    return v;
+  }
+
+  @FunctionalInterface
+  private interface ReadWork<T> {
+    T run(ReadPool.Reader r) throws SQLException;
+  }
+
+  private <T> T read(String what, ReadWork<T> work) {
+    checkOpen();
+    ReadPool.Reader r = readers.borrow();
+    try {
+      return work.run(r);
+    } catch (SQLException e) {
+      throw faults.of(what, e);
+    } finally {
+      readers.release(r);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the SQLite job store " + faults.file() + " is closed");
+    }
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /** Flushes pending progress, stops the writer, closes every connection; idempotent. */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException("close() called from a future callback on the SQLite writer "
+          + "thread: close the store from another thread");
+    }
+    writer.stop();
+    Opener.closeQuietly(writerConnection);
+    readers.close();
+    Opener.closeQuietly(lock);
+    log.info("SQLite job store {} closed after {} commits of {} changes", faults.file(),
+        writer.commits(), writer.committedOps());
+  }
+
+  int readConnections() {
+    return readers.size();
+  }
+
+  SqliteConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,306 @@
+package dev.jobqueue.sqlite.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A change queued for the writer thread. {@link #execute} runs inside the writer's open
+ * transaction and computes the result; the writer completes {@link #future} only after the commit
+ * (so a caller never sees a change that is not durable), except results that changed nothing.
+ */
+abstract class WriteOp<T> {
+  final CompletableFuture<T> future = new CompletableFuture<>();
+  private T result;
+  private RuntimeException outcome;
+
+  /** Runs the change in the writer's transaction. Throws on database errors only. */
+  abstract T execute(Tx tx) throws SQLException;
+
+  /** Whether {@code result} changed nothing, so the caller may have it before the commit. */
+  boolean changedNothing(T result) {
+    return false;
+  }
+
+  final void run(Tx tx) throws SQLException {
+    outcome = null;
+    try {
+      result = execute(tx);
+    } catch (DuplicateJobException e) {
+      outcome = e; // an answer, not a failure of the batch
+    }
+    if (outcome == null && changedNothing(result)) {
+      future.complete(result);
+    }
+  }
+
+  final void completeCommitted() {
+    if (outcome != null) {
+      future.completeExceptionally(outcome);
+    } else {
+      future.complete(result);
+    }
+  }
+
+  /** Claims every candidate before changing rows, so the SELECT is not disturbed by the UPDATEs. */
+  static final class Claim extends WriteOp<List<Job>> {
+    static final String SQL = "SELECT j.seq, " + JobCodec.columns("j")
+        + " FROM jobs j INDEXED BY jobs_claim"
+        + " WHERE j.status = 'queued' AND j.tracked = 0"
+        + " AND j.type IN (SELECT value FROM json_each(?))"
+        + " AND (j.run_at IS NULL OR j.run_at <= ?)"
+        + " AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs x ON x.id = d.dep_id"
+        + "   WHERE d.job_id = j.id AND x.status <> 'completed')"
+        + " ORDER BY j.priority DESC, j.seq LIMIT ?";
+
+    private final ClaimRequest request;
+
+    Claim(ClaimRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      if (request.types().isEmpty()) {
+        return List.of();
+      }
+      PreparedStatement ps = tx.prepare(SQL);
+      ps.setString(1, JobCodec.json(request.types()));
+      ps.setLong(2, JobCodec.nanos(request.now()));
+      ps.setInt(3, request.max());
+      Map<Long, Job> candidates = new LinkedHashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          candidates.put(rs.getLong(1), JobCodec.read(rs, 2));
+        }
+      }
+      List<Job> out = new ArrayList<>(candidates.size());
+      for (Map.Entry<Long, Job> c : candidates.entrySet()) {
+        Job row = c.getValue();
+        Job base = tx.overlay.newest(row);
+        long known = tx.overlay.knownVersion(row.id(), row.version());
+        tx.touch(row.id());
+        if (base.version() != known
+            || !tx.overlay.compareAndChange(row.id(), row.version(), known, known + 1)) {
+          continue; // changed by a change we cannot see in the row: leave it for the next claim
+        }
+        Job claimed = base.toBuilder()
+            .status(JobStatus.RUNNING)
+            .version(known + 1)
+            .startedAt(request.now())
+            .updatedAt(request.now())
+            .completedAt(null)
+            .runAt(null)
+            .owner(request.owner())
+            .leaseExpiresAt(request.leaseUntil())
+            .build();
+        if (base == row) {
+          PreparedStatement up = tx.prepare(Tx.CLAIM_UPDATE);
+          up.setLong(1, claimed.version());
+          up.setLong(2, JobCodec.nanos(request.now()));
+          up.setLong(3, JobCodec.nanos(request.now()));
+          up.setString(4, request.owner());
+          up.setLong(5, JobCodec.nanos(request.leaseUntil()));
+          up.setLong(6, c.getKey());
+          up.executeUpdate();
+        } else {
+          tx.write(tx.head(row.id()), claimed); // a pending snapshot had newer fields
+        }
+        tx.afterCommit(claimed.id(), claimed.version(), JobStatus.RUNNING);
+        out.add(claimed);
+      }
+      return out;
+    }
+
+    @Override
+    boolean changedNothing(List<Job> result) {
+      return result.isEmpty();
+    }
+  }
+
+  static final class Insert extends WriteOp<Void> {
+    private final Job job;
+
+    Insert(Job job) {
+      this.job = job;
+    }
+
+    @Override
+    Void execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(JobCodec.INSERT);
+      JobCodec.bindInsert(ps, job);
+      try {
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        // a failed statement is undone on its own; the transaction and batch go on
+        if (Faults.code(e) == Faults.CONSTRAINT) {
+          throw new DuplicateJobException(job.id());
+        }
+        throw e;
+      }
+      tx.touch(job.id());
+      // a stale entry (say, of a deleted job with this id) must not shadow the new row
+      tx.overlay.restore(job.id(), new Overlay.Entry(job.version(), null, false, 0));
+      tx.afterCommit(job.id(), job.version(), job.status());
+      return null;
+    }
+  }
+
+  static final class Update extends WriteOp<Boolean> {
+    private final Job next;
+    private final long expected;
+
+    Update(Job next, long expected) {
+      this.next = next;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      if (next.version() <= expected) {
+        return false;
+      }
+      Tx.RowHead head = tx.head(next.id());
+      if (head == null) {
+        return false;
+      }
+      tx.touch(next.id());
+      if (!tx.overlay.compareAndChange(next.id(), head.version(), expected, next.version())) {
+        return false;
+      }
+      tx.write(head, next);
+      tx.afterCommit(next.id(), next.version(), next.status());
+      return true;
+    }
+  }
+
+  static final class Delete extends WriteOp<Boolean> {
+    private final String id;
+    private final long expected;
+
+    Delete(String id, long expected) {
+      this.id = id;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      Tx.RowHead head = tx.head(id);
+      if (head == null) {
+        return false;
+      }
+      tx.touch(id);
+      if (!tx.overlay.compareAndChange(id, head.version(), expected, Overlay.GONE)) {
+        return false;
+      }
+      PreparedStatement ps = tx.prepare("DELETE FROM jobs WHERE seq = ?");
+      ps.setLong(1, head.seq());
+      ps.executeUpdate();
+      tx.afterCommitDeleted(id);
+      return true;
+    }
+  }
+
+  static final class RenewLeases extends WriteOp<Integer> {
+    private final String owner;
+    private final Instant until;
+
+    RenewLeases(String owner, Instant until) {
+      this.owner = owner;
+      this.until = until;
+    }
+
+    @Override
+    Integer execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(
+          "UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?");
+      ps.setLong(1, JobCodec.nanos(until));
+      ps.setString(2, owner);
+      int n = ps.executeUpdate();
+      if (n > 0) {
+        tx.overlay.renewLeases(owner, until);
+      }
+      return n;
+    }
+
+    @Override
+    boolean changedNothing(Integer result) {
+      return result == 0;
+    }
+  }
+
+  static final class Purge extends WriteOp<List<Job>> {
+    static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
+    static final String FINISHED = "coalesce(completed_at, updated_at)";
+    static final String OLDER = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs WHERE " + TERMINAL
+        + " AND " + FINISHED + " < ?";
+    static final String BEYOND = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs WHERE " + TERMINAL
+        + " ORDER BY " + FINISHED + " DESC, seq DESC LIMIT -1 OFFSET ?";
+
+    private final Instant completedBefore;
+    private final int keepLast;
+
+    Purge(Instant completedBefore, int keepLast) {
+      this.completedBefore = completedBefore;
+      this.keepLast = keepLast;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      Map<Long, Job> doomed = new LinkedHashMap<>();
+      PreparedStatement older = tx.prepare(OLDER);
+      older.setLong(1, JobCodec.nanos(completedBefore));
+      collect(older, doomed);
+      PreparedStatement beyond = tx.prepare(BEYOND);
+      beyond.setInt(1, Math.max(0, keepLast));
+      collect(beyond, doomed);
+      if (doomed.isEmpty()) {
+        return List.of();
+      }
+      PreparedStatement del = tx.prepare("DELETE FROM jobs WHERE seq = ?");
+      List<Job> out = new ArrayList<>(doomed.size());
+      for (Map.Entry<Long, Job> e : doomed.entrySet()) {
+        Job job = e.getValue();
+        tx.touch(job.id());
+        del.setLong(1, e.getKey());
+        del.executeUpdate();
+        tx.afterCommitDeleted(job.id());
+        out.add(tx.overlay.newest(job));
+      }
+      return out;
+    }
+
+    private static void collect(PreparedStatement ps, Map<Long, Job> into) throws SQLException {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          into.putIfAbsent(rs.getLong(1), JobCodec.read(rs, 2));
+        }
+      }
+    }
+
+    @Override
+    boolean changedNothing(List<Job> result) {
+      return result.isEmpty();
+    }
+  }
+
+  /** Writes a coalesced progress snapshot; not a caller's op, so nothing waits on it. */
+  static void flush(Tx tx, Overlay.Flush f) throws SQLException {
+    Tx.RowHead head = tx.head(f.id());
+    if (head == null || head.version() >= f.snapshot().version()) {
+      return; // deleted, or superseded by a change in this batch
+    }
+    tx.write(head, f.snapshot());
+    tx.afterCommitFlushed(f);
+  }
+}
