@@ -180,7 +180,13 @@ public final class DefaultJobQueue implements JobQueue {
         .etaSeconds(typeMean(request.type()))
         .tracked(tracked)
         .build();
-    store.insert(job);
+    hub.expect(job.id());
+    try {
+      store.insert(job);
+    } catch (RuntimeException e) {
+      hub.forget(job.id());
+      throw e;
+    }
     hub.publish(JobEvent.Kind.CREATED, job, true);
     log.debug("created {}", job.describe());
     if (parent != null) {
@@ -789,6 +795,11 @@ public final class DefaultJobQueue implements JobQueue {
       base = store.get(ex.jobId()).orElseThrow(() -> new JobCancelledException(ex.jobId()));
       ex.latest(base);
     }
+  }
+
+  /** Wakes a worker after a test wrote to the store behind the queue's back. */
+  public void signalWorkForTests() {
+    signalWork();
   }
 
   void signalWork() {

@@ -45,6 +45,16 @@ final class EventHub {
     this.bufferSize = bufferSize;
   }
 
+  /**
+   * Announces a job about to be inserted, so that a worker's claim event (version 2) that beats
+   * the creator's event (version 1) waits for it instead of being released first.
+   */
+  void expect(String jobId) {
+    synchronized (lock) {
+      released.put(jobId, 0L);
+    }
+  }
+
   void publish(JobEvent.Kind kind, Job job, boolean statusChanged) {
     JobEvent event = new JobEvent(kind, job, 0, statusChanged);
     synchronized (lock) {

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * worker or another listener.
  *
  * <p>The buffer keeps status events in order and never drops them. A progress-only event of a
- * job that already has one waiting replaces it (coalescing), and a status event "closes" the
- * job's waiting progress slot so that later progress is never delivered before it. When the
- * buffer holds {@code capacity} entries, new progress slots are dropped (the next status event
+ * job that already has one waiting supersedes it: the old one is voided and the new one queued
+ * at the end, so delivery stays in sequence order (SSE clients resume by sequence). A status
+ * event "closes" the job's waiting progress slot so later progress is never delivered before
+ * it. When {@code capacity} live entries wait, new progress is dropped (the next status event
  * carries the state); status events are still kept, with a warning.
  */
 final class ListenerSubscription implements Subscription {
@@ -41,6 +42,8 @@ final class ListenerSubscription implements Subscription {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Object> buffer = new ArrayDeque<>();
+  /** Voided progress slots still in {@link #buffer}; compacted away when they pile up. */
+  private int voided;
   private final HashMap<String, ProgressSlot> openSlots = new HashMap<>();
   private final Thread thread;
   private boolean consumerWaiting;
@@ -72,24 +75,27 @@ final class ListenerSubscription implements Subscription {
       }
       String id = event.jobId();
       if (!event.statusChanged() && event.kind() == JobEvent.Kind.UPDATED) {
-        ProgressSlot slot = openSlots.get(id);
-        if (slot != null) {
-          slot.event = event;
+        ProgressSlot old = openSlots.get(id);
+        if (old != null) {
+          old.event = null;
+          voided++;
           coalesced++;
-          return;
-        }
-        if (buffer.size() >= capacity) {
+          if (voided > 64 && voided > buffer.size() / 2) {
+            buffer.removeIf(o -> o instanceof ProgressSlot s && s.event == null);
+            voided = 0;
+          }
+        } else if (buffer.size() - voided >= capacity) {
           dropped++;
           warnOverflow();
           return;
         }
-        slot = new ProgressSlot(event);
+        ProgressSlot slot = new ProgressSlot(event);
         openSlots.put(id, slot);
         buffer.addLast(slot);
       } else {
         openSlots.remove(id);
         buffer.addLast(event);
-        if (buffer.size() > capacity) {
+        if (buffer.size() - voided > capacity) {
           warnOverflow();
         }
       }
@@ -129,15 +135,16 @@ final class ListenerSubscription implements Subscription {
         }
         for (Object o; (o = buffer.pollFirst()) != null; ) {
           if (o instanceof ProgressSlot slot) {
-            openSlots.remove(slot.event.jobId(), slot);
-            batch.add(slot.event);
+            if (slot.event != null) {
+              openSlots.remove(slot.event.jobId(), slot);
+              batch.add(slot.event);
+            }
           } else {
             batch.add((JobEvent) o);
           }
         }
-        if (buffer.size() < capacity / 2) {
-          overflowWarned = false;
-        }
+        voided = 0;
+        overflowWarned = false;
       } finally {
         lock.unlock();
       }
@@ -180,6 +187,7 @@ final class ListenerSubscription implements Subscription {
       closed = true;
       buffer.clear();
       openSlots.clear();
+      voided = 0;
       changed.signal();
     } finally {
       lock.unlock();
@@ -225,7 +233,7 @@ final class ListenerSubscription implements Subscription {
   public int backlog() {
     lock.lock();
     try {
-      return buffer.size();
+      return buffer.size() - voided;
     } finally {
       lock.unlock();
     }

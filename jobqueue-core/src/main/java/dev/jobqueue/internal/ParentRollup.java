@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * A parent's state derived from its children: progress is the mean of the children's (an ended
  * child counts as 1.0), the message reads "3/6 tasks done", and once the parent's own work is done
- * (its handler returned, or it is tracked) and every child has ended, the parent ends: failed when
+ * (its handler returned; or it is tracked and has as many children as its {@code total_steps}
+ * announced, as the seed's comprehensive analysis does) and every child has ended, the parent
+ * ends: failed when
  * a required child failed or was cancelled, otherwise completed with a warning per failed
  * optional child.
  */
@@ -58,9 +60,12 @@ final class ParentRollup {
         anyStarted |= child.status() == JobStatus.RUNNING;
       }
     }
-    double progress = Math.round(sum / n * 10_000.0) / 10_000.0;
-    String message = done + "/" + n + " tasks done";
-    boolean ownWorkDone = p.awaitingChildren() || p.tracked();
+    // A tracked parent may announce how many children are coming; until they all exist, the
+    // ones that ended early must not end the parent.
+    int expected = p.tracked() && p.totalSteps() != null ? Math.max(n, p.totalSteps()) : n;
+    double progress = Math.round(sum / expected * 10_000.0) / 10_000.0;
+    String message = done + "/" + expected + " tasks done";
+    boolean ownWorkDone = p.awaitingChildren() || p.tracked() && n >= expected;
     if (done == n && ownWorkDone) {
       LinkedHashSet<String> warnings = new LinkedHashSet<>(p.warnings());
       for (String f : optionalFailures) {
