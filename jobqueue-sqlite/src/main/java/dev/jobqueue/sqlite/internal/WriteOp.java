@@ -242,9 +242,11 @@ abstract class WriteOp<T> {
   static final class Purge extends WriteOp<List<Job>> {
     static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
     static final String FINISHED = "coalesce(completed_at, updated_at)";
-    static final String OLDER = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs WHERE " + TERMINAL
-        + " AND " + FINISHED + " < ?";
-    static final String BEYOND = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs WHERE " + TERMINAL
+    // INDEXED BY: without statistics SQLite prefers jobs_status and would read every finished job
+    static final String OLDER = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs INDEXED BY jobs_finished"
+        + " WHERE " + TERMINAL + " AND " + FINISHED + " < ?";
+    static final String BEYOND = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs INDEXED BY jobs_finished"
+        + " WHERE " + TERMINAL
         + " ORDER BY " + FINISHED + " DESC, seq DESC LIMIT -1 OFFSET ?";
 
     private final Instant completedBefore;
