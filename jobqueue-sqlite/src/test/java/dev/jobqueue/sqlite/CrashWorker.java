@@ -1,0 +1,76 @@
+package dev.jobqueue.sqlite;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQueue;
+import dev.jobqueue.JobRequest;
+import dev.jobqueue.JobStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The process that {@link CrashRecoveryTest} kills: runs a queue on the file given as argument,
+ * completes some jobs, leaves others running (their handlers block) or queued behind them, prints
+ * "KIND id" lines and then "READY", and waits to be killed.
+ */
+public final class CrashWorker {
+  static final int QUICK_DONE = 5;
+  static final int BLOCKING = 2;
+  static final int QUEUED_BEHIND = 3;
+
+  private CrashWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    SqliteJobStore store = SqliteJobStore.open(Path.of(args[0]));
+    CountDownLatch never = new CountDownLatch(1);
+    JobQueue queue = JobQueue.builder().store(store).workers(BLOCKING + 1).defaultMaxAttempts(2)
+        .handler("quick", ctx -> Map.of("done", ctx.jobId()))
+        .handler("block", ctx -> {
+          ctx.progress(0.5, "half way, then the process dies");
+          never.await();
+          return Map.of();
+        })
+        .handler("parent", ctx -> {
+          ctx.spawn(JobRequest.builder("block", "child of " + ctx.jobId()).build());
+          return Map.of("spawned", true);
+        })
+        .build();
+    for (int i = 0; i < QUICK_DONE; i++) {
+      Job j = queue.submit(JobRequest.builder("quick", "quick " + i).build());
+      Job done = queue.await(j.id(), Duration.ofSeconds(30));
+      System.out.println("COMPLETED " + done.id());
+    }
+    for (int i = 0; i < BLOCKING; i++) {
+      Job j = queue.submit(JobRequest.builder("block", "block " + i).build());
+      waitRunning(queue, j.id());
+      System.out.println("RUNNING " + j.id());
+    }
+    Job parent = queue.submit(JobRequest.builder("parent", "parent").build());
+    String child = null;
+    while (child == null) {
+      Job p = queue.get(parent.id());
+      if (!p.childJobIds().isEmpty()) {
+        child = p.childJobIds().get(0);
+      } else {
+        Thread.sleep(5);
+      }
+    }
+    waitRunning(queue, child);
+    System.out.println("PARENT " + parent.id());
+    System.out.println("RUNNING " + child);
+    for (int i = 0; i < QUEUED_BEHIND; i++) {
+      // every worker is blocked, so these stay queued
+      System.out.println("QUEUED " + queue.submit(JobRequest.builder("quick", "later " + i).build()).id());
+    }
+    System.out.println("READY");
+    System.out.flush();
+    never.await();
+  }
+
+  private static void waitRunning(JobQueue queue, String id) throws InterruptedException {
+    while (queue.get(id).status() != JobStatus.RUNNING || queue.get(id).progress() < 0.5) {
+      Thread.sleep(5);
+    }
+  }
+}
