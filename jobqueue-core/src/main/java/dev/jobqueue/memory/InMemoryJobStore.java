@@ -10,19 +10,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A store in the heap that behaves like a database: it keeps immutable snapshots, enforces
- * versions and claims atomically. Nothing survives a restart. Reads are lock-free; writes take
- * one lock, which is short because every write is a map update.
+ * versions and claims atomically. Nothing survives a restart.
+ *
+ * <p>Every write is a compare-and-set on one map entry, so no lock is shared by all writers. The
+ * claim index (queued jobs in priority/FIFO order) is kept next to the map and may briefly hold
+ * keys of jobs that are no longer queued; a claim skips and drops those, and takes a job only by
+ * winning the compare-and-set from its queued snapshot.
  */
 public final class InMemoryJobStore implements JobStore {
 
@@ -42,21 +45,17 @@ public final class InMemoryJobStore implements JobStore {
       Comparator.comparing((Row r) -> r.job().createdAt()).thenComparingLong(Row::seq).reversed();
 
   private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
-  private final TreeSet<ReadyKey> ready = new TreeSet<>();
-  private final ReentrantLock lock = new ReentrantLock();
-  private long nextSeq;
+  private final ConcurrentSkipListSet<ReadyKey> ready = new ConcurrentSkipListSet<>();
+  private final AtomicLong nextSeq = new AtomicLong();
 
   @Override
   public void insert(Job job) {
-    lock.lock();
-    try {
-      Row row = new Row(job, nextSeq++);
-      if (rows.putIfAbsent(job.id(), row) != null) {
-        throw new DuplicateJobException(job.id());
-      }
-      index(null, row);
-    } finally {
-      lock.unlock();
+    Row row = new Row(job, nextSeq.getAndIncrement());
+    if (rows.putIfAbsent(job.id(), row) != null) {
+      throw new DuplicateJobException(job.id());
+    }
+    if (isReady(job)) {
+      ready.add(key(row));
     }
   }
 
@@ -85,18 +84,23 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public boolean update(Job next, long expectedVersion) {
-    lock.lock();
-    try {
+    while (true) {
       Row old = rows.get(next.id());
       if (old == null || old.job().version() != expectedVersion || next.version() <= expectedVersion) {
         return false;
       }
       Row row = new Row(next, old.seq());
-      rows.put(next.id(), row);
-      index(old, row);
-      return true;
-    } finally {
-      lock.unlock();
+      if (rows.replace(next.id(), old, row)) {
+        if (isReady(next) && !isReady(old.job())) {
+          ready.add(key(row));
+        } else if (!isReady(next) && isReady(old.job())) {
+          ready.remove(key(old));
+        } else if (isReady(next) && next.priority() != old.job().priority()) {
+          ready.remove(key(old));
+          ready.add(key(row));
+        }
+        return true;
+      }
     }
   }
 
@@ -107,55 +111,49 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public boolean delete(String id, long expectedVersion) {
-    lock.lock();
-    try {
-      Row old = rows.get(id);
-      if (old == null || old.job().version() != expectedVersion) {
-        return false;
-      }
-      rows.remove(id);
-      index(old, null);
-      return true;
-    } finally {
-      lock.unlock();
+    Row old = rows.get(id);
+    if (old == null || old.job().version() != expectedVersion || !rows.remove(id, old)) {
+      return false;
     }
+    ready.remove(key(old));
+    return true;
   }
 
   @Override
   public List<Job> claim(ClaimRequest request) {
     List<Job> out = new ArrayList<>(Math.min(request.max(), 16));
-    lock.lock();
-    try {
-      for (Iterator<ReadyKey> it = ready.iterator(); it.hasNext(); ) {
-        ReadyKey key = it.next();
-        Row row = rows.get(key.id());
-        Job job = row.job();
-        if (!request.types().contains(job.type())
-            || job.runAt() != null && job.runAt().isAfter(request.now())
-            || !dependenciesCompleted(job)) {
-          continue;
-        }
-        Job claimed = job.toBuilder()
-            .status(JobStatus.RUNNING)
-            .version(job.version() + 1)
-            .startedAt(request.now())
-            .updatedAt(request.now())
-            .completedAt(null)
-            .runAt(null)
-            .owner(request.owner())
-            .leaseExpiresAt(request.leaseUntil())
-            .build();
-        it.remove();
-        rows.put(job.id(), new Row(claimed, row.seq()));
+    for (ReadyKey key : ready) {
+      Row row = rows.get(key.id());
+      if (row == null || !isReady(row.job()) || row.seq() != key.seq()
+          || row.job().priority() != key.priority()) {
+        ready.remove(key); // stale: the job moved on; its current key (if any) is elsewhere
+        continue;
+      }
+      Job job = row.job();
+      if (!request.types().contains(job.type())
+          || job.runAt() != null && job.runAt().isAfter(request.now())
+          || !dependenciesCompleted(job)) {
+        continue;
+      }
+      Job claimed = job.toBuilder()
+          .status(JobStatus.RUNNING)
+          .version(job.version() + 1)
+          .startedAt(request.now())
+          .updatedAt(request.now())
+          .completedAt(null)
+          .runAt(null)
+          .owner(request.owner())
+          .leaseExpiresAt(request.leaseUntil())
+          .build();
+      if (rows.replace(job.id(), row, new Row(claimed, row.seq()))) {
+        ready.remove(key);
         out.add(claimed);
         if (out.size() == request.max()) {
           break;
         }
       }
-      return out;
-    } finally {
-      lock.unlock();
     }
+    return out;
   }
 
   private boolean dependenciesCompleted(Job job) {
@@ -170,20 +168,15 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public int renewLeases(String owner, Instant until) {
-    lock.lock();
-    try {
-      int n = 0;
-      for (Row row : rows.values()) {
-        Job j = row.job();
-        if (j.status() == JobStatus.RUNNING && owner.equals(j.owner())) {
-          rows.put(j.id(), new Row(j.toBuilder().leaseExpiresAt(until).build(), row.seq()));
-          n++;
-        }
+    int n = 0;
+    for (Row row : rows.values()) {
+      Job j = row.job();
+      if (j.status() == JobStatus.RUNNING && owner.equals(j.owner())
+          && rows.replace(j.id(), row, new Row(j.toBuilder().leaseExpiresAt(until).build(), row.seq()))) {
+        n++;
       }
-      return n;
-    } finally {
-      lock.unlock();
     }
+    return n;
   }
 
   @Override
@@ -202,28 +195,27 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public List<Job> purge(Instant completedBefore, int keepLast) {
-    lock.lock();
-    try {
-      List<Row> terminal = new ArrayList<>();
-      for (Row row : rows.values()) {
-        if (row.job().isTerminal()) {
-          terminal.add(row);
-        }
+    List<Row> terminal = new ArrayList<>();
+    for (Row row : rows.values()) {
+      if (row.job().isTerminal()) {
+        terminal.add(row);
       }
+    }
+    if (terminal.size() > keepLast && keepLast > 0) {
+      // newest first, so that index >= keepLast means "beyond the newest keepLast"
       terminal.sort(Comparator.comparing((Row r) -> completedAt(r.job()))
           .thenComparingLong(Row::seq).reversed());
-      List<Job> deleted = new ArrayList<>();
-      for (int i = 0; i < terminal.size(); i++) {
-        Job j = terminal.get(i).job();
-        if (i >= keepLast || completedAt(j).isBefore(completedBefore)) {
-          rows.remove(j.id());
-          deleted.add(j);
-        }
-      }
-      return deleted;
-    } finally {
-      lock.unlock();
     }
+    List<Job> deleted = new ArrayList<>();
+    for (int i = 0; i < terminal.size(); i++) {
+      Row row = terminal.get(i);
+      boolean surplus = terminal.size() > keepLast && i >= keepLast;
+      if ((surplus || completedAt(row.job()).isBefore(completedBefore))
+          && rows.remove(row.job().id(), row)) {
+        deleted.add(row.job());
+      }
+    }
+    return deleted;
   }
 
   private static Instant completedAt(Job j) {
@@ -243,14 +235,8 @@ public final class InMemoryJobStore implements JobStore {
     return out;
   }
 
-  /** Keeps the claim index in step with a row change; called under the lock. */
-  private void index(Row old, Row now) {
-    if (old != null && isReady(old.job())) {
-      ready.remove(new ReadyKey(old.job().priority(), old.seq(), old.job().id()));
-    }
-    if (now != null && isReady(now.job())) {
-      ready.add(new ReadyKey(now.job().priority(), now.seq(), now.job().id()));
-    }
+  private static ReadyKey key(Row row) {
+    return new ReadyKey(row.job().priority(), row.seq(), row.job().id());
   }
 
   private static boolean isReady(Job j) {
