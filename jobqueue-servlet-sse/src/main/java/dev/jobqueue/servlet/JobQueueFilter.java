@@ -92,10 +92,10 @@ public final class JobQueueFilter implements Filter {
       hub.start();
       started = true;
     }
-    log.info("jobqueue filter serving {} (users {}, input {}, max {} streams, heartbeat {} s, "
+    log.info("jobqueue filter serving {} (users {}, input {}, max {} streams, heartbeat {} ms, "
             + "replay buffer {}, client buffer {})", config.basePath(),
         config.userResolver() == null ? "not scoped" : "scoped", config.exposeInput()
-            ? "exposed" : "hidden", config.maxConnections(), config.heartbeat().toSeconds(),
+            ? "exposed" : "hidden", config.maxConnections(), config.heartbeat().toMillis(),
         config.replayBuffer(), config.clientBuffer());
   }
 

@@ -1,0 +1,8 @@
+package dev.jobqueue.servlet;
+
+class TomcatFilterTest extends AbstractFilterTest {
+  @Override
+  ServletContainer newContainer() {
+    return new TomcatContainer();
+  }
+}
