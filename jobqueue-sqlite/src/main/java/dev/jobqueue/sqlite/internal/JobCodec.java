@@ -202,6 +202,13 @@ public final class JobCodec {
   }
 
   public static String json(Object value) {
+    // most lists (children, warnings, depends_on) are empty: skip Jackson on the writer's hot path
+    if (value instanceof java.util.Collection<?> c && c.isEmpty()) {
+      return "[]";
+    }
+    if (value instanceof Map<?, ?> m && m.isEmpty()) {
+      return "{}";
+    }
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
