@@ -1,0 +1,168 @@
+package dev.jobqueue.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobqueue.JobQueue;
+import dev.jobqueue.examples.analysis.AnalyzeJob;
+import dev.jobqueue.examples.analysis.Analyzers;
+import dev.jobqueue.examples.analysis.ComprehensiveJob;
+import dev.jobqueue.examples.generate.GenerateJob;
+import dev.jobqueue.examples.http.AnalyzeServlet;
+import dev.jobqueue.examples.http.AnalyzersServlet;
+import dev.jobqueue.examples.http.GenerateServlet;
+import dev.jobqueue.examples.http.ImagesServlet;
+import dev.jobqueue.examples.http.JobAnswers;
+import dev.jobqueue.examples.http.Json;
+import dev.jobqueue.examples.http.PresetsServlet;
+import dev.jobqueue.examples.http.StaticServlet;
+import dev.jobqueue.examples.images.ImageStore;
+import dev.jobqueue.examples.presets.PresetStore;
+import dev.jobqueue.examples.presets.ThumbnailJob;
+import dev.jobqueue.servlet.JobQueueFilter;
+import dev.jobqueue.spi.JobStore;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.MultipartConfigElement;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example app, wired: job store, queue with the four handlers, the jobqueue filter (REST,
+ * SSE, widget) and the app's own API and page on embedded Jetty. {@link #close()} stops Jetty,
+ * then the queue, then the store.
+ */
+public final class ExampleServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
+  public static final String JOBS_PATH = "/api/jobs";
+
+  private final JobStore store;
+  private final JobQueue queue;
+  private final Server server;
+  private boolean closed;
+
+  private ExampleServer(JobStore store, JobQueue queue, Server server) {
+    this.store = store;
+    this.queue = queue;
+    this.server = server;
+  }
+
+  /** Starts everything; on failure closes what was started and rethrows. */
+  public static ExampleServer start(AppOptions options) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    ObjectMapper json = Json.mapper();
+    Files.createDirectories(options.dataDir());
+    ImageStore images = new ImageStore(options.dataDir(), json);
+    PresetStore presets = new PresetStore(options.dataDir(), json);
+    Analyzers analyzers = Analyzers.builtIn();
+    JobStore store = StoreSpec.open(options.store());
+    JobQueue queue = null;
+    Server server = null;
+    try {
+      queue = JobQueue.builder()
+          .store(store)
+          .workers(options.workers())
+          .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets))
+          .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
+          .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
+          .handler(GenerateJob.TYPE, new GenerateJob(images))
+          // big renders must not starve the analyses
+          .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
+          .shutdownTimeout(Duration.ofSeconds(5))
+          .build();
+      server = jetty(options.port(), json, queue, analyzers, images, presets, options);
+      server.start();
+      ExampleServer app = new ExampleServer(store, queue, server);
+      LOG.info("jobqueue example app on {} (store {}, {} workers, data in {})", app.uri(),
+          options.store(), options.workers(), options.dataDir().toAbsolutePath());
+      return app;
+    } catch (Exception | Error e) {
+      stopQuietly(server);
+      if (queue != null) {
+        queue.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  private static Server jetty(int port, ObjectMapper json, JobQueue queue, Analyzers analyzers,
+      ImageStore images, PresetStore presets, AppOptions options) {
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("example-http");
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setPort(port);
+    server.addConnector(connector);
+    server.setStopTimeout(2000);
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    FilterHolder filter = new FilterHolder(JobQueueFilter.builder(queue).basePath(JOBS_PATH).build());
+    filter.setAsyncSupported(true);
+    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+
+    JobAnswers answers = new JobAnswers(queue, Duration.ofSeconds(120));
+    ServletHolder upload = new ServletHolder(new ImagesServlet(json, images));
+    upload.getRegistration().setMultipartConfig(new MultipartConfigElement(
+        options.dataDir().resolve("uploads").toString(), ImageStore.MAX_BYTES, ImageStore.MAX_BYTES + 64 * 1024, 1024 * 1024));
+    context.addServlet(upload, "/api/images/*");
+    context.addServlet(new ServletHolder(new AnalyzersServlet(json, analyzers)), "/api/analyzers/*");
+    context.addServlet(new ServletHolder(new AnalyzeServlet(json, queue, analyzers, images, answers)), "/api/analyze/*");
+    context.addServlet(new ServletHolder(new GenerateServlet(json, queue, answers)), "/api/generate/*");
+    context.addServlet(new ServletHolder(new PresetsServlet(json, presets)), "/api/presets/*");
+    context.addServlet(new ServletHolder(new StaticServlet(json)), "/");
+    server.setHandler(context);
+    return server;
+  }
+
+  public int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  public URI uri() {
+    return URI.create("http://localhost:" + port() + "/");
+  }
+
+  public JobQueue queue() {
+    return queue;
+  }
+
+  /** Stops accepting requests, stops the queue (waiting briefly for running jobs), closes the store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopQuietly(server);
+    try {
+      queue.close();
+    } finally {
+      try {
+        store.close();
+      } catch (Exception e) {
+        LOG.warn("Closing the job store failed", e);
+      }
+    }
+    LOG.info("jobqueue example app stopped");
+  }
+
+  private static void stopQuietly(Server server) {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("Stopping Jetty failed", e);
+    }
+  }
+}
