@@ -5,7 +5,8 @@ package dev.jobqueue;
  *
  * @param kind created, updated or deleted
  * @param job the snapshot after the change (for deleted: the last snapshot)
- * @param sequence increases with every event of one queue; SSE uses it as the event id
+ * @param sequence increases with every event of one queue, and across restarts (it starts at the
+ *     start time in epoch milliseconds × 1000); SSE uses it as the event id
  * @param statusChanged whether the status changed (always true for created and deleted); events
  *     where it is false are progress-like and may be coalesced for slow listeners
  */

@@ -104,7 +104,10 @@ public interface JobQueue extends AutoCloseable {
   /** Job types that have a handler. */
   Set<String> handledTypes();
 
-  /** The last event sequence number issued (0 before the first event). */
+  /**
+   * The last event sequence number issued. Sequences start at the queue's start time in epoch
+   * milliseconds × 1000, so they increase across restarts as well as within one run.
+   */
   long lastSequence();
 
   /**

@@ -127,6 +127,26 @@ class ListenerTest {
   }
 
   @Test
+  void sequencesOfALaterQueueStartAboveThoseOfAnEarlierOne() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T00:00:00Z"));
+    long firstRunLast;
+    try (JobQueue q = JobQueue.builder().workers(0).clock(clock).build()) {
+      for (int i = 0; i < 50; i++) {
+        q.tracker().create(JobRequest.builder("t", "j" + i).build());
+      }
+      firstRunLast = q.lastSequence();
+    }
+    clock.advance(java.time.Duration.ofSeconds(1));
+    try (JobQueue q = JobQueue.builder().workers(0).clock(clock).build()) {
+      RecordingListener l = new RecordingListener();
+      q.subscribe(l);
+      q.tracker().create(JobRequest.builder("t", "after restart").build());
+      await().until(() -> l.events.size() == 1);
+      assertThat(l.events.get(0).sequence()).isGreaterThan(firstRunLast);
+    }
+  }
+
+  @Test
   void sequencesIncreaseAcrossJobs() throws Exception {
     RecordingListener l = new RecordingListener();
     try (JobQueue q = JobQueue.builder().workers(2).handler("t", ctx -> {

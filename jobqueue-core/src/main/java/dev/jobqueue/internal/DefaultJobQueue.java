@@ -88,7 +88,7 @@ public final class DefaultJobQueue implements JobQueue {
     this.store = config.store();
     this.handlers = config.handlers();
     this.instanceId = config.instanceId();
-    this.hub = new EventHub(config.listenerBuffer());
+    this.hub = new EventHub(config.listenerBuffer(), config.clock().millis() * 1000);
     this.admission = new Admission(handlers.keySet(), config.concurrency(), config.rateLimits());
     this.claimBatch = admission.limited() ? 1 : config.claimBatch();
     this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));

@@ -41,8 +41,14 @@ final class EventHub {
   private final int bufferSize;
   private long sequence;
 
-  EventHub(int bufferSize) {
+  /**
+   * @param firstSequence the sequence before the first event; the queue passes epoch millis ×
+   *     1000, so sequences keep increasing across restarts and an SSE client's Last-Event-ID from
+   *     an earlier run can never name an event of this one
+   */
+  EventHub(int bufferSize, long firstSequence) {
     this.bufferSize = bufferSize;
+    this.sequence = firstSequence;
   }
 
   /**
