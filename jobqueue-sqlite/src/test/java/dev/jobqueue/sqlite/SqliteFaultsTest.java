@@ -163,6 +163,37 @@ class SqliteFaultsTest {
   }
 
   @Test
+  void aBatchBlockedByALockFailsOnceNotOncePerChange() throws Exception {
+    Path file = dir.resolve("jobs.db");
+    try (SqliteJobStore store = SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(200)).build()) {
+      java.util.List<Job> jobs = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        Job j = TestJobs.job("t").build();
+        store.insert(j);
+        jobs.add(j);
+      }
+      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement st = other.createStatement()) {
+        st.execute("BEGIN EXCLUSIVE");
+        long start = System.nanoTime();
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> fs = new java.util.ArrayList<>();
+        for (Job j : jobs) {
+          fs.add(store.updateAsync(TestJobs.next(j, dev.jobqueue.JobStatus.CANCELLED), 1));
+        }
+        for (java.util.concurrent.CompletableFuture<Boolean> f : fs) {
+          assertThatThrownBy(() -> f.get(30, java.util.concurrent.TimeUnit.SECONDS))
+              .hasCauseInstanceOf(StoreException.class);
+        }
+        // one busy timeout per batch; 50 one-by-one retries would take at least 10 s
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        st.execute("ROLLBACK");
+      }
+      assertThat(store.query(JobQuery.builder().status(dev.jobqueue.JobStatus.QUEUED).limit(100).build()))
+          .as("nothing half-written").hasSize(50);
+    }
+  }
+
+  @Test
   void aSecondStoreOnTheSameFileIsRefused() {
     Path file = dir.resolve("jobs.db");
     try (SqliteJobStore first = SqliteJobStore.open(file)) {

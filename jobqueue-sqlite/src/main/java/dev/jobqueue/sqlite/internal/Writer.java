@@ -155,6 +155,15 @@ final class Writer implements Runnable {
   private void commit(Tx tx, List<WriteOp<?>> batch, List<Overlay.Flush> flushes) {
     try {
       tx.begin();
+    } catch (SQLException e) {
+      // no change ran yet, so none is to blame: retrying one by one would only wait the busy
+      // timeout once per change (a lock held by another process, typically)
+      tx.rollback();
+      fail(batch, e);
+      logFailure(batch, e);
+      return;
+    }
+    try {
       for (WriteOp<?> op : batch) {
         op.run(tx);
       }
