@@ -35,6 +35,8 @@ final class EventHub {
   private final HashMap<String, Long> released = new HashMap<>();
   /** Events waiting for an earlier version of the same job; guarded by {@link #lock}. */
   private final HashMap<String, TreeMap<Long, JobEvent>> held = new HashMap<>();
+  /** Deletions waiting for the deleted snapshot's own event; guarded by {@link #lock}. */
+  private final HashMap<String, JobEvent> heldDeletes = new HashMap<>();
   private final CopyOnWriteArrayList<ListenerSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, CompletableFuture<Job>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger listenerThreads = new AtomicInteger();
@@ -65,14 +67,16 @@ final class EventHub {
     JobEvent event = new JobEvent(kind, job, 0, statusChanged);
     synchronized (lock) {
       String id = job.id();
-      if (kind == JobEvent.Kind.DELETED) {
-        released.remove(id);
-        held.remove(id);
-        release(event);
-        return;
-      }
       Long last = released.get(id);
       long v = job.version();
+      if (kind == JobEvent.Kind.DELETED) {
+        if (last != null && last < v) {
+          heldDeletes.put(id, event); // the deleted version's own event is still on its way
+          return;
+        }
+        releaseDelete(id, event);
+        return;
+      }
       if (last != null && v <= last) {
         log.debug("ignoring stale event of job {} version {} (released {})", id, v, last);
         return;
@@ -104,7 +108,19 @@ final class EventHub {
           held.remove(id);
         }
       }
+      JobEvent delete = heldDeletes.get(id);
+      if (delete != null && delete.job().version() <= v) {
+        releaseDelete(id, delete);
+      }
     }
+  }
+
+  /** Called under {@link #lock}: after a deletion no event of the job can follow. */
+  private void releaseDelete(String id, JobEvent delete) {
+    released.remove(id);
+    held.remove(id);
+    heldDeletes.remove(id);
+    release(delete);
   }
 
   /** Called under {@link #lock}: numbers the event and buffers it for every listener. */
@@ -134,6 +150,7 @@ final class EventHub {
     synchronized (lock) {
       released.remove(jobId);
       held.remove(jobId);
+      heldDeletes.remove(jobId);
     }
   }
 
