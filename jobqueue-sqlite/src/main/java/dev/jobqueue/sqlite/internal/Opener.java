@@ -122,6 +122,8 @@ final class Opener {
             + "(journal_mode is " + mode + "); network file systems do not support it: use a local disk");
       }
       pragma(c, "PRAGMA synchronous = " + (config.durable() ? "FULL" : "NORMAL"));
+      // 32 MB of page cache (default 2 MB): the writer touches up to nine indexes per change
+      pragma(c, "PRAGMA cache_size = -32768");
       if (version < Migrations.latestVersion()) {
         Migrations.migrate(c, faults);
       } else {
@@ -150,6 +152,7 @@ final class Opener {
         out.add(c);
         pragma(c, "PRAGMA busy_timeout = " + config.busyTimeout().toMillis());
         pragma(c, "PRAGMA query_only = 1");
+        pragma(c, "PRAGMA cache_size = -8192");
       }
       return out;
     } catch (SQLException e) {
