@@ -45,12 +45,14 @@ public final class ExampleServer implements AutoCloseable {
 
   private final JobStore store;
   private final JobQueue queue;
+  private final JobQueueFilter filter;
   private final Server server;
   private boolean closed;
 
-  private ExampleServer(JobStore store, JobQueue queue, Server server) {
+  private ExampleServer(JobStore store, JobQueue queue, JobQueueFilter filter, Server server) {
     this.store = store;
     this.queue = queue;
+    this.filter = filter;
     this.server = server;
   }
 
@@ -65,6 +67,7 @@ public final class ExampleServer implements AutoCloseable {
     JobStore store = StoreSpec.open(options.store());
     JobQueue queue = null;
     Server server = null;
+    JobQueueFilter filter = null;
     try {
       queue = JobQueue.builder()
           .store(store)
@@ -77,13 +80,17 @@ public final class ExampleServer implements AutoCloseable {
           .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
           .shutdownTimeout(Duration.ofSeconds(5))
           .build();
-      server = jetty(options.port(), json, queue, analyzers, images, presets, options);
+      filter = JobQueueFilter.builder(queue).basePath(JOBS_PATH).build();
+      server = jetty(options.port(), json, queue, filter, analyzers, images, presets, options);
       server.start();
-      ExampleServer app = new ExampleServer(store, queue, server);
+      ExampleServer app = new ExampleServer(store, queue, filter, server);
       LOG.info("jobqueue example app on {} (store {}, {} workers, data in {})", app.uri(),
           options.store(), options.workers(), options.dataDir().toAbsolutePath());
       return app;
     } catch (Exception | Error e) {
+      if (filter != null) {
+        filter.destroy();
+      }
       stopQuietly(server);
       if (queue != null) {
         queue.close();
@@ -93,7 +100,7 @@ public final class ExampleServer implements AutoCloseable {
     }
   }
 
-  private static Server jetty(int port, ObjectMapper json, JobQueue queue, Analyzers analyzers,
+  private static Server jetty(int port, ObjectMapper json, JobQueue queue, JobQueueFilter jobsFilter, Analyzers analyzers,
       ImageStore images, PresetStore presets, AppOptions options) {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("example-http");
@@ -105,7 +112,7 @@ public final class ExampleServer implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    FilterHolder filter = new FilterHolder(JobQueueFilter.builder(queue).basePath(JOBS_PATH).build());
+    FilterHolder filter = new FilterHolder(jobsFilter);
     filter.setAsyncSupported(true);
     context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
 
@@ -142,6 +149,8 @@ public final class ExampleServer implements AutoCloseable {
       return;
     }
     closed = true;
+    // end the SSE streams first: they are long-lived requests a graceful stop would wait for
+    filter.destroy();
     stopQuietly(server);
     try {
       queue.close();

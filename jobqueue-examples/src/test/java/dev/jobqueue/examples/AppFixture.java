@@ -28,7 +28,11 @@ final class AppFixture implements AutoCloseable {
   }
 
   static AppFixture start(Path dataDir, String store) throws Exception {
-    return new AppFixture(ExampleServer.start(new AppOptions(0, store, 4, dataDir)));
+    return start(dataDir, store, 0);
+  }
+
+  static AppFixture start(Path dataDir, String store, int port) throws Exception {
+    return new AppFixture(ExampleServer.start(new AppOptions(port, store, 4, dataDir)));
   }
 
   /** A response: status and parsed JSON body (null when the body is not JSON). */

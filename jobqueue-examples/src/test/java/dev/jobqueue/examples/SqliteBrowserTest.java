@@ -12,7 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-/** The app on its default store, SQLite: tasks show live and are still in the history after a restart. */
+/**
+ * The app on its default store, SQLite: tasks show live; when the server stops the widget shows it
+ * is disconnected, reconnects by itself when the server is back, and the finished task is still in
+ * the history.
+ */
 class SqliteBrowserTest {
   private ChromeDriver driver;
   private AppFixture app;
@@ -28,7 +32,7 @@ class SqliteBrowserTest {
   }
 
   @Test
-  void analysisShowsLive_andSurvivesARestartInTheHistory(@TempDir Path dir) throws Exception {
+  void analysisShowsLive_widgetReconnectsAfterARestart_andHistoryKeepsTheTask(@TempDir Path dir) throws Exception {
     BrowserSupport.requireChromium();
     String store = "sqlite:" + dir.resolve("jobs.db");
     app = AppFixture.start(dir.resolve("data"), store);
@@ -42,14 +46,22 @@ class SqliteBrowserTest {
     live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(id)));
     assertThat(Files.size(dir.resolve("jobs.db"))).isPositive();
 
+    // the server goes away: the widget says so, then reconnects by itself when it is back
+    int port = app.server.port();
     app.close();
-    app = AppFixture.start(dir.resolve("data"), store);
-    WidgetPage restarted = new WidgetPage(driver, app.base).open();
-    assertThat(app.status(id)).isEqualTo("completed");
-    restarted.openPanel();
-    restarted.byTestId("tab-history").click();
-    restarted.waitUntil(Duration.ofSeconds(10), d -> historyIds(restarted).contains(id));
-    assertThat(app.get("/api/presets?image_id=" + imageId).body()).hasSize(1);
+    live.waitUntil(Duration.ofSeconds(10), d -> "disconnected".equals(live.host().getAttribute("data-connection")));
+    assertThat(live.byTestId("disconnected").isDisplayed()).isTrue();
+    assertThat(live.fab().getAttribute("aria-label")).endsWith(", disconnected");
+    app = AppFixture.start(dir.resolve("data"), store, port);
+    live.waitUntil(Duration.ofSeconds(40), d -> "connected".equals(live.host().getAttribute("data-connection")));
+    assertThat(live.byTestId("disconnected").isDisplayed()).isFalse();
+    assertThat(app.status(id)).as("kept by SQLite across the restart").isEqualTo("completed");
+    String next = app.startAsync("/api/analyze/metadata", Map.of("image_id", imageId, "pace_ms", 100));
+    live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(next)));
+
+    live.byTestId("tab-history").click();
+    live.waitUntil(Duration.ofSeconds(10), d -> historyIds(live).contains(id));
+    assertThat(app.get("/api/presets?image_id=" + imageId).body()).hasSize(2);
   }
 
   @SuppressWarnings("unchecked")

@@ -14,7 +14,6 @@ import dev.jobqueue.examples.images.StoredImage;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +83,7 @@ public final class AnalyzeServlet extends JsonServlet {
       throw HttpError.badRequest("missing field 'analyses', e.g. {\"colors\": true, \"sharpness\": true}");
     }
     if (analyses.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = analyses.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : analyses.properties()) {
         if (!e.getValue().isBoolean()) {
           throw HttpError.badRequest("analyses." + e.getKey() + " must be true or false");
         }
