@@ -267,12 +267,12 @@ public final class SqliteEngine {
 
   /** Flushes pending progress, stops the writer, closes every connection; idempotent. */
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
     if (writer.isWriterThread()) {
       throw new IllegalStateException("close() called from a future callback on the SQLite writer "
           + "thread: close the store from another thread");
+    }
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
     writer.stop();
     Opener.closeQuietly(writerConnection);
