@@ -175,6 +175,33 @@ class ParentChildTest {
   }
 
   @Test
+  void parentProgressNeverGoesBackwardsWhenItsHandlerReturns() throws Exception {
+    CountDownLatch childGate = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    try (JobQueue q = JobQueue.builder().workers(2)
+        .handler("parent", ctx -> {
+          ctx.progress(1.0, "own work done");
+          ctx.spawn(JobRequest.builder("child", "child").build());
+          return Map.of();
+        })
+        .handler("child", ctx -> {
+          childGate.await();
+          return Map.of();
+        }).build()) {
+      q.subscribe(l);
+      Job p = q.submit(JobRequest.builder("parent", "parent").build());
+      await().until(() -> q.get(p.id()).awaitingChildren());
+      childGate.countDown();
+      assertThat(q.await(p.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
+      await().until(() -> l.statusesOf(p.id()).contains(JobStatus.COMPLETED));
+      List<Double> progress = l.of(p.id()).stream().map(e -> e.job().progress()).toList();
+      for (int i = 1; i < progress.size(); i++) {
+        assertThat(progress.get(i)).as("progress %s", progress).isGreaterThanOrEqualTo(progress.get(i - 1));
+      }
+    }
+  }
+
+  @Test
   void childOfAnEndedParentIsRefused() throws Exception {
     Job parent = queue.await(comprehensive("colors").id(), Duration.ofSeconds(30));
     assertThatThrownBy(() -> queue.submit(JobRequest.builder("analyze", "late").parent(parent.id()).build()))

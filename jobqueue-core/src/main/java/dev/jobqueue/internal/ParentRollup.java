@@ -63,7 +63,9 @@ final class ParentRollup {
     // A tracked parent may announce how many children are coming; until they all exist, the
     // ones that ended early must not end the parent.
     int expected = p.tracked() && p.totalSteps() != null ? Math.max(n, p.totalSteps()) : n;
-    double progress = Math.round(sum / expected * 10_000.0) / 10_000.0;
+    // Never backwards within an attempt: a handler may have reported its own progress before its
+    // children existed, and a bar that jumps from 100 % to 0 % reads as a failure.
+    double progress = Math.max(p.progress(), Math.round(sum / expected * 10_000.0) / 10_000.0);
     String message = done + "/" + expected + " tasks done";
     boolean ownWorkDone = p.awaitingChildren() || p.tracked() && n >= expected;
     if (done == n && ownWorkDone) {
