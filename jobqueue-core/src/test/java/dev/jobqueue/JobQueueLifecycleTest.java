@@ -255,6 +255,23 @@ class JobQueueLifecycleTest {
   }
 
   @Test
+  void submitAllStoresABatchAndRunsIt() throws Exception {
+    Job first = submit("echo");
+    List<Job> jobs = queue.submitAll(List.of(
+        JobRequest.builder("echo", "batch 1").input(Map.of("text", "a")).build(),
+        JobRequest.builder("echo", "batch 2").dependsOn(first.id()).input(Map.of("text", "b")).build(),
+        JobRequest.builder("echo", "batch 3").input(Map.of("text", "c")).build()));
+    assertThat(jobs).extracting(Job::title).containsExactly("batch 1", "batch 2", "batch 3");
+    assertThat(jobs.get(1).dependsOn()).containsExactly(first.id());
+    for (Job j : jobs) {
+      assertThat(queue.await(j.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+    assertThatThrownBy(() -> queue.submitAll(List.of(JobRequest.builder("echo", "ok").build(),
+        JobRequest.builder("nope", "bad").build()))).isInstanceOf(UnknownJobTypeException.class);
+    assertThat(queue.list(JobQuery.builder().text("ok").build())).as("nothing stored").isEmpty();
+  }
+
+  @Test
   void listFiltersNewestFirst() throws Exception {
     Job a = queue.await(submit("echo").id(), Duration.ofSeconds(30));
     Job b = queue.await(submit("boom").id(), Duration.ofSeconds(30));

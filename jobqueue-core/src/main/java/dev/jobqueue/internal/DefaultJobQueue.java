@@ -130,11 +130,76 @@ public final class DefaultJobQueue implements JobQueue {
     return insertNew(request, false);
   }
 
+  @Override
+  public List<Job> submitAll(List<JobRequest> requests) {
+    requireOpen();
+    for (JobRequest r : requests) {
+      if (!handlers.containsKey(r.type())) {
+        throw new UnknownJobTypeException(r.type(), handlers.keySet());
+      }
+    }
+    List<Job> out = new ArrayList<>(requests.size());
+    List<Job> plain = new ArrayList<>(requests.size());
+    for (JobRequest r : requests) {
+      // Children and dependents need their parent and dependencies checked one by one.
+      if (r.parentJobId() != null || !r.dependsOn().isEmpty()) {
+        continue;
+      }
+      plain.add(newJob(r, r.userId(), false, now()));
+    }
+    for (Job j : plain) {
+      hub.expect(j.id());
+    }
+    try {
+      store.insertAll(plain);
+    } catch (RuntimeException e) {
+      for (Job j : plain) {
+        hub.forget(j.id());
+      }
+      throw e;
+    }
+    for (Job j : plain) {
+      hub.publish(JobEvent.Kind.CREATED, j, true);
+    }
+    if (!plain.isEmpty()) {
+      signalWork();
+    }
+    int next = 0;
+    for (JobRequest r : requests) {
+      out.add(r.parentJobId() != null || !r.dependsOn().isEmpty() ? insertNew(r, false)
+          : plain.get(next++));
+    }
+    return out;
+  }
+
   Job spawn(Execution parent, JobRequest child) {
     JobRequest withParent = new JobRequest(child.type(), child.title(), child.description(),
         child.input(), child.priority(), parent.jobId(), child.dependsOn(), child.maxAttempts(),
         child.optional(), child.userId(), child.cancelable(), child.totalSteps());
     return submit(withParent);
+  }
+
+  private Job newJob(JobRequest request, String userId, boolean tracked, Instant now) {
+    return new Job.Builder()
+        .id(Ids.newId(now.toEpochMilli()))
+        .type(request.type())
+        .status(JobStatus.QUEUED)
+        .createdAt(now)
+        .updatedAt(now)
+        .title(request.title())
+        .description(request.description())
+        .input(request.input())
+        .priority(request.priority())
+        .parentJobId(request.parentJobId())
+        .dependsOn(request.dependsOn())
+        .maxAttempts(request.maxAttempts() != null ? request.maxAttempts() : config.defaultMaxAttempts())
+        .optional(request.optional())
+        .userId(userId)
+        .cancelable(request.cancelable())
+        .totalSteps(request.totalSteps())
+        .etaSeconds(typeMean(request.type()))
+        .tracked(tracked)
+        .build();
   }
 
   private Job insertNew(JobRequest request, boolean tracked) {
@@ -159,27 +224,7 @@ public final class DefaultJobQueue implements JobQueue {
         throw new IllegalArgumentException("dependency " + dep + " of the new job does not exist");
       }
     }
-    Instant now = now();
-    Job job = new Job.Builder()
-        .id(Ids.newId(now.toEpochMilli()))
-        .type(request.type())
-        .status(JobStatus.QUEUED)
-        .createdAt(now)
-        .updatedAt(now)
-        .title(request.title())
-        .description(request.description())
-        .input(request.input())
-        .priority(request.priority())
-        .parentJobId(request.parentJobId())
-        .dependsOn(request.dependsOn())
-        .maxAttempts(request.maxAttempts() != null ? request.maxAttempts() : config.defaultMaxAttempts())
-        .optional(request.optional())
-        .userId(userId)
-        .cancelable(request.cancelable())
-        .totalSteps(request.totalSteps())
-        .etaSeconds(typeMean(request.type()))
-        .tracked(tracked)
-        .build();
+    Job job = newJob(request, userId, tracked, now());
     hub.expect(job.id());
     try {
       store.insert(job);

@@ -28,6 +28,18 @@ public interface JobStore extends AutoCloseable {
    */
   void insert(Job job);
 
+  /**
+   * Stores several new jobs at once; durable stores write them in one transaction, all or none.
+   * The default inserts one by one.
+   *
+   * @throws DuplicateJobException when one of the ids exists (persistent stores then store none)
+   */
+  default void insertAll(List<Job> jobs) {
+    for (Job j : jobs) {
+      insert(j);
+    }
+  }
+
   /** The current snapshot, including progress accepted by {@link #updateProgress}. */
   Optional<Job> get(String id);
 
@@ -85,7 +97,11 @@ public interface JobStore extends AutoCloseable {
    */
   List<Job> claim(ClaimRequest request);
 
-  /** Extends the lease of every running job of {@code owner} to {@code until}; returns how many. */
+  /**
+   * Extends the lease of every running job of {@code owner} to {@code until}; returns how many.
+   * Only the lease changes: the version does not, so a renewal never makes a worker's
+   * compare-and-set fail.
+   */
   int renewLeases(String owner, Instant until);
 
   /** Running jobs whose lease expired before {@code now} (their owner stopped), oldest first. */

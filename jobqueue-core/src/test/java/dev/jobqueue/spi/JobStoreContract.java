@@ -160,6 +160,20 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void insertAllStoresEveryJob() {
+    List<Job> jobs = List.of(job("t").build(), job("t").priority(3).build(), job("u").build());
+    store.insertAll(jobs);
+    for (Job j : jobs) {
+      assertThat(store.get(j.id()).orElseThrow()).isEqualTo(j);
+    }
+    assertThat(claim("t").id()).isEqualTo(jobs.get(1).id());
+    Job existing = jobs.get(0);
+    assertThatThrownBy(() -> store.insertAll(List.of(existing.toBuilder().title("dup").build())))
+        .isInstanceOf(DuplicateJobException.class);
+    assertThat(store.get(existing.id()).orElseThrow().title()).isEqualTo(existing.title());
+  }
+
+  @Test
   void unknownIdIsEmpty() {
     assertThat(store.get("nope")).isEmpty();
   }
