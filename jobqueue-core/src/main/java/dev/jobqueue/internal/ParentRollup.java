@@ -27,6 +27,11 @@ final class ParentRollup {
     if (p.isTerminal() || p.childJobIds().isEmpty()) {
       return null;
     }
+    if (!p.tracked() && !p.awaitingChildren()) {
+      // Its handler still runs and may spawn more children: a rollup now would show "1/1 done"
+      // after the first child. The handler reports its own progress until it returns.
+      return null;
+    }
     int n = p.childJobIds().size();
     int done = 0;
     int completed = 0;
@@ -67,7 +72,7 @@ final class ParentRollup {
     // children existed, and a bar that jumps from 100 % to 0 % reads as a failure.
     double progress = Math.max(p.progress(), Math.round(sum / expected * 10_000.0) / 10_000.0);
     String message = done + "/" + expected + " tasks done";
-    boolean ownWorkDone = p.awaitingChildren() || p.tracked() && n >= expected;
+    boolean ownWorkDone = p.awaitingChildren() || n >= expected;
     if (done == n && ownWorkDone) {
       LinkedHashSet<String> warnings = new LinkedHashSet<>(p.warnings());
       for (String f : optionalFailures) {
