@@ -57,10 +57,10 @@ public final class DefaultJobQueue implements JobQueue {
   private static final Logger log = LoggerFactory.getLogger(DefaultJobQueue.class);
   private static final Duration PARENT_REFRESH_DELAY = Duration.ofMillis(100);
 
-  private final QueueConfig config;
-  private final JobStore store;
+  final QueueConfig config;
+  final JobStore store;
   private final Map<String, JobHandler> handlers;
-  private final String instanceId;
+  final String instanceId;
   private final EventHub hub;
   private final Admission admission;
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -78,7 +78,7 @@ public final class DefaultJobQueue implements JobQueue {
   private final ExecutorService completer;
   private final CountDownLatch workersDone;
   private final List<Thread> ownWorkerThreads = new ArrayList<>();
-  private final Tracker tracker = new Tracker();
+  private final TrackedJobs tracker = new TrackedJobs(this);
   private final int claimBatch;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean stopping;
@@ -115,7 +115,7 @@ public final class DefaultJobQueue implements JobQueue {
     return new java.util.TreeSet<>(c.handlers().keySet());
   }
 
-  private Instant now() {
+  Instant now() {
     return config.clock().instant();
   }
 
@@ -202,7 +202,7 @@ public final class DefaultJobQueue implements JobQueue {
         .build();
   }
 
-  private Job insertNew(JobRequest request, boolean tracked) {
+  Job insertNew(JobRequest request, boolean tracked) {
     Job parent = null;
     String userId = request.userId();
     if (request.parentJobId() != null) {
@@ -318,7 +318,7 @@ public final class DefaultJobQueue implements JobQueue {
 
   /** Computes the next snapshot from the current one: modify and return {@code next}, or null. */
   @FunctionalInterface
-  private interface Transition {
+  interface Transition {
     Job.Builder apply(Job current, Job.Builder next);
   }
 
@@ -326,7 +326,7 @@ public final class DefaultJobQueue implements JobQueue {
    * Applies {@code t} to the stored job until the compare-and-set succeeds, publishes the change
    * and runs its effects. Returns the stored snapshot (unchanged when {@code t} returned null).
    */
-  private Job mutate(String id, Transition t) {
+  Job mutate(String id, Transition t) {
     while (true) {
       Job cur = store.get(id).orElseThrow(() -> new JobNotFoundException(id));
       Job.Builder b = t.apply(cur, cur.toBuilder().version(cur.version() + 1).updatedAt(now()));
@@ -342,7 +342,7 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   /** Publishes a stored change and applies what follows from it. */
-  private void changed(Job prev, Job next) {
+  void changed(Job prev, Job next) {
     boolean statusChanged = prev.status() != next.status();
     hub.publish(JobEvent.Kind.UPDATED, next, statusChanged);
     if (statusChanged && log.isDebugEnabled()) {
@@ -941,7 +941,7 @@ public final class DefaultJobQueue implements JobQueue {
     });
   }
 
-  private Double typeMean(String type) {
+  Double typeMean(String type) {
     double[] mean = typeRunSeconds.get(type);
     return mean == null ? null : Math.round(mean[0] * 10.0) / 10.0;
   }
@@ -1012,7 +1012,7 @@ public final class DefaultJobQueue implements JobQueue {
 
   // ================================================================ close
 
-  private void requireOpen() {
+  void requireOpen() {
     if (closed.get()) {
       throw new IllegalStateException("the job queue " + instanceId + " is closed");
     }
@@ -1079,115 +1079,6 @@ public final class DefaultJobQueue implements JobQueue {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  // ================================================================ tracked jobs
-
-  /** The host-run lifecycle; same store, events and effects as managed jobs. */
-  private final class Tracker implements JobTracker {
-    @Override
-    public Job create(JobRequest request) {
-      requireOpen();
-      return insertNew(request, true);
-    }
-
-    @Override
-    public Job start(String jobId) {
-      return mutate(jobId, (cur, next) -> {
-        requireTracked(cur);
-        if (cur.status() != JobStatus.QUEUED) {
-          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.RUNNING,
-              "only a queued job can be started");
-        }
-        Instant now = now();
-        return next.status(JobStatus.RUNNING).startedAt(now).owner(instanceId)
-            .leaseExpiresAt(now.plus(config.lease()));
-      });
-    }
-
-    @Override
-    public Job progress(String jobId, double fraction, String message) {
-      Progress.checkFraction(jobId, fraction);
-      return report(jobId, fraction, message, null, null);
-    }
-
-    @Override
-    public Job progress(String jobId, int current, int total, String message) {
-      Progress.checkSteps(jobId, current, total);
-      return report(jobId, (double) current / total, message, current, total);
-    }
-
-    private Job report(String jobId, double fraction, String message, Integer current, Integer total) {
-      while (true) {
-        Job cur = get(jobId);
-        requireTracked(cur);
-        if (cur.status() == JobStatus.CANCELLED) {
-          throw new JobCancelledException(jobId);
-        }
-        if (cur.status() != JobStatus.RUNNING) {
-          throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
-              + cur.status().wireName() + "; progress can only be reported while it runs");
-        }
-        Instant now = now();
-        Job next = cur.toBuilder().version(cur.version() + 1).updatedAt(now).progress(fraction)
-            .progressMessage(message)
-            .currentStep(current != null ? current : cur.currentStep())
-            .totalSteps(total != null ? total : cur.totalSteps())
-            .etaSeconds(Progress.eta(cur, fraction, now, typeMean(cur.type())))
-            .build();
-        if (store.updateProgress(next, cur.version())) {
-          changed(cur, next);
-          return next;
-        }
-      }
-    }
-
-    @Override
-    public Job complete(String jobId, Map<String, ?> result) {
-      Map<String, Object> copy = result == null ? null : JsonValues.copyObject(result);
-      Job done = mutate(jobId, (cur, next) -> {
-        requireTracked(cur);
-        if (cur.status() != JobStatus.RUNNING || cur.awaitingChildren()) {
-          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.COMPLETED,
-              cur.awaitingChildren() ? "it was already completed and waits for its children"
-                  : "only a running job can complete");
-        }
-        if (!cur.childJobIds().isEmpty()) {
-          return next.awaitingChildren(true).result(copy);
-        }
-        return next.status(JobStatus.COMPLETED).completedAt(now()).result(copy).progress(1.0)
-            .etaSeconds(null);
-      });
-      if (done.awaitingChildren()) {
-        refreshParent(jobId);
-        return get(jobId);
-      }
-      return done;
-    }
-
-    @Override
-    public Job fail(String jobId, String error) {
-      if (error == null || error.isBlank()) {
-        throw new IllegalArgumentException("the error of failed job " + jobId + " must not be blank");
-      }
-      return mutate(jobId, (cur, next) -> {
-        requireTracked(cur);
-        if (cur.isTerminal()) {
-          throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.FAILED,
-              "it has already ended");
-        }
-        return next.status(JobStatus.FAILED).completedAt(now()).error(error).etaSeconds(null)
-            .awaitingChildren(false);
-      });
-    }
-
-    private void requireTracked(Job cur) {
-      if (!cur.tracked()) {
-        throw new JobStateException(cur.id(), cur.status(), "job " + cur.id()
-            + " is run by the queue's workers; only jobs created with tracker().create() are"
-            + " reported by the host");
-      }
     }
   }
 }
