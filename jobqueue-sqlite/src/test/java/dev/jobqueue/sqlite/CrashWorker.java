@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 
 /**
  * The process that {@link CrashRecoveryTest} kills: runs a queue on the file given as argument,
@@ -47,15 +48,8 @@ public final class CrashWorker {
       System.out.println("RUNNING " + j.id());
     }
     Job parent = queue.submit(JobRequest.builder("parent", "parent").build());
-    String child = null;
-    while (child == null) {
-      Job p = queue.get(parent.id());
-      if (!p.childJobIds().isEmpty()) {
-        child = p.childJobIds().get(0);
-      } else {
-        Thread.sleep(5);
-      }
-    }
+    String child = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+        .until(() -> queue.get(parent.id()).childJobIds(), ids -> !ids.isEmpty()).get(0);
     waitRunning(queue, child);
     System.out.println("PARENT " + parent.id());
     System.out.println("RUNNING " + child);
@@ -68,9 +62,8 @@ public final class CrashWorker {
     never.await();
   }
 
-  private static void waitRunning(JobQueue queue, String id) throws InterruptedException {
-    while (queue.get(id).status() != JobStatus.RUNNING || queue.get(id).progress() < 0.5) {
-      Thread.sleep(5);
-    }
+  private static void waitRunning(JobQueue queue, String id) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+        .until(() -> queue.get(id).status() == JobStatus.RUNNING && queue.get(id).progress() >= 0.5);
   }
 }
