@@ -135,16 +135,7 @@ public final class InMemoryJobStore implements JobStore {
           || !dependenciesCompleted(job)) {
         continue;
       }
-      Job claimed = job.toBuilder()
-          .status(JobStatus.RUNNING)
-          .version(job.version() + 1)
-          .startedAt(request.now())
-          .updatedAt(request.now())
-          .completedAt(null)
-          .runAt(null)
-          .owner(request.owner())
-          .leaseExpiresAt(request.leaseUntil())
-          .build();
+      Job claimed = request.claimed(job);
       if (rows.replace(job.id(), row, new Row(claimed, row.seq()))) {
         ready.remove(key);
         out.add(claimed);

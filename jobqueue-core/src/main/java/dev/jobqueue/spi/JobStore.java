@@ -92,8 +92,9 @@ public interface JobStore extends AutoCloseable {
    * deleted). Order: highest priority first, then oldest first (FIFO). No job is ever claimed
    * twice, by this or another process.
    *
-   * <p>The claimed snapshot has: status running, version + 1, startedAt = updatedAt = now, owner,
-   * leaseExpiresAt = request.leaseUntil(), runAt null, completedAt null.
+   * <p>The claimed snapshot is {@link ClaimRequest#claimed(Job)}: status running, version + 1,
+   * startedAt = updatedAt = now, owner, leaseExpiresAt = request.leaseUntil(), runAt and
+   * completedAt null.
    */
   List<Job> claim(ClaimRequest request);
 
