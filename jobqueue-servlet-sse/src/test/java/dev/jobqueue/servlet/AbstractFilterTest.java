@@ -617,6 +617,95 @@ abstract class AbstractFilterTest {
   }
 
   @Test
+  void aStuckClientDoesNotHoldBackBroadcastEventsToOthersAndIdsKeepIncreasing() throws Exception {
+    // Everyone watches every job (no user resolver). One client never reads; two do. Events are
+    // broadcast in waves, each waiting only for the reading clients; the stuck one overflows
+    // its buffer and is dropped while the others get every status change, in id order.
+    JobQueueFilter wide = JobQueueFilter.builder(queue).heartbeat(HEARTBEAT).clientBuffer(64)
+        .build();
+    ServletContainer other = newContainer();
+    toClose.add(() -> {
+      other.close();
+      wide.destroy();
+    });
+    int otherPort = other.start(wide);
+    Socket stuck = new Socket();
+    stuck.setReceiveBufferSize(4096);
+    stuck.connect(new java.net.InetSocketAddress("localhost", otherPort));
+    toClose.add(stuck);
+    stuck.getOutputStream().write(("GET /api/jobs/stream HTTP/1.1\r\nHost: localhost:"
+        + otherPort + "\r\nAccept: text/event-stream\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    URI uri = URI.create("http://localhost:" + otherPort + "/api/jobs/stream");
+    List<SseStream> readers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      SseStream r = new SseStream(http, HttpRequest.newBuilder(uri).build());
+      toClose.add(r);
+      readers.add(r);
+    }
+    await().until(() -> wide.openConnections() == 3);
+
+    String blob = "y".repeat(100_000); // a few waves fill the stuck client's socket buffers
+    List<String> expected = new ArrayList<>();
+    for (int wave = 0; wave < 20; wave++) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        Job j = running(null, "wave " + wave + " job " + i);
+        queue.tracker().progress(j.id(), 0.5, "half");
+        queue.tracker().complete(j.id(), Map.of("blob", blob));
+        ids.add(j.id());
+        expected.add(j.id() + ":queued");
+        expected.add(j.id() + ":running");
+        expected.add(j.id() + ":completed");
+      }
+      String last = ids.get(ids.size() - 1) + ":completed";
+      for (SseStream r : readers) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> statuses(r).contains(last));
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> wide.droppedClients() == 1);
+    await().until(() -> wide.openConnections() == 2);
+    for (SseStream r : readers) {
+      assertThat(r.ended()).isFalse();
+      List<String> seen = statuses(r);
+      // every status change exactly once, in order (progress may be coalesced away)
+      List<String> statusChanges = new ArrayList<>();
+      String previous = null;
+      for (String s : seen) {
+        if (!s.equals(previous)) {
+          statusChanges.add(s);
+        }
+        previous = s;
+      }
+      assertThat(statusChanges).containsExactlyElementsOf(expected);
+      long lastId = -1;
+      for (SseStream.Block b : r.events()) {
+        if (b.id() != null) {
+          assertThat(Long.parseLong(b.id())).isGreaterThan(lastId);
+          lastId = Long.parseLong(b.id());
+        }
+      }
+    }
+  }
+
+  @Test
+  void destroyStopsTheWriterThreads() throws Exception {
+    SseStream s = stream("", "alice", Map.of());
+    Job j = completed("alice", "written by a writer thread");
+    await().until(() -> statuses(s).contains(j.id() + ":completed"));
+    assertThat(writerThreads()).isNotEmpty();
+    filter.destroy();
+    // the pool is shut down and awaited by destroy(): nothing is left running
+    assertThat(writerThreads()).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(s::ended);
+  }
+
+  static List<String> writerThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(Thread::getName).filter(n -> n.startsWith("jobqueue-sse-")).toList();
+  }
+
+  @Test
   void closedClientsAreReleasedAndTheCountReturnsToZero() throws Exception {
     List<SseStream> streams = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

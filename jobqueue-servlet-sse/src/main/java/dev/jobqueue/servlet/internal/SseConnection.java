@@ -13,20 +13,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SSE client. Frames are queued by the hub (any thread) and written with servlet non-blocking
- * I/O: a write happens only while {@link ServletOutputStream#isReady()} says so, otherwise the
- * container calls {@link #onWritePossible()} later. No thread ever waits for a client, so a client
- * that stops reading only fills its own bounded queue and is then dropped.
+ * One SSE client. The hub queues frames on it from the queue's listener thread and only marks it
+ * ready; a writer thread of the hub's pool then drains it with servlet non-blocking I/O: frames
+ * are written while {@link ServletOutputStream#isReady()} says so, several per flush, and when the
+ * container stops accepting bytes the connection parks until the container calls
+ * {@link #onWritePossible()}. No thread ever waits for a client, so a client that stops reading
+ * only fills its own bounded queue and is then dropped, and the listener thread never does I/O.
  *
- * <p>All state is guarded by this object's monitor; the hub's lock may be held while taking it
- * (hub → connection), never the other way round: {@link #close} releases the monitor before it
- * tells the hub.
+ * <p>At most one writer drains a connection at a time ({@code scheduled}); a frame queued while
+ * it drains is picked up by that same run, otherwise the connection is handed to the pool again.
+ * State below is guarded by this object's monitor, held only for queue operations, never during
+ * I/O. The hub's lock may be held while taking it (hub → connection), never the other way round:
+ * {@link #close} releases the monitor before it tells the hub.
  */
-public final class SseConnection implements WriteListener, AsyncListener {
+public final class SseConnection implements WriteListener, AsyncListener, Runnable {
   private static final Logger log = LoggerFactory.getLogger(SseConnection.class);
+  /** Frames one writer run writes before the connection goes to the back of the line. */
+  private static final int FRAMES_PER_TURN = 64;
 
   /** Outcome of a heartbeat tick. */
   enum Health { OK, STALLED, CLOSED }
+
+  /** Outcome of {@link #enqueue}. */
+  enum Offer {
+    /** Queued; a writer already has it or it cannot be written now. */
+    QUEUED,
+    /** Queued, and the caller must hand the connection to the writer pool. */
+    SCHEDULE,
+    /** Over its buffer: the caller must drop the client. */
+    OVERFLOW
+  }
 
   private final SseHub hub;
   private final AsyncContext async;
@@ -34,12 +50,21 @@ public final class SseConnection implements WriteListener, AsyncListener {
   private final String peer;
   private final PendingEvents pending;
   private final AtomicBoolean released = new AtomicBoolean();
-  private ServletOutputStream out;
+  // guarded by this
   private boolean started;
+  /** The container called onWritePossible at least once: writing may begin. */
   private boolean listening;
   private boolean closed;
+  /** A writer owns the connection (queued in the pool or draining it). */
+  private boolean scheduled;
+  /** isReady() said no: waiting for onWritePossible, queuing frames meanwhile. */
+  private boolean parked;
+  /** onWritePossible arrived while a writer owned the connection. */
+  private boolean wakeup;
+  // used only by the writer that owns the connection
+  private volatile ServletOutputStream out;
   private boolean flushNeeded;
-  private long lastWriteNanos = System.nanoTime();
+  private volatile long lastWriteNanos = System.nanoTime();
 
   SseConnection(SseHub hub, AsyncContext async, StreamScope scope, String peer, int capacity) {
     this.hub = hub;
@@ -53,13 +78,24 @@ public final class SseConnection implements WriteListener, AsyncListener {
     return scope;
   }
 
-  /**
-   * Queues a frame (hub lock held).
-   *
-   * @return false when the client is over its buffer and must be dropped
-   */
-  synchronized boolean enqueue(Frame f) {
-    return closed || pending.offer(f);
+  /** Queues a frame (hub lock held); the caller dispatches on {@link Offer#SCHEDULE}. */
+  synchronized Offer enqueue(Frame f) {
+    if (closed) {
+      return Offer.QUEUED;
+    }
+    if (!pending.offer(f)) {
+      return Offer.OVERFLOW;
+    }
+    return claim() ? Offer.SCHEDULE : Offer.QUEUED;
+  }
+
+  /** Takes ownership for a writer when one is needed and may write now (monitor held). */
+  private boolean claim() {
+    if (scheduled || parked || !listening || closed) {
+      return false;
+    }
+    scheduled = true;
+    return true;
   }
 
   /** Sends the connect-time frames, then everything queued since registration. */
@@ -80,40 +116,83 @@ public final class SseConnection implements WriteListener, AsyncListener {
   @Override
   public void onWritePossible() {
     synchronized (this) {
-      listening = true;
-    }
-    drain();
-  }
-
-  /** Writes queued frames while the container accepts them without blocking. */
-  void drain() {
-    Exception failure = null;
-    synchronized (this) {
-      if (closed || !started || !listening) {
+      if (closed || !started) {
         return;
       }
-      try {
-        while (out.isReady()) {
-          Frame f = pending.poll();
-          if (f == null) {
-            if (!flushNeeded) {
+      listening = true;
+      parked = false;
+      if (scheduled) {
+        wakeup = true; // the owning writer may be about to park: it looks again instead
+        return;
+      }
+      scheduled = true;
+    }
+    hub.dispatch(this);
+  }
+
+  /**
+   * A writer's turn: writes queued frames while the container accepts them without blocking,
+   * flushing once when the queue runs dry (or the turn ends) so several frames share a flush.
+   */
+  @Override
+  public void run() {
+    ServletOutputStream o = out;
+    int budget = FRAMES_PER_TURN;
+    try {
+      while (true) {
+        if (!o.isReady()) {
+          synchronized (this) {
+            if (wakeup) {
+              wakeup = false;
+              continue; // onWritePossible came in between: look again
+            }
+            parked = true;
+            scheduled = false;
+            return; // the container calls onWritePossible when it can take more
+          }
+        }
+        Frame f = null;
+        if (budget > 0) {
+          synchronized (this) {
+            if (closed) {
+              scheduled = false;
               return;
             }
-            // Containers buffer writes: flush so each event leaves now, not when a buffer fills.
-            flushNeeded = false;
-            out.flush();
-            continue;
+            f = pending.poll();
           }
-          out.write(f.bytes());
+        }
+        if (f != null) {
+          budget--;
+          o.write(f.bytes());
           flushNeeded = true;
           lastWriteNanos = System.nanoTime();
+          continue;
         }
-      } catch (IOException | RuntimeException e) {
-        failure = e; // the peer went away, or the container closed the response under us
+        if (flushNeeded) {
+          // Containers buffer writes: flush so the events leave now, not when a buffer fills.
+          flushNeeded = false;
+          o.flush();
+          continue;
+        }
+        synchronized (this) {
+          if (closed || pending.isEmpty()) {
+            scheduled = false;
+            wakeup = false;
+            return;
+          }
+          if (budget > 0) {
+            continue; // frames arrived during the flush
+          }
+        }
+        hub.dispatch(this); // turn used up with more to send: to the back of the line
+        return;
       }
-    }
-    if (failure != null) {
-      close("write failed: " + failure, false);
+    } catch (IOException | RuntimeException e) {
+      // the peer went away, or the container closed the response under us
+      synchronized (this) {
+        scheduled = false;
+      }
+      close("write failed: " + e, false);
     }
   }
 
@@ -126,13 +205,15 @@ public final class SseConnection implements WriteListener, AsyncListener {
       if (closed) {
         return Health.CLOSED;
       }
-      if (pending.isEmpty()) {
-        pending.offer(beat);
-      } else if (System.nanoTime() - lastWriteNanos > stallNanos) {
-        return Health.STALLED;
+      if (!pending.isEmpty()) {
+        return System.nanoTime() - lastWriteNanos > stallNanos ? Health.STALLED : Health.OK;
+      }
+      pending.offer(beat);
+      if (!claim()) {
+        return Health.OK;
       }
     }
-    drain();
+    hub.dispatch(this);
     return Health.OK;
   }
 

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * serialised once, then queued on every client whose scope matches. Clients are indexed by user
  * so a user-scoped event touches only that user's connections.
  *
+ * <p>The listener thread only queues: it never writes to a socket. Clients with something to send
+ * are handed to a small pool of writer threads ({@code jobqueue-sse-writer-N}, one per core) that
+ * drain each with non-blocking I/O, several frames per flush. When the writers fall behind, the
+ * frames wait in each client's bounded buffer, where progress updates coalesce and a client that
+ * cannot keep up overflows and is dropped, instead of piling up in the queue's listener buffer.
+ *
  * <p>A ring of the most recent events lets a reconnecting client resume from its
  * {@code Last-Event-ID}. Registration and ring replay happen under the same lock as fan-out, so
  * a resuming client gets every event after its id exactly once: the replayed ones, then the live
@@ -34,6 +42,8 @@ public final class SseHub implements JobListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SseHub.class);
   /** A client whose queued frames have not moved for this many heartbeats is dead. */
   private static final int STALLED_HEARTBEATS = 4;
+  /** How long {@link #close} waits for the writer and heartbeat threads to end. */
+  private static final long STOP_MILLIS = 5_000;
 
   private record Recent(JobEvent event, Frame frame) {}
 
@@ -49,6 +59,7 @@ public final class SseHub implements JobListener, AutoCloseable {
   private final int ringSize;
   private final Duration heartbeat;
   private final int maxConnections;
+  private final int writerThreads;
 
   // guarded by this
   private final ArrayDeque<Recent> ring = new ArrayDeque<>();
@@ -64,22 +75,39 @@ public final class SseHub implements JobListener, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   // used only on the subscription's thread
-  private final List<SseConnection> touched = new ArrayList<>();
+  private final List<SseConnection> ready = new ArrayList<>();
   private final List<SseConnection> overflowing = new ArrayList<>();
 
   private Subscription subscription;
   private ScheduledExecutorService heartbeats;
+  private volatile ThreadPoolExecutor writers;
+  private int matched; // used only on the subscription's thread
 
   public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
       int maxConnections) {
+    this(queue, frames, ringSize, heartbeat, maxConnections,
+        Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
+      int maxConnections, int writerThreads) {
     this.queue = queue;
     this.frames = frames;
     this.ringSize = ringSize;
     this.heartbeat = heartbeat;
     this.maxConnections = maxConnections;
+    this.writerThreads = writerThreads;
   }
 
   public void start() {
+    AtomicInteger writerNumber = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(writerThreads, writerThreads, 0,
+        TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "jobqueue-sse-writer-" + writerNumber.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.DiscardPolicy()); // after close(): streams are ending anyway
+    writers = pool;
     subscription = queue.subscribe(this);
     // Read after subscribing: every event past this sequence reaches the ring.
     long current = queue.lastSequence();
@@ -99,8 +127,9 @@ public final class SseHub implements JobListener, AutoCloseable {
   @Override
   public void onEvent(JobEvent e) {
     Frame frame = frames.forEvent(e); // outside the lock: serialisation is the costly part
-    touched.clear();
+    ready.clear();
     overflowing.clear();
+    matched = 0;
     synchronized (this) {
       if (closed) {
         return;
@@ -116,13 +145,13 @@ public final class SseHub implements JobListener, AutoCloseable {
       }
       offer(unscoped, e, frame);
     }
-    for (SseConnection c : touched) {
-      c.drain(); // non-blocking writes; a slow client just keeps its frames queued
+    for (SseConnection c : ready) {
+      dispatch(c); // the writers do the I/O; this thread goes on to the next event
     }
     for (SseConnection c : overflowing) {
       c.close("its buffer of unsent events overflowed", true);
     }
-    delivered.addAndGet(touched.size());
+    delivered.addAndGet(matched);
   }
 
   private void offer(Set<SseConnection> clients, JobEvent e, Frame frame) {
@@ -131,8 +160,21 @@ public final class SseHub implements JobListener, AutoCloseable {
     }
     for (SseConnection c : clients) {
       if (c.scope().matches(e)) {
-        (c.enqueue(frame) ? touched : overflowing).add(c);
+        switch (c.enqueue(frame)) {
+          case SCHEDULE -> ready.add(c);
+          case OVERFLOW -> overflowing.add(c);
+          case QUEUED -> { }
+        }
+        matched++;
       }
+    }
+  }
+
+  /** Hands a connection that has frames to write to a writer thread. */
+  void dispatch(SseConnection c) {
+    ThreadPoolExecutor pool = writers;
+    if (pool != null) {
+      pool.execute(c); // discarded once closing: the stream is being ended then
     }
   }
 
@@ -246,6 +288,11 @@ public final class SseHub implements JobListener, AutoCloseable {
     return dropped.get();
   }
 
+  /** Writer threads (the pool's size). */
+  public int writerThreads() {
+    return writerThreads;
+  }
+
   /** Frames queued to clients so far. */
   public long deliveries() {
     return delivered.get();
@@ -272,6 +319,30 @@ public final class SseHub implements JobListener, AutoCloseable {
     for (SseConnection c : all) {
       c.close("the server is stopping", false);
     }
+    ThreadPoolExecutor pool = writers;
+    if (pool != null) {
+      pool.shutdown(); // lets a writer finish its turn on a closed stream, then ends the threads
+    }
+    awaitStop(pool, heartbeats);
     log.info("SSE hub stopped; {} streams closed", all.size());
+  }
+
+  private static void awaitStop(ThreadPoolExecutor pool, ScheduledExecutorService beats) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
+    try {
+      if (pool != null && !pool.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
+        log.warn("SSE writer threads did not stop within {} ms; interrupting them", STOP_MILLIS);
+        pool.shutdownNow();
+      }
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (beats != null && !beats.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+        log.warn("SSE heartbeat thread did not stop within {} ms", STOP_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
   }
 }

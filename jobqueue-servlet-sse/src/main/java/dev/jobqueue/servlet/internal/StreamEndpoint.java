@@ -54,6 +54,10 @@ public final class StreamEndpoint {
       resp.setContentType("text/event-stream");
       resp.setHeader("Cache-Control", "no-cache");
       resp.setHeader("X-Accel-Buffering", "no"); // nginx would otherwise hold events back
+      // Every open stream keeps its response buffer: Jetty's default is a 32 KiB direct buffer
+      // per stream. Several typical job events still fit in a flush, and a larger one is written
+      // straight through. (Tomcat only ever grows its 8 KiB heap buffer, so there it is a no-op.)
+      resp.setBufferSize(ApiConfig.STREAM_BUFFER_BYTES);
       AsyncContext async = req.startAsync(req, resp);
       async.setTimeout(0); // open until the client leaves; dead peers are found by heartbeats
       conn = new SseConnection(hub, async, scope,
