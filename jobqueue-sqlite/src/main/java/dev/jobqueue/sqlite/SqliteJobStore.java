@@ -116,6 +116,20 @@ public final class SqliteJobStore implements JobStore {
     engine.insert(Objects.requireNonNull(job, "job"));
   }
 
+  /**
+   * Stores every job in one transaction and one commit, all or none: when an id exists already
+   * (or appears twice in {@code jobs}) a {@link dev.jobqueue.spi.DuplicateJobException} is thrown
+   * and none of them is stored.
+   */
+  @Override
+  public void insertAll(List<Job> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    for (Job j : jobs) {
+      Objects.requireNonNull(j, "a job in jobs");
+    }
+    engine.insertAll(jobs);
+  }
+
   @Override
   public Optional<Job> get(String id) {
     return engine.get(Objects.requireNonNull(id, "id"));

@@ -50,6 +50,15 @@ public final class JobCodec {
           + " version = ?, run_at = ?, owner = ?, lease_expires_at = ?, cancel_requested = ?,"
           + " tracked = ?, awaiting_children = ? WHERE seq = ?";
 
+  /**
+   * {@link #UPDATE_HOT} by id, matching only while the rarely changing columns are unchanged, so a
+   * change needs no read of the row first.
+   */
+  public static final String UPDATE_HOT_BY_ID =
+      UPDATE_HOT.substring(0, UPDATE_HOT.indexOf(" WHERE seq = ?"))
+          + " WHERE id = ? AND type = ? AND created_at = ? AND parent_job_id IS ? AND user_id IS ?"
+          + " AND depends_on = ?";
+
   public static final String UPDATE_ALL =
       "UPDATE jobs SET type = ?, created_at = ?, parent_job_id = ?, user_id = ?, depends_on = ?,"
           + UPDATE_HOT.substring("UPDATE jobs SET".length());
@@ -110,6 +119,12 @@ public final class JobCodec {
       ps.setString(i++, j.userId());
       ps.setString(i++, dependsOnJson);
     }
+    i = bindHot(ps, j, i);
+    ps.setLong(i, seq);
+  }
+
+  /** Binds the columns of {@link #UPDATE_HOT} from parameter {@code i}; returns the next index. */
+  private static int bindHot(PreparedStatement ps, Job j, int i) throws SQLException {
     ps.setString(i++, j.status().wireName());
     setInstant(ps, i++, j.startedAt());
     setInstant(ps, i++, j.completedAt());
@@ -139,7 +154,18 @@ public final class JobCodec {
     ps.setInt(i++, j.cancelRequested() ? 1 : 0);
     ps.setInt(i++, j.tracked() ? 1 : 0);
     ps.setInt(i++, j.awaitingChildren() ? 1 : 0);
-    ps.setLong(i, seq);
+    return i;
+  }
+
+  /** Binds {@link #UPDATE_HOT_BY_ID}. */
+  public static void bindUpdateHotById(PreparedStatement ps, Job j) throws SQLException {
+    int i = bindHot(ps, j, 1);
+    ps.setString(i++, j.id());
+    ps.setString(i++, j.type());
+    setInstant(ps, i++, j.createdAt());
+    ps.setString(i++, j.parentJobId());
+    ps.setString(i++, j.userId());
+    ps.setString(i, json(j.dependsOn()));
   }
 
   /** Reads a job from the current row, whose first columns are {@link #COLUMNS} from {@code first}. */

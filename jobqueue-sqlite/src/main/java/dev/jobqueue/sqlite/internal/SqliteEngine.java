@@ -103,6 +103,15 @@ public final class SqliteEngine {
     await(writer.submit(new WriteOp.Insert(job)).future);
   }
 
+  /** All in one change (one transaction, all or none). */
+  public void insertAll(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      checkOpen();
+      return;
+    }
+    await(writer.submit(new WriteOp.InsertAll(List.copyOf(jobs))).future);
+  }
+
   public boolean update(Job next, long expectedVersion) {
     return await(writer.submit(new WriteOp.Update(next, expectedVersion)).future);
   }

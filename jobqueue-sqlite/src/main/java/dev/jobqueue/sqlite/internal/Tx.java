@@ -79,6 +79,29 @@ final class Tx implements AutoCloseable {
     overlay.forget(deleted);
   }
 
+  /** Opens a savepoint inside the open transaction (for an op that must be all or nothing). */
+  void savepoint() throws SQLException {
+    control.execute("SAVEPOINT op");
+  }
+
+  void releaseSavepoint() throws SQLException {
+    control.execute("RELEASE op");
+  }
+
+  /** Undoes everything since {@link #savepoint()} and closes it; the transaction stays open. */
+  void rollbackToSavepoint() throws SQLException {
+    control.execute("ROLLBACK TO op");
+    control.execute("RELEASE op");
+  }
+
+  void rollbackToSavepointQuietly() {
+    try {
+      rollbackToSavepoint();
+    } catch (SQLException e) {
+      // the whole transaction is rolled back by the writer anyway
+    }
+  }
+
   /** Rolls back and puts the overlay back as it was before this transaction. */
   void rollback() {
     try {
@@ -136,6 +159,16 @@ final class Tx implements AutoCloseable {
     PreparedStatement ps = prepare(all ? JobCodec.UPDATE_ALL : JobCodec.UPDATE_HOT);
     JobCodec.bindUpdate(ps, next, deps, all, head.seq());
     ps.executeUpdate();
+  }
+
+  /**
+   * Writes {@code next} over its row by id with the narrow statement, provided the rarely changing
+   * columns still hold what {@code next} has; false when no row matched (then use {@link #write}).
+   */
+  boolean writeHot(Job next) throws SQLException {
+    PreparedStatement ps = prepare(JobCodec.UPDATE_HOT_BY_ID);
+    JobCodec.bindUpdateHotById(ps, next);
+    return ps.executeUpdate() == 1;
   }
 
   @Override

@@ -27,6 +27,11 @@ abstract class WriteOp<T> {
   /** Runs the change in the writer's transaction. Throws on database errors only. */
   abstract T execute(Tx tx) throws SQLException;
 
+  /** How many rows this change writes, for {@code writeStats()}. */
+  int changes() {
+    return 1;
+  }
+
   /** Whether {@code result} changed nothing, so the caller may have it before the commit. */
   boolean changedNothing(T result) {
     return false;
@@ -148,11 +153,73 @@ abstract class WriteOp<T> {
         }
         throw e;
       }
+      inserted(tx, job);
+      return null;
+    }
+  }
+
+  /**
+   * Several new jobs, all or none: a duplicate id (stored already, or twice in the list) undoes
+   * the rows this op inserted (a savepoint inside the batch's transaction), so the other changes of
+   * the batch still commit.
+   */
+  static final class InsertAll extends WriteOp<Void> {
+    private final List<Job> jobs;
+
+    InsertAll(List<Job> jobs) {
+      this.jobs = jobs;
+    }
+
+    @Override
+    int changes() {
+      return jobs.size();
+    }
+
+    @Override
+    Void execute(Tx tx) throws SQLException {
+      java.util.Set<String> ids = new java.util.HashSet<>(jobs.size() * 2);
+      for (Job j : jobs) {
+        if (!ids.add(j.id())) {
+          throw new DuplicateJobException(j.id());
+        }
+      }
+      PreparedStatement ps = tx.prepare(JobCodec.INSERT);
+      tx.savepoint();
+      try {
+        for (Job j : jobs) {
+          JobCodec.bindInsert(ps, j);
+          try {
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if (Faults.code(e) == Faults.CONSTRAINT) {
+              tx.rollbackToSavepoint();
+              throw new DuplicateJobException(j.id());
+            }
+            throw e;
+          }
+        }
+        tx.releaseSavepoint();
+      } catch (SQLException | RuntimeException e) {
+        if (!(e instanceof DuplicateJobException)) {
+          tx.rollbackToSavepointQuietly();
+        }
+        throw e;
+      }
+      for (Job j : jobs) {
+        inserted(tx, j);
+      }
+      return null;
+    }
+  }
+
+  /** Overlay bookkeeping for a row just inserted. */
+  private static void inserted(Tx tx, Job job) {
+    // a stale entry (say, of a deleted job with this id) must not shadow the new row; without one
+    // the row is the truth and there is nothing to do
+    if (tx.overlay.entry(job.id()) != null) {
       tx.touch(job.id());
-      // a stale entry (say, of a deleted job with this id) must not shadow the new row
       tx.overlay.restore(job.id(), new Overlay.Entry(job.version(), null, false, 0));
       tx.afterCommit(job.id(), job.version(), job.status());
-      return null;
     }
   }
 
@@ -169,6 +236,29 @@ abstract class WriteOp<T> {
     Boolean execute(Tx tx) throws SQLException {
       if (next.version() <= expected) {
         return false;
+      }
+      Overlay.Entry known = tx.overlay.entry(next.id());
+      if (known != null && known.version() != Overlay.GONE) {
+        // The overlay knows the version (running jobs keep an entry): decide there and write
+        // without reading the row first. The entry exists only while the row does.
+        if (known.version() != expected) {
+          return false;
+        }
+        tx.touch(next.id());
+        if (!tx.overlay.compareAndChange(next.id(), known.version(), expected, next.version())) {
+          return false;
+        }
+        if (!tx.writeHot(next)) {
+          // a rarely changing column differs: the wide statement, which needs the row's head
+          Tx.RowHead head = tx.head(next.id());
+          if (head == null) {
+            tx.overlay.restore(next.id(), known);
+            return false;
+          }
+          tx.write(head, next);
+        }
+        tx.afterCommit(next.id(), next.version(), next.status());
+        return true;
       }
       Tx.RowHead head = tx.head(next.id());
       if (head == null) {

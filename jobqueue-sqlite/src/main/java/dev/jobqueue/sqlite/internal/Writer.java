@@ -187,8 +187,12 @@ final class Writer implements Runnable {
       }
       return; // progress snapshots stay dirty and are tried again next time
     }
+    int changes = 0;
+    for (WriteOp<?> op : batch) {
+      changes += op.changes();
+    }
     commits.increment();
-    committedOps.add(batch.size());
+    committedOps.add(changes);
     for (WriteOp<?> op : batch) {
       op.completeCommitted();
     }
