@@ -350,12 +350,14 @@ abstract class WriteOp<T> {
     @Override
     List<Job> execute(Tx tx) throws SQLException {
       Map<Long, Job> doomed = new LinkedHashMap<>();
-      PreparedStatement older = tx.prepare(OLDER);
-      older.setLong(1, JobCodec.nanos(completedBefore));
-      collect(older, doomed);
       PreparedStatement beyond = tx.prepare(BEYOND);
       beyond.setInt(1, Math.max(0, keepLast));
       collect(beyond, doomed);
+      if (keepLast > 0) { // with none to keep, every finished job is beyond already
+        PreparedStatement older = tx.prepare(OLDER);
+        older.setLong(1, JobCodec.nanos(completedBefore));
+        collect(older, doomed);
+      }
       if (doomed.isEmpty()) {
         return List.of();
       }
@@ -375,7 +377,10 @@ abstract class WriteOp<T> {
     private static void collect(PreparedStatement ps, Map<Long, Job> into) throws SQLException {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          into.putIfAbsent(rs.getLong(1), JobCodec.read(rs, 2));
+          long seq = rs.getLong(1);
+          if (!into.containsKey(seq)) { // decode each row once
+            into.put(seq, JobCodec.read(rs, 2));
+          }
         }
       }
     }

@@ -48,7 +48,7 @@ class MigrationsTest {
       assertThat(store.query(dev.jobqueue.JobQuery.all())).hasSize(1);
     }
     try (Connection c = connect(file)) {
-      assertThat(versions(c)).containsExactly(1);
+      assertThat(versions(c)).containsExactly(1, 2);
       assertThat(Migrations.latestVersion()).isEqualTo(Migrations.FILES.size());
     }
   }
@@ -69,11 +69,17 @@ class MigrationsTest {
       }
     }
     try (Connection c = connect(file)) {
-      // the next release ships V2; opening applies only what is missing
-      int v = Migrations.migrate(c, faults,
-          Migrations.load(List.of("V1__create_jobs.sql", "V2__test_add_note.sql")));
-      assertThat(v).isEqualTo(2);
-      assertThat(versions(c)).containsExactly(1, 2);
+      // later releases ship V2 and V3; opening applies only what is missing
+      int v = Migrations.migrate(c, faults, Migrations.load(
+          List.of("V1__create_jobs.sql", "V2__drop_lease_index.sql", "V3__test_add_note.sql")));
+      assertThat(v).isEqualTo(3);
+      assertThat(versions(c)).containsExactly(1, 2, 3);
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(
+              "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_lease'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("V2 dropped the lease index").isZero();
+      }
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT id, note FROM jobs")) {
         assertThat(rs.next()).isTrue();

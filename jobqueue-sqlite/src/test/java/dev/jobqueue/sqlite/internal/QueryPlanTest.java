@@ -124,7 +124,8 @@ class QueryPlanTest {
     assertNoSort(claim);
 
     List<String> expired = plan(SqliteEngine.EXPIRED, 0L, 10);
-    assertIndexed(expired, "jobs_lease");
+    assertIndexed(expired, "jobs_status");
+    assertNoTableScan(plan("UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?", 0L, "me"));
 
     assertIndexed(plan(WriteOp.Purge.OLDER, 0L), "jobs_finished");
     List<String> beyond = plan(WriteOp.Purge.BEYOND, 100);
