@@ -171,7 +171,13 @@ final class Opener {
       if (config.dataSource() != null) {
         return config.dataSource().getConnection();
       }
-      return DriverManager.getConnection("jdbc:sqlite:" + config.file().toAbsolutePath().normalize());
+      // NOMUTEX: a connection is only ever used by one thread at a time (the writer's by the
+      // writer thread, a reader by the thread that borrowed it), so SQLite's own per-call mutex
+      // is pure cost
+      org.sqlite.SQLiteConfig sqlite = new org.sqlite.SQLiteConfig();
+      sqlite.setOpenMode(org.sqlite.SQLiteOpenMode.NOMUTEX);
+      return DriverManager.getConnection("jdbc:sqlite:" + config.file().toAbsolutePath().normalize(),
+          sqlite.toProperties());
     } catch (SQLException e) {
       throw faults.of("connecting", e);
     }

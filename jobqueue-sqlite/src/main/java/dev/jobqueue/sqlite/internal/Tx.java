@@ -30,9 +30,11 @@ final class Tx implements AutoCloseable {
 
   static final String HEAD_BY_ID =
       "SELECT seq, version, type, created_at, parent_job_id, user_id, depends_on FROM jobs WHERE id = ?";
+  /** Claims the rows whose seqs are in a JSON array, in one statement; each version goes up by one. */
   static final String CLAIM_UPDATE =
-      "UPDATE jobs SET status = 'running', version = ?, started_at = ?, updated_at = ?,"
-          + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ? WHERE seq = ?";
+      "UPDATE jobs SET status = 'running', version = version + 1, started_at = ?, updated_at = ?,"
+          + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ?"
+          + " WHERE seq IN (SELECT value FROM json_each(?))";
 
   final Connection connection;
   final Overlay overlay;

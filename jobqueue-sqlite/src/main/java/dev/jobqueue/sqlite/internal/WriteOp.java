@@ -90,6 +90,7 @@ abstract class WriteOp<T> {
         }
       }
       List<Job> out = new ArrayList<>(candidates.size());
+      StringBuilder seqs = new StringBuilder("[");
       for (Map.Entry<Long, Job> c : candidates.entrySet()) {
         Job row = c.getValue();
         Job base = tx.overlay.newest(row);
@@ -110,19 +111,25 @@ abstract class WriteOp<T> {
             .leaseExpiresAt(request.leaseUntil())
             .build();
         if (base == row) {
-          PreparedStatement up = tx.prepare(Tx.CLAIM_UPDATE);
-          up.setLong(1, claimed.version());
-          up.setLong(2, JobCodec.nanos(request.now()));
-          up.setLong(3, JobCodec.nanos(request.now()));
-          up.setString(4, request.owner());
-          up.setLong(5, JobCodec.nanos(request.leaseUntil()));
-          up.setLong(6, c.getKey());
-          up.executeUpdate();
+          // the row is what we claim from: one statement below updates every such row
+          if (seqs.length() > 1) {
+            seqs.append(',');
+          }
+          seqs.append(c.getKey());
         } else {
           tx.write(tx.head(row.id()), claimed); // a pending snapshot had newer fields
         }
         tx.afterCommit(claimed.id(), claimed.version(), JobStatus.RUNNING);
         out.add(claimed);
+      }
+      if (seqs.length() > 1) {
+        PreparedStatement up = tx.prepare(Tx.CLAIM_UPDATE);
+        up.setLong(1, JobCodec.nanos(request.now()));
+        up.setLong(2, JobCodec.nanos(request.now()));
+        up.setString(3, request.owner());
+        up.setLong(4, JobCodec.nanos(request.leaseUntil()));
+        up.setString(5, seqs.append(']').toString());
+        up.executeUpdate();
       }
       return out;
     }

@@ -122,6 +122,9 @@ class QueryPlanTest {
     List<String> claim = plan(WriteOp.Claim.SQL, "[\"a\"]", 0L, 5);
     assertIndexed(claim, "jobs_claim");
     assertNoSort(claim);
+    List<String> claimUpdate = plan(Tx.CLAIM_UPDATE, 0L, 0L, "me", 0L, "[1,2]");
+    assertNoTableScan(claimUpdate);
+    assertThat(String.join(" | ", claimUpdate)).contains("INTEGER PRIMARY KEY");
 
     List<String> expired = plan(SqliteEngine.EXPIRED, 0L, 10);
     assertIndexed(expired, "jobs_status");
