@@ -60,6 +60,8 @@ final class LoadClients implements AutoCloseable {
   final AtomicInteger failed = new AtomicInteger();
   final AtomicInteger closedByPeer = new AtomicInteger();
   final AtomicInteger rejected = new AtomicInteger();
+  /** Changes made at or after this time also go to {@link Stats#steady} (past the warm-up). */
+  volatile long steadyFromNanos = Long.MAX_VALUE;
 
   LoadClients(int threads, int maxHandshakes, AtomicLongArray startNanos) throws IOException {
     this.startNanos = startNanos;
@@ -126,6 +128,8 @@ final class LoadClients implements AutoCloseable {
     long bytes;
     final Histogram all = new Histogram();
     final Histogram status = new Histogram();
+    /** Delays of changes made after the warm-up (JIT, first connections' buffers). */
+    final Histogram steady = new Histogram();
 
     void add(Stats o) {
       events += o.events;
@@ -139,6 +143,7 @@ final class LoadClients implements AutoCloseable {
       bytes += o.bytes;
       all.add(o.all);
       status.add(o.status);
+      steady.add(o.steady);
     }
   }
 
@@ -601,6 +606,9 @@ final class LoadClients implements AutoCloseable {
       if (c.evJob) {
         long delayMicros = (now - c.evChangeNanos) / 1000;
         s.all.record(delayMicros);
+        if (c.evChangeNanos - steadyFromNanos >= 0) {
+          s.steady.record(delayMicros);
+        }
         s.events++;
         if (c.evProgress) {
           s.progressEvents++;
