@@ -28,6 +28,10 @@ public final class JobCodec {
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
           + " lease_expires_at, cancel_requested, tracked, awaiting_children";
 
+  /** Offsets of id and version within {@link #COLUMNS}. */
+  static final int ID_COLUMN = 0;
+  static final int VERSION_COLUMN = 27;
+
   /** The same columns with a table alias, for joins. */
   public static String columns(String alias) {
     return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");

@@ -38,6 +38,8 @@ final class Tx implements AutoCloseable {
 
   final Connection connection;
   final Overlay overlay;
+  /** Snapshots this writer wrote, to skip decoding rows it reads back (claims, purges). */
+  final Snapshots snapshots = new Snapshots();
   private final Statement control;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   /** Overlay entries as they were before this transaction touched them (null: absent). */
@@ -113,6 +115,7 @@ final class Tx implements AutoCloseable {
     }
     saved.forEach(overlay::restore);
     saved.clear();
+    snapshots.clear(); // they may hold versions that were never committed
   }
 
   /** Remembers the overlay entry of {@code id} before this transaction changes it. */
@@ -161,6 +164,16 @@ final class Tx implements AutoCloseable {
     PreparedStatement ps = prepare(all ? JobCodec.UPDATE_ALL : JobCodec.UPDATE_HOT);
     JobCodec.bindUpdate(ps, next, deps, all, head.seq());
     ps.executeUpdate();
+    remember(next);
+  }
+
+  /** After {@code next} was written: finished jobs are remembered for the purge that deletes them. */
+  void remember(Job next) {
+    if (next.isTerminal()) {
+      snapshots.put(next);
+    } else {
+      snapshots.remove(next.id());
+    }
   }
 
   /**
@@ -170,7 +183,11 @@ final class Tx implements AutoCloseable {
   boolean writeHot(Job next) throws SQLException {
     PreparedStatement ps = prepare(JobCodec.UPDATE_HOT_BY_ID);
     JobCodec.bindUpdateHotById(ps, next);
-    return ps.executeUpdate() == 1;
+    if (ps.executeUpdate() != 1) {
+      return false;
+    }
+    remember(next);
+    return true;
   }
 
   @Override

@@ -86,7 +86,7 @@ abstract class WriteOp<T> {
       Map<Long, Job> candidates = new LinkedHashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          candidates.put(rs.getLong(1), JobCodec.read(rs, 2));
+          candidates.put(rs.getLong(1), tx.snapshots.read(rs, 2));
         }
       }
       List<Job> out = new ArrayList<>(candidates.size());
@@ -119,6 +119,7 @@ abstract class WriteOp<T> {
         } else {
           tx.write(tx.head(row.id()), claimed); // a pending snapshot had newer fields
         }
+        tx.snapshots.remove(claimed.id());
         tx.afterCommit(claimed.id(), claimed.version(), JobStatus.RUNNING);
         out.add(claimed);
       }
@@ -221,6 +222,11 @@ abstract class WriteOp<T> {
 
   /** Overlay bookkeeping for a row just inserted. */
   private static void inserted(Tx tx, Job job) {
+    if (job.status() == JobStatus.QUEUED || job.isTerminal()) {
+      tx.snapshots.put(job); // read back by the claim (or the purge) that comes for it
+    } else {
+      tx.snapshots.remove(job.id());
+    }
     // a stale entry (say, of a deleted job with this id) must not shadow the new row; without one
     // the row is the truth and there is nothing to do
     if (tx.overlay.entry(job.id()) != null) {
@@ -303,6 +309,7 @@ abstract class WriteOp<T> {
       PreparedStatement ps = tx.prepare("DELETE FROM jobs WHERE seq = ?");
       ps.setLong(1, head.seq());
       ps.executeUpdate();
+      tx.snapshots.remove(id);
       tx.afterCommitDeleted(id);
       return true;
     }
@@ -359,11 +366,11 @@ abstract class WriteOp<T> {
       Map<Long, Job> doomed = new LinkedHashMap<>();
       PreparedStatement beyond = tx.prepare(BEYOND);
       beyond.setInt(1, Math.max(0, keepLast));
-      collect(beyond, doomed);
+      collect(tx, beyond, doomed);
       if (keepLast > 0) { // with none to keep, every finished job is beyond already
         PreparedStatement older = tx.prepare(OLDER);
         older.setLong(1, JobCodec.nanos(completedBefore));
-        collect(older, doomed);
+        collect(tx, older, doomed);
       }
       if (doomed.isEmpty()) {
         return List.of();
@@ -375,18 +382,19 @@ abstract class WriteOp<T> {
         tx.touch(job.id());
         del.setLong(1, e.getKey());
         del.executeUpdate();
+        tx.snapshots.remove(job.id());
         tx.afterCommitDeleted(job.id());
         out.add(tx.overlay.newest(job));
       }
       return out;
     }
 
-    private static void collect(PreparedStatement ps, Map<Long, Job> into) throws SQLException {
+    private static void collect(Tx tx, PreparedStatement ps, Map<Long, Job> into) throws SQLException {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long seq = rs.getLong(1);
           if (!into.containsKey(seq)) { // decode each row once
-            into.put(seq, JobCodec.read(rs, 2));
+            into.put(seq, tx.snapshots.read(rs, 2));
           }
         }
       }
