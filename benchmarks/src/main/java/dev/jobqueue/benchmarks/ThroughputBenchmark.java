@@ -41,6 +41,10 @@ public class ThroughputBenchmark {
   @Param({"jobqueue", "threadPoolExecutor"})
   public String impl;
 
+  /** Jobs a worker claims per store call (ignored by the executor). */
+  @Param({"1", "16"})
+  public int claimBatch;
+
   private JobQueue queue;
   private ThreadPoolExecutor pool;
   private final AtomicReference<CountDownLatch> batchDone = new AtomicReference<>();
@@ -48,7 +52,7 @@ public class ThroughputBenchmark {
   @Setup(Level.Trial)
   public void start() {
     if (impl.equals("jobqueue")) {
-      queue = JobQueue.builder().workers(2).handler("noop", ctx -> null)
+      queue = JobQueue.builder().workers(2).claimBatch(claimBatch).handler("noop", ctx -> null)
           // keep the store small: this measures scheduling, not a growing heap
           .retention(new dev.jobqueue.Retention(java.time.Duration.ofMillis(1), 0,
               java.time.Duration.ofMillis(200)))
