@@ -124,7 +124,7 @@ final class Opener {
       pragma(c, "PRAGMA synchronous = " + (config.durable() ? "FULL" : "NORMAL"));
       // 32 MB of page cache (default 2 MB): the writer touches up to nine indexes per change
       pragma(c, "PRAGMA cache_size = -32768");
-      // savepoints (insertAll) keep their statement journal in memory, not in a temporary file
+      // statement journals and temporary sort trees in memory, not in temporary files
       pragma(c, "PRAGMA temp_store = MEMORY");
       if (version < Migrations.latestVersion()) {
         Migrations.migrate(c, faults);

@@ -83,29 +83,6 @@ final class Tx implements AutoCloseable {
     overlay.forget(deleted);
   }
 
-  /** Opens a savepoint inside the open transaction (for an op that must be all or nothing). */
-  void savepoint() throws SQLException {
-    control.execute("SAVEPOINT op");
-  }
-
-  void releaseSavepoint() throws SQLException {
-    control.execute("RELEASE op");
-  }
-
-  /** Undoes everything since {@link #savepoint()} and closes it; the transaction stays open. */
-  void rollbackToSavepoint() throws SQLException {
-    control.execute("ROLLBACK TO op");
-    control.execute("RELEASE op");
-  }
-
-  void rollbackToSavepointQuietly() {
-    try {
-      rollbackToSavepoint();
-    } catch (SQLException e) {
-      // the whole transaction is rolled back by the writer anyway
-    }
-  }
-
   /** Rolls back and puts the overlay back as it was before this transaction. */
   void rollback() {
     try {

@@ -167,11 +167,14 @@ abstract class WriteOp<T> {
   }
 
   /**
-   * Several new jobs, all or none: a duplicate id (stored already, or twice in the list) undoes
-   * the rows this op inserted (a savepoint inside the batch's transaction), so the other changes of
-   * the batch still commit.
+   * Several new jobs, all or none: a duplicate id (stored already, or twice in the list) deletes
+   * again the rows this op inserted before it, so the other changes of the batch still commit.
+   * (Those rows did not exist before this op, in this transaction that only the writer uses, so
+   * deleting them is an exact undo; cheaper than a savepoint on every batch.)
    */
   static final class InsertAll extends WriteOp<Void> {
+    static final String UNDO = "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
+
     private final List<Job> jobs;
 
     InsertAll(List<Job> jobs) {
@@ -192,26 +195,28 @@ abstract class WriteOp<T> {
         }
       }
       PreparedStatement ps = tx.prepare(JobCodec.INSERT);
-      tx.savepoint();
-      try {
-        for (Job j : jobs) {
-          JobCodec.bindInsert(ps, j);
-          try {
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            if (Faults.code(e) == Faults.CONSTRAINT) {
-              tx.rollbackToSavepoint();
-              throw new DuplicateJobException(j.id());
-            }
-            throw e;
+      for (int i = 0; i < jobs.size(); i++) {
+        Job j = jobs.get(i);
+        JobCodec.bindInsert(ps, j);
+        try {
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          if (Faults.code(e) != Faults.CONSTRAINT) {
+            throw e; // the writer rolls the whole batch back
           }
+          if (i > 0) {
+            List<String> done = new ArrayList<>(i);
+            for (Job d : jobs.subList(0, i)) {
+              done.add(d.id());
+            }
+            PreparedStatement undo = tx.prepare(UNDO);
+            undo.setString(1, JobCodec.json(done));
+            if (undo.executeUpdate() != i) {
+              throw new SQLException("undoing a batch insert deleted an unexpected number of rows");
+            }
+          }
+          throw new DuplicateJobException(j.id());
         }
-        tx.releaseSavepoint();
-      } catch (SQLException | RuntimeException e) {
-        if (!(e instanceof DuplicateJobException)) {
-          tx.rollbackToSavepointQuietly();
-        }
-        throw e;
       }
       for (Job j : jobs) {
         inserted(tx, j);
