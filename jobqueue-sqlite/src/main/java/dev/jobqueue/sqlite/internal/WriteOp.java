@@ -358,6 +358,9 @@ abstract class WriteOp<T> {
         + " WHERE " + TERMINAL
         + " ORDER BY " + FINISHED + " DESC, seq DESC LIMIT -1 OFFSET ?";
 
+    /** Every doomed row in one statement: seqs as a JSON array. */
+    static final String DELETE = "DELETE FROM jobs WHERE seq IN (SELECT value FROM json_each(?))";
+
     private final Instant completedBefore;
     private final int keepLast;
 
@@ -380,17 +383,19 @@ abstract class WriteOp<T> {
       if (doomed.isEmpty()) {
         return List.of();
       }
-      PreparedStatement del = tx.prepare("DELETE FROM jobs WHERE seq = ?");
       List<Job> out = new ArrayList<>(doomed.size());
+      StringBuilder seqs = new StringBuilder("[");
       for (Map.Entry<Long, Job> e : doomed.entrySet()) {
         Job job = e.getValue();
         tx.touch(job.id());
-        del.setLong(1, e.getKey());
-        del.executeUpdate();
+        seqs.append(seqs.length() > 1 ? "," : "").append(e.getKey());
         tx.snapshots.remove(job.id());
         tx.afterCommitDeleted(job.id());
         out.add(tx.overlay.newest(job));
       }
+      PreparedStatement del = tx.prepare(DELETE);
+      del.setString(1, seqs.append(']').toString());
+      del.executeUpdate();
       return out;
     }
 

@@ -122,6 +122,7 @@ class QueryPlanTest {
     List<String> claim = plan(WriteOp.Claim.SQL, "[\"a\"]", 0L, 5);
     assertIndexed(claim, "jobs_claim");
     assertNoSort(claim);
+    assertThat(String.join(" | ", plan(WriteOp.Purge.DELETE, "[1,2]"))).contains("INTEGER PRIMARY KEY");
     assertIndexed(plan(WriteOp.InsertAll.UNDO, "[\"job-1\"]"), "sqlite_autoindex_jobs_1");
     List<String> claimUpdate = plan(Tx.CLAIM_UPDATE, 0L, 0L, "me", 0L, "[1,2]");
     assertNoTableScan(claimUpdate);
