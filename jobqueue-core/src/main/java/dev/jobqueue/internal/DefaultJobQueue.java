@@ -252,7 +252,9 @@ public final class DefaultJobQueue implements JobQueue {
     if (!tracked) {
       signalWork();
     }
-    return store.get(job.id()).orElse(job);
+    // A parent or a failed dependency may have changed the new job already; otherwise the
+    // inserted snapshot is the answer and a read would only cost a durable store a round trip.
+    return parent == null && request.dependsOn().isEmpty() ? job : store.get(job.id()).orElse(job);
   }
 
   private void addChild(String parentId, Job child) {
