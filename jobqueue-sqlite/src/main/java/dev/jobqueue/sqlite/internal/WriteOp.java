@@ -100,16 +100,7 @@ abstract class WriteOp<T> {
             || !tx.overlay.compareAndChange(row.id(), row.version(), known, known + 1)) {
           continue; // changed by a change we cannot see in the row: leave it for the next claim
         }
-        Job claimed = base.toBuilder()
-            .status(JobStatus.RUNNING)
-            .version(known + 1)
-            .startedAt(request.now())
-            .updatedAt(request.now())
-            .completedAt(null)
-            .runAt(null)
-            .owner(request.owner())
-            .leaseExpiresAt(request.leaseUntil())
-            .build();
+        Job claimed = request.claimed(base); // base.version() == known, so version known + 1
         if (base == row) {
           // the row is what we claim from: one statement below updates every such row
           if (seqs.length() > 1) {
