@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The filter must be registered with async support (the stream uses servlet async I/O); in
  * Tomcat the servlet the request maps to must support async too. The filter does not close the
- * queue; {@link #destroy()} ends the streams, the queue subscription and the heartbeat thread.
+ * queue; {@link #destroy()} ends the streams, the queue subscription, the heartbeat thread and
+ * the stream writer threads ({@code jobqueue-sse-writer-N}).
  */
 public final class JobQueueFilter implements Filter {
   private static final Logger log = LoggerFactory.getLogger(JobQueueFilter.class);
@@ -78,7 +79,7 @@ public final class JobQueueFilter implements Filter {
     return new Builder(queue);
   }
 
-  /** Subscribes to the queue and starts the heartbeat; called by the container. */
+  /** Subscribes to the queue, starts the heartbeat and writer threads; called by the container. */
   @Override
   public void init(FilterConfig filterConfig) {
     ensureStarted();
@@ -133,7 +134,10 @@ public final class JobQueueFilter implements Filter {
     return path.startsWith(base + "/") ? path.substring(base.length()) : null;
   }
 
-  /** Ends every stream, unsubscribes from the queue and stops the heartbeat thread. */
+  /**
+   * Ends every stream, unsubscribes from the queue and stops the heartbeat and writer threads,
+   * waiting (up to 5 s) until they are gone.
+   */
   @Override
   public void destroy() {
     synchronized (lifecycle) {

@@ -193,6 +193,9 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
         scheduled = false;
       }
       close("write failed: " + e, false);
+    } catch (Error e) {
+      close("writer failed: " + e, false); // never leave the stream owned by a dead run
+      throw e;
     }
   }
 

@@ -81,6 +81,8 @@ public final class SseHub implements JobListener, AutoCloseable {
   private Subscription subscription;
   private ScheduledExecutorService heartbeats;
   private volatile ThreadPoolExecutor writers;
+  /** Every thread the hub started, joined by {@link #close}. */
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int matched; // used only on the subscription's thread
 
   public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
@@ -105,6 +107,7 @@ public final class SseHub implements JobListener, AutoCloseable {
         TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "jobqueue-sse-writer-" + writerNumber.incrementAndGet());
           t.setDaemon(true);
+          threads.add(t);
           return t;
         }, new ThreadPoolExecutor.DiscardPolicy()); // after close(): streams are ending anyway
     writers = pool;
@@ -118,6 +121,7 @@ public final class SseHub implements JobListener, AutoCloseable {
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jobqueue-sse-heartbeat");
       t.setDaemon(true);
+      threads.add(t);
       return t;
     });
     long every = heartbeat.toMillis();
@@ -323,11 +327,12 @@ public final class SseHub implements JobListener, AutoCloseable {
     if (pool != null) {
       pool.shutdown(); // lets a writer finish its turn on a closed stream, then ends the threads
     }
-    awaitStop(pool, heartbeats);
+    awaitStop(pool, heartbeats, threads);
     log.info("SSE hub stopped; {} streams closed", all.size());
   }
 
-  private static void awaitStop(ThreadPoolExecutor pool, ScheduledExecutorService beats) {
+  private static void awaitStop(ThreadPoolExecutor pool, ScheduledExecutorService beats,
+      List<Thread> threads) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
     try {
       if (pool != null && !pool.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -337,6 +342,10 @@ public final class SseHub implements JobListener, AutoCloseable {
       long left = Math.max(0, deadline - System.nanoTime());
       if (beats != null && !beats.awaitTermination(left, TimeUnit.NANOSECONDS)) {
         log.warn("SSE heartbeat thread did not stop within {} ms", STOP_MILLIS);
+      }
+      // A terminated executor's threads may still be returning: wait until they are gone.
+      for (Thread t : threads) {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
