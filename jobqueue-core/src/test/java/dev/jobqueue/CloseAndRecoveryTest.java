@@ -128,6 +128,12 @@ class CloseAndRecoveryTest {
     InMemoryJobStore store = new InMemoryJobStore();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
+    // stored before the queue starts, so that its first claim takes all five
+    Instant t = Instant.now();
+    for (int i = 0; i < 5; i++) {
+      store.insert(new Job.Builder().id("p" + i).type("t").status(JobStatus.QUEUED)
+          .createdAt(t.plusMillis(i)).updatedAt(t).title("p" + i).build());
+    }
     JobQueue q = JobQueue.builder().store(store).workers(1).claimBatch(5)
         .shutdownTimeout(Duration.ofSeconds(30))
         .handler("t", ctx -> {
@@ -135,13 +141,6 @@ class CloseAndRecoveryTest {
           finish.await();
           return null;
         }).build();
-    // insert directly so that one claim takes all five
-    Instant t = Instant.now();
-    for (int i = 0; i < 5; i++) {
-      store.insert(new Job.Builder().id("p" + i).type("t").status(JobStatus.QUEUED)
-          .createdAt(t.plusMillis(i)).updatedAt(t).title("p" + i).build());
-    }
-    ((dev.jobqueue.internal.DefaultJobQueue) q).signalWorkForTests();
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(q.list(JobQuery.builder().status(JobStatus.RUNNING).build())).hasSize(5);
     Thread closer = new Thread(q::close);

@@ -858,11 +858,6 @@ public final class DefaultJobQueue implements JobQueue {
     }
   }
 
-  /** Wakes a worker after a test wrote to the store behind the queue's back. */
-  public void signalWorkForTests() {
-    signalWork();
-  }
-
   void signalWork() {
     signals.incrementAndGet();
     Thread idle = idleWorkers.poll();
