@@ -28,17 +28,21 @@ public final class JobCodec {
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
           + " lease_expires_at, cancel_requested, tracked, awaiting_children";
 
-  /** Offsets of id and version within {@link #COLUMNS}. */
-  static final int ID_COLUMN = 0;
-  static final int VERSION_COLUMN = 27;
-
   /** The same columns with a table alias, for joins. */
   public static String columns(String alias) {
     return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
   }
 
-  public static final String INSERT =
-      "INSERT INTO jobs (" + COLUMNS + ", title_lower) VALUES (?" + ", ?".repeat(34) + ")";
+  /** Parameters of one row of {@link #INSERT}. */
+  static final int INSERT_PARAMS = 35;
+
+  public static final String INSERT = insertRows(1);
+
+  /** {@link #INSERT} of {@code rows} rows in one statement, bound row after row. */
+  static String insertRows(int rows) {
+    String row = "(?" + ", ?".repeat(INSERT_PARAMS - 1) + ")";
+    return "INSERT INTO jobs (" + COLUMNS + ", title_lower) VALUES " + row + ("," + row).repeat(rows - 1);
+  }
 
   /**
    * Every column that a state change may touch. Leaves out the columns that in practice never
@@ -74,7 +78,12 @@ public final class JobCodec {
 
   /** Binds all columns for {@link #INSERT}. */
   public static void bindInsert(PreparedStatement ps, Job j) throws SQLException {
-    int i = 1;
+    bindInsert(ps, j, 1);
+  }
+
+  /** Binds all columns for one row of {@link #insertRows}, from parameter {@code first}. */
+  static void bindInsert(PreparedStatement ps, Job j, int first) throws SQLException {
+    int i = first;
     ps.setString(i++, j.id());
     ps.setString(i++, j.type());
     ps.setString(i++, j.status().wireName());

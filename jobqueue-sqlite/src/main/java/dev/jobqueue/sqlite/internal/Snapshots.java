@@ -37,16 +37,47 @@ final class Snapshots {
     byId.clear();
   }
 
+  /** The remembered snapshot of {@code id} when it has {@code version}, else null. */
+  Job known(String id, long version) {
+    Job known = byId.get(id);
+    return known != null && known.version() == version ? known : null;
+  }
+
   /**
-   * The job of the current row, whose {@link JobCodec#COLUMNS} start at {@code first}: the
-   * remembered snapshot when it has the row's version, else decoded from the row.
+   * Reads the rows of a statement selecting {@code seq, id, version} into {@code into} (seq to
+   * job), in order and each once: from memory when a snapshot has the row's version, else decoded
+   * from the whole row afterwards. SQLite then extracts three columns per row, not all of them.
    */
-  Job read(ResultSet rs, int first) throws SQLException {
-    Job known = byId.get(rs.getString(first + JobCodec.ID_COLUMN));
-    if (known != null && known.version() == rs.getLong(first + JobCodec.VERSION_COLUMN)) {
-      return known;
+  void readAll(java.sql.PreparedStatement heads, Tx tx, Map<Long, Job> into) throws SQLException {
+    java.util.List<Long> missing = null;
+    try (ResultSet rs = heads.executeQuery()) {
+      while (rs.next()) {
+        long seq = rs.getLong(1);
+        if (into.containsKey(seq)) {
+          continue;
+        }
+        Job known = known(rs.getString(2), rs.getLong(3));
+        into.put(seq, known);
+        if (known == null) {
+          if (missing == null) {
+            missing = new java.util.ArrayList<>();
+          }
+          missing.add(seq);
+        }
+      }
     }
-    return JobCodec.read(rs, first);
+    if (missing != null) {
+      java.sql.PreparedStatement row = tx.prepare(Tx.ROW_BY_SEQ);
+      for (long seq : missing) {
+        row.setLong(1, seq);
+        try (ResultSet rs = row.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("row " + seq + " disappeared inside the writer's transaction");
+          }
+          into.put(seq, JobCodec.read(rs, 1));
+        }
+      }
+    }
   }
 
   int size() {

@@ -30,6 +30,7 @@ final class Tx implements AutoCloseable {
 
   static final String HEAD_BY_ID =
       "SELECT seq, version, type, created_at, parent_job_id, user_id, depends_on FROM jobs WHERE id = ?";
+  static final String ROW_BY_SEQ = "SELECT " + JobCodec.COLUMNS + " FROM jobs WHERE seq = ?";
   /** Claims the rows whose seqs are in a JSON array, in one statement; each version goes up by one. */
   static final String CLAIM_UPDATE =
       "UPDATE jobs SET status = 'running', version = version + 1, started_at = ?, updated_at = ?,"

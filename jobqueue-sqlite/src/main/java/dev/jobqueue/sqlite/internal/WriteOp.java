@@ -59,7 +59,7 @@ abstract class WriteOp<T> {
 
   /** Claims every candidate before changing rows, so the SELECT is not disturbed by the UPDATEs. */
   static final class Claim extends WriteOp<List<Job>> {
-    static final String SQL = "SELECT j.seq, " + JobCodec.columns("j")
+    static final String SQL = "SELECT j.seq, j.id, j.version"
         + " FROM jobs j INDEXED BY jobs_claim"
         + " WHERE j.status = 'queued' AND j.tracked = 0"
         + " AND j.type IN (SELECT value FROM json_each(?))"
@@ -84,11 +84,7 @@ abstract class WriteOp<T> {
       ps.setLong(2, JobCodec.nanos(request.now()));
       ps.setInt(3, request.max());
       Map<Long, Job> candidates = new LinkedHashMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          candidates.put(rs.getLong(1), tx.snapshots.read(rs, 2));
-        }
-      }
+      tx.snapshots.readAll(ps, tx, candidates);
       List<Job> out = new ArrayList<>(candidates.size());
       StringBuilder seqs = new StringBuilder("[");
       for (Map.Entry<Long, Job> c : candidates.entrySet()) {
@@ -165,6 +161,15 @@ abstract class WriteOp<T> {
    */
   static final class InsertAll extends WriteOp<Void> {
     static final String UNDO = "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
+    /**
+     * Rows per multi-row INSERT, largest first, each a statement prepared once: a batch of 100 is
+     * four statements instead of 100, which saves the per-statement work of the driver and of
+     * SQLite (each insert, having a trigger, also opens and closes a statement journal); measured,
+     * the insert's share of the writer went from about 20 to 14 us per job.
+     */
+    private static final int[] CHUNKS = {64, 16, 4};
+    private static final String[] CHUNK_SQL = {
+        JobCodec.insertRows(64), JobCodec.insertRows(16), JobCodec.insertRows(4)};
 
     private final List<Job> jobs;
 
@@ -185,6 +190,56 @@ abstract class WriteOp<T> {
           throw new DuplicateJobException(j.id());
         }
       }
+      int done = 0;
+      try {
+        for (int c = 0; c < CHUNKS.length; c++) {
+          int rows = CHUNKS[c];
+          while (jobs.size() - done >= rows) {
+            PreparedStatement chunk = tx.prepare(CHUNK_SQL[c]);
+            for (int k = 0; k < rows; k++) {
+              JobCodec.bindInsert(chunk, jobs.get(done + k), 1 + k * JobCodec.INSERT_PARAMS);
+            }
+            chunk.executeUpdate(); // a failed statement is undone on its own, all its rows
+            done += rows;
+          }
+        }
+        PreparedStatement one = tx.prepare(JobCodec.INSERT);
+        for (; done < jobs.size(); done++) {
+          JobCodec.bindInsert(one, jobs.get(done));
+          one.executeUpdate();
+        }
+      } catch (SQLException e) {
+        if (Faults.code(e) != Faults.CONSTRAINT) {
+          throw e; // the writer rolls the whole batch back
+        }
+        // an id exists already: take back the rows in so far, then find it row by row below
+        undo(tx, done);
+        insertOneByOne(tx);
+      }
+      for (Job j : jobs) {
+        inserted(tx, j);
+      }
+      return null;
+    }
+
+    /** Deletes the first {@code n} jobs of the list again (rows this op inserted). */
+    private void undo(Tx tx, int n) throws SQLException {
+      if (n == 0) {
+        return;
+      }
+      List<String> done = new ArrayList<>(n);
+      for (Job d : jobs.subList(0, n)) {
+        done.add(d.id());
+      }
+      PreparedStatement undo = tx.prepare(UNDO);
+      undo.setString(1, JobCodec.json(done));
+      if (undo.executeUpdate() != n) {
+        throw new SQLException("undoing a batch insert deleted an unexpected number of rows");
+      }
+    }
+
+    /** Inserts row by row; the first id that exists already undoes the rows before it and throws. */
+    private void insertOneByOne(Tx tx) throws SQLException {
       PreparedStatement ps = tx.prepare(JobCodec.INSERT);
       for (int i = 0; i < jobs.size(); i++) {
         Job j = jobs.get(i);
@@ -195,24 +250,10 @@ abstract class WriteOp<T> {
           if (Faults.code(e) != Faults.CONSTRAINT) {
             throw e; // the writer rolls the whole batch back
           }
-          if (i > 0) {
-            List<String> done = new ArrayList<>(i);
-            for (Job d : jobs.subList(0, i)) {
-              done.add(d.id());
-            }
-            PreparedStatement undo = tx.prepare(UNDO);
-            undo.setString(1, JobCodec.json(done));
-            if (undo.executeUpdate() != i) {
-              throw new SQLException("undoing a batch insert deleted an unexpected number of rows");
-            }
-          }
+          undo(tx, i);
           throw new DuplicateJobException(j.id());
         }
       }
-      for (Job j : jobs) {
-        inserted(tx, j);
-      }
-      return null;
     }
   }
 
@@ -343,9 +384,9 @@ abstract class WriteOp<T> {
     static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
     static final String FINISHED = "coalesce(completed_at, updated_at)";
     // INDEXED BY: without statistics SQLite prefers jobs_status and would read every finished job
-    static final String OLDER = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs INDEXED BY jobs_finished"
+    static final String OLDER = "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
         + " WHERE " + TERMINAL + " AND " + FINISHED + " < ?";
-    static final String BEYOND = "SELECT seq, " + JobCodec.COLUMNS + " FROM jobs INDEXED BY jobs_finished"
+    static final String BEYOND = "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
         + " WHERE " + TERMINAL
         + " ORDER BY " + FINISHED + " DESC, seq DESC LIMIT -1 OFFSET ?";
 
@@ -365,11 +406,11 @@ abstract class WriteOp<T> {
       Map<Long, Job> doomed = new LinkedHashMap<>();
       PreparedStatement beyond = tx.prepare(BEYOND);
       beyond.setInt(1, Math.max(0, keepLast));
-      collect(tx, beyond, doomed);
+      tx.snapshots.readAll(beyond, tx, doomed);
       if (keepLast > 0) { // with none to keep, every finished job is beyond already
         PreparedStatement older = tx.prepare(OLDER);
         older.setLong(1, JobCodec.nanos(completedBefore));
-        collect(tx, older, doomed);
+        tx.snapshots.readAll(older, tx, doomed);
       }
       if (doomed.isEmpty()) {
         return List.of();
@@ -388,17 +429,6 @@ abstract class WriteOp<T> {
       del.setString(1, seqs.append(']').toString());
       del.executeUpdate();
       return out;
-    }
-
-    private static void collect(Tx tx, PreparedStatement ps, Map<Long, Job> into) throws SQLException {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long seq = rs.getLong(1);
-          if (!into.containsKey(seq)) { // decode each row once
-            into.put(seq, tx.snapshots.read(rs, 2));
-          }
-        }
-      }
     }
 
     @Override
