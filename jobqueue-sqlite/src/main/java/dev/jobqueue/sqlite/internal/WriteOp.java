@@ -381,7 +381,8 @@ abstract class WriteOp<T> {
   }
 
   static final class Purge extends WriteOp<List<Job>> {
-    static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
+    /** Word for word the condition of the partial index jobs_finished (schema V3), so it can be used. */
+    static final String TERMINAL = "(status = 'completed' OR status = 'failed' OR status = 'cancelled')";
     static final String FINISHED = "coalesce(completed_at, updated_at)";
     // INDEXED BY: without statistics SQLite prefers jobs_status and would read every finished job
     static final String OLDER = "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
