@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,13 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
   private boolean started;
   /** The container called onWritePossible at least once: writing may begin. */
   private boolean listening;
-  private boolean closed;
+  private volatile boolean closed;
+  /**
+   * Held around every call on the output stream and around {@code async.complete()}: once a
+   * stream is completed the container recycles its objects for another request (Tomcat does),
+   * so a writer still inside write() or flush() would write into someone else's response.
+   */
+  private final ReentrantLock io = new ReentrantLock();
   /** A writer owns the connection (queued in the pool or draining it). */
   private boolean scheduled;
   /** isReady() said no: waiting for onWritePossible, queuing frames meanwhile. */
@@ -140,7 +147,11 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
     int budget = FRAMES_PER_TURN;
     try {
       while (true) {
-        if (!o.isReady()) {
+        Boolean ready = io(() -> o.isReady());
+        if (ready == null) {
+          return; // closed meanwhile
+        }
+        if (!ready) {
           synchronized (this) {
             if (wakeup) {
               wakeup = false;
@@ -163,7 +174,13 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
         }
         if (f != null) {
           budget--;
-          o.write(f.bytes());
+          Frame frame = f;
+          if (io(() -> {
+            o.write(frame.bytes());
+            return Boolean.TRUE;
+          }) == null) {
+            return;
+          }
           flushNeeded = true;
           lastWriteNanos = System.nanoTime();
           continue;
@@ -171,7 +188,12 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
         if (flushNeeded) {
           // Containers buffer writes: flush so the events leave now, not when a buffer fills.
           flushNeeded = false;
-          o.flush();
+          if (io(() -> {
+            o.flush();
+            return Boolean.TRUE;
+          }) == null) {
+            return;
+          }
           continue;
         }
         synchronized (this) {
@@ -197,6 +219,27 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
       close("writer failed: " + e, false); // never leave the stream owned by a dead run
       throw e;
     }
+  }
+
+  /** One call on the output stream; null (and the connection given up) once it is closed. */
+  private Boolean io(IoCall call) throws IOException {
+    io.lock();
+    try {
+      if (closed) {
+        synchronized (this) {
+          scheduled = false;
+        }
+        return null;
+      }
+      return call.run();
+    } finally {
+      io.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoCall {
+    Boolean run() throws IOException;
   }
 
   /**
@@ -244,10 +287,13 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
       log.debug("SSE client {} closed: {}", peer, reason);
     }
     release(dropped);
+    io.lock(); // a writer inside write() or flush() finishes that call first
     try {
       async.complete();
     } catch (IllegalStateException alreadyDone) {
       // the container completed it first (client gone, or shutdown)
+    } finally {
+      io.unlock();
     }
   }
 
