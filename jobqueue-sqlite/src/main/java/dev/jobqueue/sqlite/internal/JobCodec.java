@@ -33,15 +33,24 @@ public final class JobCodec {
     return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
   }
 
-  /** Parameters of one row of {@link #INSERT}. */
+  /** Parameters of one row of {@link #INSERT}: id, the five cold columns, the hot ones. */
   static final int INSERT_PARAMS = 35;
+
+  /** The columns {@link #UPDATE_HOT} sets, in its order (title_lower included). */
+  private static final String HOT_COLUMNS =
+      "status, started_at, completed_at, updated_at, progress, progress_message, current_step,"
+          + " total_steps, title, title_lower, description, child_job_ids, result, error,"
+          + " cancelable, priority, attempt, max_attempts, optional, eta_seconds, warnings, input,"
+          + " version, run_at, owner, lease_expires_at, cancel_requested, tracked,"
+          + " awaiting_children";
 
   public static final String INSERT = insertRows(1);
 
   /** {@link #INSERT} of {@code rows} rows in one statement, bound row after row. */
   static String insertRows(int rows) {
     String row = "(?" + ", ?".repeat(INSERT_PARAMS - 1) + ")";
-    return "INSERT INTO jobs (" + COLUMNS + ", title_lower) VALUES " + row + ("," + row).repeat(rows - 1);
+    return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, "
+        + HOT_COLUMNS + ") VALUES " + row + ("," + row).repeat(rows - 1);
   }
 
   /**
@@ -50,13 +59,7 @@ public final class JobCodec {
    * rewrite their indexes on every status change; {@link #UPDATE_ALL} covers the rare rest.
    */
   public static final String UPDATE_HOT =
-      "UPDATE jobs SET status = ?, started_at = ?, completed_at = ?, updated_at = ?, progress = ?,"
-          + " progress_message = ?, current_step = ?, total_steps = ?, title = ?, title_lower = ?,"
-          + " description = ?,"
-          + " child_job_ids = ?, result = ?, error = ?, cancelable = ?, priority = ?, attempt = ?,"
-          + " max_attempts = ?, optional = ?, eta_seconds = ?, warnings = ?, input = ?,"
-          + " version = ?, run_at = ?, owner = ?, lease_expires_at = ?, cancel_requested = ?,"
-          + " tracked = ?, awaiting_children = ? WHERE seq = ?";
+      "UPDATE jobs SET " + HOT_COLUMNS.replace(",", " = ?,") + " = ? WHERE seq = ?";
 
   /**
    * {@link #UPDATE_HOT} by id, matching only while the rarely changing columns are unchanged, so a
@@ -86,39 +89,11 @@ public final class JobCodec {
     int i = first;
     ps.setString(i++, j.id());
     ps.setString(i++, j.type());
-    ps.setString(i++, j.status().wireName());
     setInstant(ps, i++, j.createdAt());
-    setInstant(ps, i++, j.startedAt());
-    setInstant(ps, i++, j.completedAt());
-    setInstant(ps, i++, j.updatedAt());
-    ps.setDouble(i++, j.progress());
-    ps.setString(i++, j.progressMessage());
-    setInt(ps, i++, j.currentStep());
-    setInt(ps, i++, j.totalSteps());
-    ps.setString(i++, j.title());
-    ps.setString(i++, j.description());
     ps.setString(i++, j.parentJobId());
-    ps.setString(i++, json(j.childJobIds()));
-    ps.setString(i++, j.result() == null ? null : json(j.result()));
-    ps.setString(i++, j.error());
     ps.setString(i++, j.userId());
-    ps.setInt(i++, j.cancelable() ? 1 : 0);
-    ps.setInt(i++, j.priority());
-    ps.setInt(i++, j.attempt());
-    ps.setInt(i++, j.maxAttempts());
     ps.setString(i++, json(j.dependsOn()));
-    ps.setInt(i++, j.optional() ? 1 : 0);
-    setDouble(ps, i++, j.etaSeconds());
-    ps.setString(i++, json(j.warnings()));
-    ps.setString(i++, json(j.input()));
-    ps.setLong(i++, j.version());
-    setInstant(ps, i++, j.runAt());
-    ps.setString(i++, j.owner());
-    setInstant(ps, i++, j.leaseExpiresAt());
-    ps.setInt(i++, j.cancelRequested() ? 1 : 0);
-    ps.setInt(i++, j.tracked() ? 1 : 0);
-    ps.setInt(i++, j.awaitingChildren() ? 1 : 0);
-    ps.setString(i, lower(j.title()));
+    bindHot(ps, j, i);
   }
 
   /** Binds {@link #UPDATE_HOT} (from parameter {@code first}) or, with all, {@link #UPDATE_ALL}. */
