@@ -70,7 +70,12 @@ public final class DefaultJobQueue implements JobQueue {
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishesInFlight = new AtomicInteger();
-  private final ConcurrentHashMap<String, double[]> typeRunSeconds = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RunTime> typeRunTimes = new ConcurrentHashMap<>();
+  /**
+   * Whether a queued job may wait for another to complete: always for a shared store, else once
+   * this queue has seen such a job or found queued jobs at start (it cannot cheaply tell which).
+   */
+  private volatile boolean dependentsPossible;
   private final Set<String> dirtyParents = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean parentRefreshScheduled = new AtomicBoolean();
   private final ScheduledThreadPoolExecutor scheduler;
@@ -104,6 +109,8 @@ public final class DefaultJobQueue implements JobQueue {
 
   public static JobQueue start(QueueConfig config) {
     DefaultJobQueue q = new DefaultJobQueue(config);
+    q.dependentsPossible = config.store().isShared() || !config.store().query(
+        JobQuery.builder().status(JobStatus.QUEUED).limit(1).build()).isEmpty();
     q.recoverInterrupted();
     q.startBackgroundWork();
     log.info("job queue {} started: {} workers, handlers {}, store {}", q.instanceId,
@@ -147,19 +154,18 @@ public final class DefaultJobQueue implements JobQueue {
       }
       plain.add(newJob(r, r.userId(), false, now()));
     }
+    List<EventHub.Pending> events = new ArrayList<>(plain.size());
     for (Job j : plain) {
-      hub.expect(j.id());
+      events.add(hub.begin(JobEvent.Kind.CREATED, j, true));
     }
+    boolean stored = false;
     try {
       store.insertAll(plain);
-    } catch (RuntimeException e) {
-      for (Job j : plain) {
-        hub.forget(j.id());
+      stored = true;
+    } finally {
+      for (EventHub.Pending e : events) {
+        e.resolve(stored);
       }
-      throw e;
-    }
-    for (Job j : plain) {
-      hub.publish(JobEvent.Kind.CREATED, j, true);
     }
     if (!plain.isEmpty()) {
       signalWork();
@@ -219,21 +225,26 @@ public final class DefaultJobQueue implements JobQueue {
             + parent.userId() + "), got " + userId);
       }
     }
+    if (!request.dependsOn().isEmpty()) {
+      dependentsPossible = true;
+    }
     for (String dep : request.dependsOn()) {
       if (store.get(dep).isEmpty()) {
         throw new IllegalArgumentException("dependency " + dep + " of the new job does not exist");
       }
     }
     Job job = newJob(request, userId, tracked, now());
-    hub.expect(job.id());
+    EventHub.Pending created = hub.begin(JobEvent.Kind.CREATED, job, true);
+    boolean stored = false;
     try {
       store.insert(job);
-    } catch (RuntimeException e) {
-      hub.forget(job.id());
-      throw e;
+      stored = true;
+    } finally {
+      created.resolve(stored);
     }
-    hub.publish(JobEvent.Kind.CREATED, job, true);
-    log.debug("created {}", job.describe());
+    if (log.isDebugEnabled()) {
+      log.debug("created {}", job.describe());
+    }
     if (parent != null) {
       addChild(parent.id(), job);
     }
@@ -336,17 +347,51 @@ public final class DefaultJobQueue implements JobQueue {
         return cur;
       }
       Job next = b.build();
-      if (store.update(next, cur.version())) {
+      if (update(cur, next)) {
         changed(cur, next);
         return next;
       }
     }
   }
 
-  /** Publishes a stored change and applies what follows from it. */
+  /** Stores {@code next} over {@code prev}, its event queued before the write (see EventHub). */
+  boolean update(Job prev, Job next) {
+    EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, prev.status() != next.status());
+    boolean stored = false;
+    try {
+      stored = store.update(next, prev.version());
+      return stored;
+    } finally {
+      event.resolve(stored);
+    }
+  }
+
+  /** Like {@link #update}, for a progress report that a store may coalesce. */
+  boolean updateProgress(Job prev, Job next) {
+    EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, prev.status() != next.status());
+    boolean stored = false;
+    try {
+      stored = store.updateProgress(next, prev.version());
+      return stored;
+    } finally {
+      event.resolve(stored);
+    }
+  }
+
+  private boolean delete(Job cur) {
+    EventHub.Pending event = hub.begin(JobEvent.Kind.DELETED, cur, true);
+    boolean deleted = false;
+    try {
+      deleted = store.delete(cur.id(), cur.version());
+      return deleted;
+    } finally {
+      event.resolve(deleted);
+    }
+  }
+
+  /** Applies what follows from a stored change (its event is already on its way). */
   void changed(Job prev, Job next) {
     boolean statusChanged = prev.status() != next.status();
-    hub.publish(JobEvent.Kind.UPDATED, next, statusChanged);
     if (statusChanged && log.isDebugEnabled()) {
       log.debug("job {} ({}) {} -> {}", next.id(), next.type(), prev.status().wireName(),
           next.status().wireName());
@@ -356,7 +401,11 @@ public final class DefaultJobQueue implements JobQueue {
       switch (next.status()) {
         case COMPLETED -> {
           recordRunTime(next);
-          signalWork();
+          // A worker that finishes a job claims again by itself; only a freed concurrency slot or
+          // a dependent that may now run is worth waking an idle worker for.
+          if (admission.limited() || dependentsPossible) {
+            signalWork();
+          }
         }
         case FAILED, CANCELLED -> failDependents(next);
         case QUEUED -> wakeAt(next.runAt());
@@ -481,9 +530,10 @@ public final class DefaultJobQueue implements JobQueue {
         throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
             + cur.status().wireName() + "; cancel it or wait until it ends before deleting it");
       }
-      if (store.delete(jobId, cur.version())) {
-        hub.publish(JobEvent.Kind.DELETED, cur, true);
-        log.debug("deleted {}", cur.describe());
+      if (delete(cur)) {
+        if (log.isDebugEnabled()) {
+          log.debug("deleted {}", cur.describe());
+        }
         for (String child : cur.childJobIds()) {
           store.get(child).filter(Job::isTerminal).ifPresent(c -> {
             try {
@@ -510,8 +560,7 @@ public final class DefaultJobQueue implements JobQueue {
         scope == null ? null : scope.text(), null, JobQuery.MAX_LIMIT);
     int n = 0;
     for (Job j : store.query(q)) {
-      if (store.delete(j.id(), j.version())) {
-        hub.publish(JobEvent.Kind.DELETED, j, true);
+      if (delete(j)) {
         n++;
       }
     }
@@ -524,7 +573,7 @@ public final class DefaultJobQueue implements JobQueue {
     Instant cutoff = now().minus(config.retention().maxAge());
     List<Job> purged = store.purge(cutoff, config.retention().keepLast());
     for (Job j : purged) {
-      hub.publish(JobEvent.Kind.DELETED, j, true);
+      hub.publishStored(JobEvent.Kind.DELETED, j);
     }
     if (!purged.isEmpty()) {
       log.info("retention purged {} finished jobs", purged.size());
@@ -646,7 +695,7 @@ public final class DefaultJobQueue implements JobQueue {
         if (types.isEmpty()) {
           return null;
         }
-        claimed = store.claim(new ClaimRequest(types, now, instanceId, now.plus(config.lease()), 1));
+        claimed = claim(new ClaimRequest(types, now, instanceId, now.plus(config.lease()), 1));
         for (Job j : claimed) {
           admission.started(j.type(), now);
         }
@@ -657,7 +706,7 @@ public final class DefaultJobQueue implements JobQueue {
       if (handlers.isEmpty()) {
         return null;
       }
-      claimed = store.claim(new ClaimRequest(handlers.keySet(), now, instanceId,
+      claimed = claim(new ClaimRequest(handlers.keySet(), now, instanceId,
           now.plus(config.lease()), claimBatch));
       for (Job j : claimed) {
         admission.started(j.type(), now);
@@ -667,7 +716,6 @@ public final class DefaultJobQueue implements JobQueue {
     for (Job j : claimed) {
       Execution e = new Execution(this, j);
       executions.put(j.id(), e);
-      hub.publish(JobEvent.Kind.UPDATED, j, true);
       if (j.parentJobId() != null) {
         markParentDirty(j.parentJobId());
       }
@@ -679,6 +727,17 @@ public final class DefaultJobQueue implements JobQueue {
       }
     }
     return first;
+  }
+
+  private List<Job> claim(ClaimRequest request) {
+    EventHub.Pending events = hub.beginClaim();
+    List<Job> claimed = List.of();
+    try {
+      claimed = store.claim(request);
+      return claimed;
+    } finally {
+      events.resolveClaim(claimed);
+    }
   }
 
   private void run(Execution ex) {
@@ -713,6 +772,7 @@ public final class DefaultJobQueue implements JobQueue {
       return;
     }
     finishesInFlight.incrementAndGet();
+    EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, cur.status() != next.status());
     CompletableFuture<Boolean> write;
     try {
       write = store.updateAsync(next, cur.version());
@@ -720,10 +780,12 @@ public final class DefaultJobQueue implements JobQueue {
       write = CompletableFuture.failedFuture(e);
     }
     if (write.isDone()) {
+      event.resolve(!write.isCompletedExceptionally() && Boolean.TRUE.equals(write.getNow(false)));
       afterFinishWrite(ex, cur, next, write, result, failure);
     } else {
       CompletableFuture<Boolean> w = write;
       write.whenComplete((ok, err) -> {
+        event.resolve(Boolean.TRUE.equals(ok));
         if (Boolean.TRUE.equals(ok) && touchesNoOtherJob(next)) {
           // Publishing and waking a worker never call the store, so they may run on the store's
           // thread; this saves a thread hand-off per job, which on 2 cores is most of the cost.
@@ -765,7 +827,7 @@ public final class DefaultJobQueue implements JobQueue {
         if (n == null) {
           return;
         }
-        if (store.update(n, latest.get().version())) {
+        if (update(latest.get(), n)) {
           endStored(latest.get(), n);
           return;
         }
@@ -791,6 +853,10 @@ public final class DefaultJobQueue implements JobQueue {
       return null;
     }
     Instant now = now();
+    if (failure == null && !cur.cancelRequested() && !ex.isCancelled()
+        && cur.childJobIds().isEmpty()) {
+      return Snapshots.completed(cur, now, result);
+    }
     Job.Builder b = cur.toBuilder().version(cur.version() + 1).updatedAt(now);
     if (cur.cancelRequested() || ex.isCancelled()) {
       return b.status(JobStatus.CANCELLED).completedAt(now).etaSeconds(null).build();
@@ -848,7 +914,7 @@ public final class DefaultJobQueue implements JobQueue {
           .totalSteps(total != null ? total : base.totalSteps())
           .etaSeconds(Progress.eta(base, fraction, now, typeMean(base.type())))
           .build();
-      if (store.updateProgress(next, base.version())) {
+      if (updateProgress(base, next)) {
         ex.latest(next);
         changed(base, next);
         return;
@@ -938,23 +1004,41 @@ public final class DefaultJobQueue implements JobQueue {
 
   // ================================================================ durations for ETAs
 
+  /** Mean run time of one job type: an exponential moving average, so recent runs weigh more. */
+  private static final class RunTime {
+    private double mean = Double.NaN;
+
+    synchronized void add(double seconds) {
+      mean = Double.isNaN(mean) ? seconds : mean * 0.8 + seconds * 0.2;
+    }
+
+    synchronized double mean() {
+      return mean;
+    }
+  }
+
   private void recordRunTime(Job done) {
-    if (done.startedAt() == null || done.completedAt() == null) {
+    Instant start = done.startedAt();
+    Instant end = done.completedAt();
+    if (start == null || end == null) {
       return;
     }
-    double seconds = Duration.between(done.startedAt(), done.completedAt()).toNanos() / 1e9;
-    typeRunSeconds.compute(done.type(), (t, mean) -> {
-      if (mean == null) {
-        return new double[] {seconds};
-      }
-      mean[0] = mean[0] * 0.8 + seconds * 0.2; // exponential moving average: recent runs weigh more
-      return mean;
-    });
+    double seconds = (end.getEpochSecond() - start.getEpochSecond())
+        + (end.getNano() - start.getNano()) / 1e9;
+    RunTime t = typeRunTimes.get(done.type());
+    if (t == null) {
+      t = typeRunTimes.computeIfAbsent(done.type(), k -> new RunTime());
+    }
+    t.add(seconds);
   }
 
   Double typeMean(String type) {
-    double[] mean = typeRunSeconds.get(type);
-    return mean == null ? null : Math.round(mean[0] * 10.0) / 10.0;
+    RunTime t = typeRunTimes.get(type);
+    if (t == null) {
+      return null;
+    }
+    double mean = t.mean();
+    return Double.isNaN(mean) ? null : Math.round(mean * 10.0) / 10.0;
   }
 
   // ================================================================ recovery, heartbeat, retention

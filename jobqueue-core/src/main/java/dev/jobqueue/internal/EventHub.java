@@ -3,14 +3,20 @@ package dev.jobqueue.internal;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
+import dev.jobqueue.JobStatus;
 import dev.jobqueue.Subscription;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,30 +24,74 @@ import org.slf4j.LoggerFactory;
  * Turns stored changes into events: numbers them, hands them to every listener's buffer and
  * completes waiters of finished jobs.
  *
- * <p>Two threads may store versions n and n+1 of one job and publish them in the opposite order
- * (a worker's claim racing a cancel, say). The hub therefore releases each job's events in version
- * order, holding an early one back until its predecessor arrives, and assigns sequence numbers in
- * release order under one lock, so every listener sees increasing sequences and each job's
- * changes in order. Every stored change is published exactly once, so a held event is always
- * released; as a safety valve a job with more than {@link #MAX_HELD} held events is released as
- * is.
+ * <p>Each job's events must leave in version order although different threads store its
+ * versions (a worker's claim racing a cancel, say). A writer therefore queues its event
+ * <em>before</em> it writes ({@link #begin}) and marks it stored or abandoned after ({@link
+ * Pending#resolve}). Whoever stores version n+1 read version n after it was stored, so its event
+ * is queued behind n's: queue order is version order, and events leave the queue strictly in
+ * that order, an unresolved head holding back the rest until its write returns. A claim is the
+ * one write the store makes on its own (it picks the jobs); its marker is queued before the claim
+ * and may therefore overtake the event that made a job it claims queued (its creation, a retry),
+ * so a claim event waits while such an event of its job is still in the queue.
+ *
+ * <p>Releasing never blocks: a writer that resolves an event drains the queue unless another
+ * thread is draining, in which case that thread releases the event too. Only one thread drains
+ * at a time, so numbering needs no lock. An earlier version of the hub kept each job's last
+ * released version in a map under one lock; on 2 cores the lock and the cache misses of that
+ * large map cost more than the events themselves.
  */
 final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
-  private static final int MAX_HELD = 64;
+  private static final int OPEN = 0;
+  private static final int STORED = 1;
+  private static final int ABANDONED = 2;
 
-  private final Object lock = new Object();
-  /** Last released version per job; guarded by {@link #lock}. */
-  private final HashMap<String, Long> released = new HashMap<>();
-  /** Events waiting for an earlier version of the same job; guarded by {@link #lock}. */
-  private final HashMap<String, TreeMap<Long, JobEvent>> held = new HashMap<>();
-  /** Deletions waiting for the deleted snapshot's own event; guarded by {@link #lock}. */
-  private final HashMap<String, JobEvent> heldDeletes = new HashMap<>();
+  /** A queued event (or a claim's events) whose write may still be in flight. */
+  final class Pending {
+    private final JobEvent.Kind kind;
+    private final Job job;
+    private final boolean statusChanged;
+    /** The jobs a claim took; set before {@link #state} becomes STORED. */
+    private List<Job> claimed;
+    private volatile int state;
+
+    private Pending(JobEvent.Kind kind, Job job, boolean statusChanged) {
+      this.kind = kind;
+      this.job = job;
+      this.statusChanged = statusChanged;
+    }
+
+    /** The write returned: release the event if it stored, drop it if not. */
+    void resolve(boolean stored) {
+      state = stored ? STORED : ABANDONED;
+      drain();
+    }
+
+    /** The claim returned these jobs (each one's running snapshot). */
+    void resolveClaim(List<Job> jobs) {
+      claimed = jobs;
+      resolve(!jobs.isEmpty());
+    }
+  }
+
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  /** A version of a job. */
+  private record VersionKey(String jobId, long version) {}
+
+  /** Queued snapshots whose events are still in the queue: a claim of one waits for its event. */
+  private final Set<VersionKey> queuedInFlight = ConcurrentHashMap.newKeySet();
+  /** Drainer only: claim events by the version they claimed, waiting for its event. */
+  private final HashMap<VersionKey, Job> claimsWaiting = new HashMap<>();
+  /** Threads that entered {@link #drain()}; the one that moved it from 0 drains for all. */
+  private final AtomicInteger drainers = new AtomicInteger();
+  /** The thread draining now, so that a waiter's callback that closes the queue cannot deadlock. */
+  private final AtomicReference<Thread> drainer = new AtomicReference<>();
   private final CopyOnWriteArrayList<ListenerSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, CompletableFuture<Job>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger listenerThreads = new AtomicInteger();
   private final int bufferSize;
-  private long sequence;
+  /** Written by the drainer only; volatile so that {@link #lastSequence()} reads it anywhere. */
+  private volatile long sequence;
 
   /**
    * @param firstSequence the sequence before the first event; the queue passes epoch millis ×
@@ -53,85 +103,126 @@ final class EventHub {
     this.sequence = firstSequence;
   }
 
+  /** Queues the event of a write about to be made; resolve it when the write returns. */
+  Pending begin(JobEvent.Kind kind, Job next, boolean statusChanged) {
+    Pending p = new Pending(kind, next, statusChanged);
+    if (claimable(p)) {
+      queuedInFlight.add(new VersionKey(next.id(), next.version()));
+    }
+    queue.add(p);
+    return p;
+  }
+
+  /** Queues the marker of a claim about to be made; resolve it with the claimed jobs. */
+  Pending beginClaim() {
+    Pending p = new Pending(JobEvent.Kind.UPDATED, null, true);
+    queue.add(p);
+    return p;
+  }
+
+  /** Publishes a change already stored that no other event of its job can race (retention). */
+  void publishStored(JobEvent.Kind kind, Job job) {
+    begin(kind, job, true).resolve(true);
+  }
+
   /**
-   * Announces a job about to be inserted, so that a worker's claim event (version 2) that beats
-   * the creator's event (version 1) waits for it instead of being released first.
+   * Releases the resolved events at the head of the queue unless another thread is doing so;
+   * that thread then sees ours before it stops, because it stops only when the count of entrants
+   * it consumed matches.
    */
-  void expect(String jobId) {
-    synchronized (lock) {
-      released.put(jobId, 0L);
+  private void drain() {
+    if (drainers.getAndIncrement() != 0) {
+      return;
     }
+    Thread me = Thread.currentThread();
+    drainer.set(me);
+    int entered = 1;
+    do {
+      for (Pending p; (p = queue.peek()) != null; ) {
+        int state = p.state;
+        if (state == OPEN) {
+          break; // its writer releases it, and what follows, when its write returns
+        }
+        queue.poll();
+        try {
+          dispatch(p, state);
+        } catch (RuntimeException | Error e) {
+          // a drain that died here would leave the count raised and stop every later event
+          log.error("releasing an event of job {} failed", p.job == null ? "(claim)" : p.job.id(), e);
+        }
+      }
+      entered = drainers.addAndGet(-entered);
+    } while (entered != 0);
+    drainer.compareAndSet(me, null);
   }
 
-  void publish(JobEvent.Kind kind, Job job, boolean statusChanged) {
-    JobEvent event = new JobEvent(kind, job, 0, statusChanged);
-    synchronized (lock) {
-      String id = job.id();
-      Long last = released.get(id);
-      long v = job.version();
-      if (kind == JobEvent.Kind.DELETED) {
-        if (last != null && last < v) {
-          heldDeletes.put(id, event); // the deleted version's own event is still on its way
-          return;
-        }
-        releaseDelete(id, event);
-        return;
-      }
-      if (last != null && v <= last) {
-        log.debug("ignoring stale event of job {} version {} (released {})", id, v, last);
-        return;
-      }
-      if (last != null && v > last + 1) {
-        TreeMap<Long, JobEvent> waiting = held.computeIfAbsent(id, k -> new TreeMap<>());
-        waiting.put(v, event);
-        if (waiting.size() <= MAX_HELD) {
-          return;
-        }
-        log.warn("job {}: versions after {} never arrived; releasing {} held events", id, last,
-            waiting.size());
-        held.remove(id);
-        for (JobEvent e : waiting.values()) {
-          release(e);
-        }
-        released.put(id, waiting.lastKey());
-        return;
-      }
-      release(event);
-      released.put(id, v);
-      TreeMap<Long, JobEvent> waiting = held.get(id);
-      if (waiting != null) {
-        for (JobEvent next; (next = waiting.remove(v + 1)) != null; v++) {
-          release(next);
-          released.put(id, v + 1);
-        }
-        if (waiting.isEmpty()) {
-          held.remove(id);
+  /** Drainer only: releases what a resolved queue entry stands for. */
+  private void dispatch(Pending p, int state) {
+    if (p.job == null) {
+      if (state == STORED) {
+        for (Job j : p.claimed) {
+          releaseClaimed(j);
         }
       }
-      JobEvent delete = heldDeletes.get(id);
-      if (delete != null && delete.job().version() <= v) {
-        releaseDelete(id, delete);
+      return;
+    }
+    if (claimable(p)) {
+      queuedInFlight.remove(new VersionKey(p.job.id(), p.job.version()));
+    }
+    if (state == STORED) {
+      release(p.kind, p.job, p.statusChanged);
+      if (!claimsWaiting.isEmpty()) {
+        Job claimed = claimsWaiting.remove(new VersionKey(p.job.id(), p.job.version()));
+        if (claimed != null) {
+          release(JobEvent.Kind.UPDATED, claimed, true);
+        }
       }
     }
   }
 
-  /** Called under {@link #lock}: after a deletion no event of the job can follow. */
-  private void releaseDelete(String id, JobEvent delete) {
-    released.remove(id);
-    held.remove(id);
-    heldDeletes.remove(id);
-    release(delete);
+  private static boolean claimable(Pending p) {
+    return p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED;
   }
 
-  /** Called under {@link #lock}: numbers the event and buffers it for every listener. */
-  private void release(JobEvent unnumbered) {
-    JobEvent e = new JobEvent(unnumbered.kind(), unnumbered.job(), ++sequence,
-        unnumbered.statusChanged());
+  private void releaseClaimed(Job running) {
+    VersionKey claimedFrom = new VersionKey(running.id(), running.version() - 1);
+    if (!queuedInFlight.isEmpty() && queuedInFlight.contains(claimedFrom)) {
+      claimsWaiting.put(claimedFrom, running);
+    } else {
+      release(JobEvent.Kind.UPDATED, running, true);
+    }
+  }
+
+  /**
+   * Waits until every event queued so far has left, or {@code timeoutMillis} passed (a write
+   * that never returns would otherwise hold up a closing queue).
+   */
+  void flush(long timeoutMillis) {
+    if (drainer.get() == Thread.currentThread()) {
+      return; // called back from inside a release; the drain loop we are in finishes the rest
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    drain();
+    while (drainers.get() != 0 || !queue.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        log.warn("{} job events were still waiting for their writes after {} ms; not delivered",
+            queue.size(), timeoutMillis);
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+      drain();
+    }
+  }
+
+  /** Drainer only: numbers the event and buffers it for every listener. */
+  private void release(JobEvent.Kind kind, Job job, boolean statusChanged) {
+    long seq = sequence + 1;
+    sequence = seq;
+    JobEvent e = new JobEvent(kind, job, seq, statusChanged);
     for (ListenerSubscription s : subscriptions) {
       s.offer(e);
     }
-    Job job = e.job();
-    if (e.kind() != JobEvent.Kind.DELETED && job.isTerminal()) {
+    if (kind != JobEvent.Kind.DELETED && job.isTerminal() && !waiters.isEmpty()) {
       CompletableFuture<Job> f = waiters.remove(job.id());
       if (f != null) {
         f.complete(job);
@@ -140,18 +231,7 @@ final class EventHub {
   }
 
   long lastSequence() {
-    synchronized (lock) {
-      return sequence;
-    }
-  }
-
-  /** Forgets the release history of jobs removed from the store (retention), to bound memory. */
-  void forget(String jobId) {
-    synchronized (lock) {
-      released.remove(jobId);
-      held.remove(jobId);
-      heldDeletes.remove(jobId);
-    }
+    return sequence;
   }
 
   Subscription subscribe(JobListener listener) {
@@ -169,6 +249,7 @@ final class EventHub {
   }
 
   void failWaiters(RuntimeException e) {
+    flush(5_000);
     for (Map.Entry<String, CompletableFuture<Job>> w : waiters.entrySet()) {
       w.getValue().completeExceptionally(e);
     }
@@ -180,6 +261,7 @@ final class EventHub {
   }
 
   void closeListeners(long timeoutMillis) {
+    flush(timeoutMillis);
     for (ListenerSubscription s : subscriptions) {
       try {
         s.drainAndStop(timeoutMillis);

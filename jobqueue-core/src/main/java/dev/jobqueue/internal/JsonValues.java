@@ -14,11 +14,16 @@ import java.util.Map;
 public final class JsonValues {
   private JsonValues() {}
 
+  private static final FrozenMap EMPTY = new FrozenMap(new LinkedHashMap<>());
+
   /** An unmodifiable deep copy; already-copied maps are returned as they are. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> copyObject(Map<String, ?> map) {
     if (map instanceof FrozenMap) {
       return (Map<String, Object>) map;
+    }
+    if (map.isEmpty()) {
+      return EMPTY; // most jobs have no input: one shared copy instead of one per snapshot
     }
     LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
     for (Map.Entry<String, ?> e : map.entrySet()) {

@@ -3,13 +3,13 @@ package dev.jobqueue.internal;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
 import dev.jobqueue.Subscription;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
-import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,33 +23,62 @@ import org.slf4j.LoggerFactory;
  * event "closes" the job's waiting progress slot so later progress is never delivered before
  * it. When {@code capacity} live entries wait, new progress is dropped (the next status event
  * carries the state); status events are still kept, with a warning.
+ *
+ * <p>{@link #offer} is called by one thread at a time (the event hub's drainer), the listener
+ * thread consumes; they share only a lock-free queue, the live count and each progress slot's
+ * event, which exactly one side takes. After delivering, the listener thread first naps briefly
+ * (events that arrive meanwhile wait at most {@link #BUSY_NAP_NANOS}) and only then sleeps until
+ * an offer wakes it, so a busy queue wakes it about once per nap instead of once per event.
  */
 final class ListenerSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(ListenerSubscription.class);
+  /** How long a listener thread that just delivered waits for more before it sleeps until woken. */
+  private static final long BUSY_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
-  /** A waiting progress event that later progress of the same job may replace. */
+  /** A waiting progress event that later progress of the same job may void. */
   private static final class ProgressSlot {
-    JobEvent event;
+    private static final VarHandle EVENT;
+
+    static {
+      try {
+        EVENT = MethodHandles.lookup().findVarHandle(ProgressSlot.class, "event", JobEvent.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @SuppressWarnings("unused") // through EVENT
+    private volatile JobEvent event;
 
     ProgressSlot(JobEvent event) {
       this.event = event;
+    }
+
+    /** The event, for whichever side comes first: the consumer delivering, or the producer voiding. */
+    JobEvent take() {
+      return (JobEvent) EVENT.getAndSet(this, null);
+    }
+
+    boolean isVoid() {
+      return event == null;
     }
   }
 
   private final JobListener listener;
   private final int capacity;
   private final Runnable onClose;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Object> buffer = new ArrayDeque<>();
-  /** Voided progress slots still in {@link #buffer}; compacted away when they pile up. */
-  private int voided;
+  private final ConcurrentLinkedQueue<Object> buffer = new ConcurrentLinkedQueue<>();
+  /** Entries in {@link #buffer} still to be delivered (voided slots excluded). */
+  private final AtomicInteger live = new AtomicInteger();
+  /** Producer only: each job's latest queued progress slot. */
   private final HashMap<String, ProgressSlot> openSlots = new HashMap<>();
+  /** Producer only: slots voided since the last compaction. */
+  private int voided;
   private final Thread thread;
-  private boolean consumerWaiting;
-  private boolean closed;
-  private boolean draining;
-  private boolean overflowWarned;
+  private volatile boolean consumerParked;
+  private volatile boolean closed;
+  private volatile boolean draining;
+  private volatile boolean overflowWarned;
   private volatile long delivered;
   private volatile long coalesced;
   private volatile long failures;
@@ -67,43 +96,40 @@ final class ListenerSubscription implements Subscription {
     thread.start();
   }
 
+  /** Called by one thread at a time. */
   void offer(JobEvent event) {
-    lock.lock();
-    try {
-      if (closed || draining) {
+    if (closed || draining) {
+      return;
+    }
+    String id = event.jobId();
+    if (!event.statusChanged() && event.kind() == JobEvent.Kind.UPDATED) {
+      ProgressSlot old = openSlots.get(id);
+      if (old != null && old.take() != null) {
+        live.decrementAndGet();
+        coalesced++;
+        if (++voided > Math.max(64, capacity)) {
+          // a stalled listener must not keep one voided slot per progress report
+          buffer.removeIf(o -> o instanceof ProgressSlot s && s.isVoid());
+          voided = 0;
+        }
+      } else if (live.get() >= capacity) {
+        dropped++;
+        warnOverflow();
         return;
       }
-      String id = event.jobId();
-      if (!event.statusChanged() && event.kind() == JobEvent.Kind.UPDATED) {
-        ProgressSlot old = openSlots.get(id);
-        if (old != null) {
-          old.event = null;
-          voided++;
-          coalesced++;
-          if (voided > 64 && voided > buffer.size() / 2) {
-            buffer.removeIf(o -> o instanceof ProgressSlot s && s.event == null);
-            voided = 0;
-          }
-        } else if (buffer.size() - voided >= capacity) {
-          dropped++;
-          warnOverflow();
-          return;
-        }
-        ProgressSlot slot = new ProgressSlot(event);
-        openSlots.put(id, slot);
-        buffer.addLast(slot);
-      } else {
-        openSlots.remove(id);
-        buffer.addLast(event);
-        if (buffer.size() - voided > capacity) {
-          warnOverflow();
-        }
+      ProgressSlot slot = new ProgressSlot(event);
+      openSlots.put(id, slot);
+      buffer.add(slot);
+      live.incrementAndGet();
+    } else {
+      openSlots.remove(id);
+      buffer.add(event);
+      if (live.incrementAndGet() > capacity) {
+        warnOverflow();
       }
-      if (consumerWaiting) {
-        changed.signal();
-      }
-    } finally {
-      lock.unlock();
+    }
+    if (consumerParked) {
+      LockSupport.unpark(thread);
     }
   }
 
@@ -111,66 +137,57 @@ final class ListenerSubscription implements Subscription {
     if (!overflowWarned) {
       overflowWarned = true;
       log.warn("listener {} is falling behind: {} events buffered; progress events are being dropped,"
-          + " status events are kept", listener, buffer.size());
+          + " status events are kept", listener, live.get());
     }
   }
 
   private void run() {
-    List<JobEvent> batch = new ArrayList<>();
-    while (true) {
-      lock.lock();
-      try {
-        while (buffer.isEmpty() && !closed && !draining) {
-          consumerWaiting = true;
-          try {
-            changed.await();
-          } catch (InterruptedException e) {
-            closed = true;
-          } finally {
-            consumerWaiting = false;
-          }
-        }
-        if (closed || buffer.isEmpty()) {
+    boolean napped = false;
+    while (!closed) {
+      Object o = buffer.poll();
+      if (o == null) {
+        if (draining) {
           break;
         }
-        for (Object o; (o = buffer.pollFirst()) != null; ) {
-          if (o instanceof ProgressSlot slot) {
-            if (slot.event != null) {
-              openSlots.remove(slot.event.jobId(), slot);
-              batch.add(slot.event);
-            }
-          } else {
-            batch.add((JobEvent) o);
-          }
-        }
-        voided = 0;
         overflowWarned = false;
-      } finally {
-        lock.unlock();
-      }
-      for (JobEvent e : batch) {
-        try {
-          listener.onEvent(e);
-        } catch (Throwable t) {
-          failures++;
-          log.warn("listener {} threw on event {} of job {}; it keeps receiving events",
-              listener, e.sequence(), e.jobId(), t);
+        if (!napped) {
+          // Busy: nap without asking to be woken. A wake-up per event (a futex call on the
+          // publishing thread and a context switch here) cost more than delivering it.
+          napped = true;
+          LockSupport.parkNanos(this, BUSY_NAP_NANOS);
+        } else {
+          consumerParked = true;
+          if (buffer.isEmpty() && !closed && !draining) {
+            LockSupport.park(this);
+          }
+          consumerParked = false;
         }
-        delivered++;
+        if (Thread.interrupted() && buffer.isEmpty()) {
+          closed = true;
+        }
+        continue;
       }
-      batch.clear();
+      napped = false;
+      JobEvent e = o instanceof ProgressSlot slot ? slot.take() : (JobEvent) o;
+      if (e == null) {
+        continue; // voided by a later progress report of the same job
+      }
+      live.decrementAndGet();
+      try {
+        listener.onEvent(e);
+      } catch (Throwable t) {
+        failures++;
+        log.warn("listener {} threw on event {} of job {}; it keeps receiving events",
+            listener, e.sequence(), e.jobId(), t);
+      }
+      delivered++;
     }
   }
 
   /** Delivers what is buffered, waiting up to {@code timeoutMillis}, then stops the thread. */
   void drainAndStop(long timeoutMillis) throws InterruptedException {
-    lock.lock();
-    try {
-      draining = true;
-      changed.signal();
-    } finally {
-      lock.unlock();
-    }
+    draining = true;
+    LockSupport.unpark(thread);
     if (Thread.currentThread() != thread) {
       thread.join(TimeUnit.MILLISECONDS.toMillis(Math.max(1, timeoutMillis)));
     }
@@ -179,19 +196,15 @@ final class ListenerSubscription implements Subscription {
 
   @Override
   public void close() {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      buffer.clear();
-      openSlots.clear();
-      voided = 0;
-      changed.signal();
-    } finally {
-      lock.unlock();
     }
+    buffer.clear();
+    live.set(0);
+    LockSupport.unpark(thread);
     onClose.run();
     if (Thread.currentThread() != thread) {
       try {
@@ -202,15 +215,6 @@ final class ListenerSubscription implements Subscription {
       if (thread.isAlive()) {
         thread.interrupt();
       }
-    }
-  }
-
-  boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -231,11 +235,6 @@ final class ListenerSubscription implements Subscription {
 
   @Override
   public int backlog() {
-    lock.lock();
-    try {
-      return buffer.size() - voided;
-    } finally {
-      lock.unlock();
-    }
+    return Math.max(0, live.get());
   }
 }

@@ -71,7 +71,7 @@ final class TrackedJobs implements JobTracker {
           .totalSteps(total != null ? total : cur.totalSteps())
           .etaSeconds(Progress.eta(cur, fraction, now, q.typeMean(cur.type())))
           .build();
-      if (q.store.updateProgress(next, cur.version())) {
+      if (q.updateProgress(cur, next)) {
         q.changed(cur, next);
         return next;
       }

@@ -1,7 +1,7 @@
 package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
-import dev.jobqueue.JobStatus;
+import dev.jobqueue.internal.Snapshots;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -33,15 +33,6 @@ public record ClaimRequest(Set<String> types, Instant now, String owner, Instant
 
   /** The running snapshot a store stores for a queued job it claims under this request. */
   public Job claimed(Job queued) {
-    return queued.toBuilder()
-        .status(JobStatus.RUNNING)
-        .version(queued.version() + 1)
-        .startedAt(now)
-        .updatedAt(now)
-        .completedAt(null)
-        .runAt(null)
-        .owner(owner)
-        .leaseExpiresAt(leaseUntil)
-        .build();
+    return Snapshots.running(queued, now, owner, leaseUntil);
   }
 }
