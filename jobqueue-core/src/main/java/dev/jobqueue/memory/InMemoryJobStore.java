@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * claim index (queued jobs in priority/FIFO order) is kept next to the map and may briefly hold
  * keys of jobs that are no longer queued; a claim skips and drops those, and takes a job only by
  * winning the compare-and-set from its queued snapshot.
+ *
+ * <p>Finished rows are also queued in the order they finished, so retention removes the oldest
+ * without scanning every row: a scan per purge made frequent purging too costly, and rarely
+ * purged finished jobs filled the heap that the garbage collector copies. The order of finishing
+ * stands in for {@code completedAt} order, which it is for every job the queue finishes; a job
+ * inserted already finished (a store test, an import) is purged in its insertion order.
  */
 public final class InMemoryJobStore implements JobStore {
 
@@ -47,6 +54,10 @@ public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<ReadyKey> ready = new ConcurrentSkipListSet<>();
   private final AtomicLong nextSeq = new AtomicLong();
+  /** Rows as they became terminal; an entry is live while it is still the job's row. */
+  private final ConcurrentLinkedQueue<Row> finished = new ConcurrentLinkedQueue<>();
+  /** Terminal rows stored now (the live entries of {@link #finished}). */
+  private final AtomicLong terminalRows = new AtomicLong();
 
   @Override
   public void insert(Job job) {
@@ -56,6 +67,8 @@ public final class InMemoryJobStore implements JobStore {
     }
     if (isReady(job)) {
       ready.add(key(row));
+    } else if (job.isTerminal()) {
+      finished(row);
     }
   }
 
@@ -91,6 +104,12 @@ public final class InMemoryJobStore implements JobStore {
       }
       Row row = new Row(next, old.seq());
       if (rows.replace(next.id(), old, row)) {
+        if (next.isTerminal()) {
+          finished(row);
+        }
+        if (old.job().isTerminal()) {
+          terminalRows.decrementAndGet();
+        }
         if (isReady(next) && !isReady(old.job())) {
           ready.add(key(row));
         } else if (!isReady(next) && isReady(old.job())) {
@@ -115,7 +134,11 @@ public final class InMemoryJobStore implements JobStore {
     if (old == null || old.job().version() != expectedVersion || !rows.remove(id, old)) {
       return false;
     }
-    ready.remove(key(old));
+    if (old.job().isTerminal()) {
+      terminalRows.decrementAndGet();
+    } else {
+      ready.remove(key(old));
+    }
     return true;
   }
 
@@ -184,27 +207,35 @@ public final class InMemoryJobStore implements JobStore {
     return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
   }
 
+  private void finished(Row row) {
+    terminalRows.incrementAndGet();
+    finished.add(row);
+  }
+
+  /**
+   * Removes finished rows from the oldest on while there are more than {@code keepLast} (0 keeps
+   * none) or the oldest finished before {@code completedBefore}. One purge at a time: only purge
+   * takes entries off {@link #finished}.
+   */
   @Override
-  public List<Job> purge(Instant completedBefore, int keepLast) {
-    List<Row> terminal = new ArrayList<>();
-    for (Row row : rows.values()) {
-      if (row.job().isTerminal()) {
-        terminal.add(row);
-      }
-    }
-    if (terminal.size() > keepLast && keepLast > 0) {
-      // newest first, so that index >= keepLast means "beyond the newest keepLast"
-      terminal.sort(Comparator.comparing((Row r) -> completedAt(r.job()))
-          .thenComparingLong(Row::seq).reversed());
-    }
+  public synchronized List<Job> purge(Instant completedBefore, int keepLast) {
     List<Job> deleted = new ArrayList<>();
-    for (int i = 0; i < terminal.size(); i++) {
-      Row row = terminal.get(i);
-      boolean surplus = terminal.size() > keepLast && i >= keepLast;
-      if ((surplus || completedAt(row.job()).isBefore(completedBefore))
-          && rows.remove(row.job().id(), row)) {
-        deleted.add(row.job());
+    for (Row entry; (entry = finished.peek()) != null; ) {
+      Job job = entry.job();
+      if (rows.get(job.id()) != entry) {
+        finished.poll(); // retried, finished again (a newer entry) or deleted
+        continue;
       }
+      boolean surplus = terminalRows.get() > keepLast;
+      if (!surplus && !completedAt(job).isBefore(completedBefore)) {
+        break;
+      }
+      finished.poll();
+      if (rows.remove(job.id(), entry)) {
+        terminalRows.decrementAndGet();
+        deleted.add(job);
+      }
+      // else a concurrent update replaced it; that update queued its own entry if still terminal
     }
     return deleted;
   }
