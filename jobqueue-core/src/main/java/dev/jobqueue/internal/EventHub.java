@@ -5,13 +5,10 @@ import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.Subscription;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * that order, an unresolved head holding back the rest until its write returns. A claim is the
  * one write the store makes on its own (it picks the jobs); its marker is queued before the claim
  * and may therefore overtake the event that made a job it claims queued (its creation, a retry),
- * so a claim event waits while such an event of its job is still in the queue.
+ * so the drainer looks for that event among those queued while the claim ran and, if it is there,
+ * releases the claim right after it.
  *
  * <p>Releasing never blocks: a writer that resolves an event drains the queue unless another
  * thread is draining, in which case that thread releases the event too. Only one thread drains
@@ -53,6 +51,12 @@ final class EventHub {
     private final boolean statusChanged;
     /** The jobs a claim took; set before {@link #state} becomes STORED. */
     private List<Job> claimed;
+    /** For a claim: the last entry queued when it returned; what the claim saw was queued by then. */
+    private Pending lastBeforeClaimEnded;
+    /** Drainer only: a claim of this queued snapshot whose marker overtook this event. */
+    private Job claimAfter;
+    /** The entry queued after this one; null until its producer links it. */
+    private volatile Pending next;
     private volatile int state;
 
     private Pending(JobEvent.Kind kind, Job job, boolean statusChanged) {
@@ -70,18 +74,19 @@ final class EventHub {
     /** The claim returned these jobs (each one's running snapshot). */
     void resolveClaim(List<Job> jobs) {
       claimed = jobs;
+      lastBeforeClaimEnded = tail.get();
       resolve(!jobs.isEmpty());
     }
   }
 
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-  /** A version of a job. */
-  private record VersionKey(String jobId, long version) {}
-
-  /** Queued snapshots whose events are still in the queue: a claim of one waits for its event. */
-  private final Set<VersionKey> queuedInFlight = ConcurrentHashMap.newKeySet();
-  /** Drainer only: claim events by the version they claimed, waiting for its event. */
-  private final HashMap<VersionKey, Job> claimsWaiting = new HashMap<>();
+  /*
+   * The queue: a linked list that producers append to by swapping the tail, and only the drainer
+   * takes from (an intrusive multi-producer, single-consumer queue). An entry is its own node,
+   * so queueing an event allocates nothing more, and the drainer can walk a claim's window.
+   */
+  private final AtomicReference<Pending> tail;
+  /** Drainer only: the last entry taken (initially a placeholder); its {@code next} is the head. */
+  private Pending taken;
   /** Threads that entered {@link #drain()}; the one that moved it from 0 drains for all. */
   private final AtomicInteger drainers = new AtomicInteger();
   /** The thread draining now, so that a waiter's callback that closes the queue cannot deadlock. */
@@ -101,22 +106,25 @@ final class EventHub {
   EventHub(int bufferSize, long firstSequence) {
     this.bufferSize = bufferSize;
     this.sequence = firstSequence;
+    this.taken = new Pending(JobEvent.Kind.UPDATED, null, false);
+    this.tail = new AtomicReference<>(taken);
+  }
+
+  private void enqueue(Pending p) {
+    tail.getAndSet(p).next = p;
   }
 
   /** Queues the event of a write about to be made; resolve it when the write returns. */
   Pending begin(JobEvent.Kind kind, Job next, boolean statusChanged) {
     Pending p = new Pending(kind, next, statusChanged);
-    if (claimable(p)) {
-      queuedInFlight.add(new VersionKey(next.id(), next.version()));
-    }
-    queue.add(p);
+    enqueue(p);
     return p;
   }
 
   /** Queues the marker of a claim about to be made; resolve it with the claimed jobs. */
   Pending beginClaim() {
     Pending p = new Pending(JobEvent.Kind.UPDATED, null, true);
-    queue.add(p);
+    enqueue(p);
     return p;
   }
 
@@ -138,12 +146,14 @@ final class EventHub {
     drainer.set(me);
     int entered = 1;
     do {
-      for (Pending p; (p = queue.peek()) != null; ) {
+      // A null next may also be an entry whose producer has swapped the tail but not linked it
+      // yet; that producer drains once it resolves the entry.
+      for (Pending p; (p = taken.next) != null; ) {
         int state = p.state;
         if (state == OPEN) {
           break; // its writer releases it, and what follows, when its write returns
         }
-        queue.poll();
+        taken = p;
         try {
           dispatch(p, state);
         } catch (RuntimeException | Error e) {
@@ -161,36 +171,44 @@ final class EventHub {
     if (p.job == null) {
       if (state == STORED) {
         for (Job j : p.claimed) {
-          releaseClaimed(j);
+          releaseClaimed(p, j);
         }
       }
       return;
     }
-    if (claimable(p)) {
-      queuedInFlight.remove(new VersionKey(p.job.id(), p.job.version()));
-    }
     if (state == STORED) {
       release(p.kind, p.job, p.statusChanged);
-      if (!claimsWaiting.isEmpty()) {
-        Job claimed = claimsWaiting.remove(new VersionKey(p.job.id(), p.job.version()));
-        if (claimed != null) {
-          release(JobEvent.Kind.UPDATED, claimed, true);
-        }
+      if (p.claimAfter != null) {
+        release(JobEvent.Kind.UPDATED, p.claimAfter, true);
       }
     }
   }
 
-  private static boolean claimable(Pending p) {
-    return p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED;
-  }
-
-  private void releaseClaimed(Job running) {
-    VersionKey claimedFrom = new VersionKey(running.id(), running.version() - 1);
-    if (!queuedInFlight.isEmpty() && queuedInFlight.contains(claimedFrom)) {
-      claimsWaiting.put(claimedFrom, running);
-    } else {
-      release(JobEvent.Kind.UPDATED, running, true);
+  /**
+   * Drainer only. The event of the queued snapshot a claim took was queued before that snapshot
+   * was stored, so before the claim returned: it is either taken already or among the entries
+   * queued while the claim ran, which is a short walk.
+   */
+  private void releaseClaimed(Pending claim, Job running) {
+    String id = running.id();
+    long from = running.version() - 1;
+    Pending end = claim.lastBeforeClaimEnded;
+    if (end != claim) {
+      for (Pending p = claim; p != end; ) {
+        Pending n = p.next;
+        while (n == null) {
+          Thread.onSpinWait(); // its producer is between swapping the tail and linking
+          n = p.next;
+        }
+        p = n;
+        if (p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.version() == from
+            && p.job.status() == JobStatus.QUEUED && p.job.id().equals(id)) {
+          p.claimAfter = running; // released right after the event of the version it claimed
+          return;
+        }
+      }
     }
+    release(JobEvent.Kind.UPDATED, running, true);
   }
 
   /**
@@ -203,10 +221,10 @@ final class EventHub {
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     drain();
-    while (drainers.get() != 0 || !queue.isEmpty()) {
+    while (drainers.get() != 0 || tail.get() != taken) {
       if (System.nanoTime() > deadline) {
-        log.warn("{} job events were still waiting for their writes after {} ms; not delivered",
-            queue.size(), timeoutMillis);
+        log.warn("job events were still waiting for their writes after {} ms; not delivered",
+            timeoutMillis);
         return;
       }
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
