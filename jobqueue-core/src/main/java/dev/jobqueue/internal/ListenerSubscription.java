@@ -6,9 +6,8 @@ import dev.jobqueue.Subscription;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * carries the state); status events are still kept, with a warning.
  *
  * <p>{@link #offer} is called by one thread at a time (the event hub's drainer), the listener
- * thread consumes; they share only a lock-free queue, the live count and each progress slot's
- * event, which exactly one side takes. After delivering, the listener thread first naps briefly
- * (events that arrive meanwhile wait at most {@link #BUSY_NAP_NANOS}) and only then sleeps until
- * an offer wakes it, so a busy queue wakes it about once per nap instead of once per event.
+ * thread consumes; they share a single-producer single-consumer linked queue, counters each side
+ * writes alone, and each progress slot's event, which exactly one side takes. Progress is also
+ * dropped once about twice {@code capacity} entries wait, voided slots included, so a stalled
+ * listener does not keep a voided slot per progress report. After delivering, the listener
+ * thread first naps briefly (events that arrive meanwhile wait at most {@link #BUSY_NAP_NANOS})
+ * and only then sleeps until an offer wakes it, so a busy queue wakes it about once per nap
+ * instead of once per event.
  */
 final class ListenerSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(ListenerSubscription.class);
@@ -67,13 +69,28 @@ final class ListenerSubscription implements Subscription {
   private final JobListener listener;
   private final int capacity;
   private final Runnable onClose;
-  private final ConcurrentLinkedQueue<Object> buffer = new ConcurrentLinkedQueue<>();
-  /** Entries in {@link #buffer} still to be delivered (voided slots excluded). */
-  private final AtomicInteger live = new AtomicInteger();
+  /** A queue entry: a {@link JobEvent} or a {@link ProgressSlot}. */
+  private static final class Node {
+    Object item;
+    volatile Node next;
+
+    Node(Object item) {
+      this.item = item;
+    }
+  }
+
+  /** Consumer only: the last node taken; its {@code next} is the first entry. */
+  private Node head = new Node(null);
+  /** Producer only: the last node added. */
+  private Node tail = head;
+  /** Written by the producer only: entries added, and progress slots it voided. */
+  private final AtomicLong added = new AtomicLong();
+  private final AtomicLong voided = new AtomicLong();
+  /** Written by the consumer only: entries taken, and those of them that held an event. */
+  private final AtomicLong taken = new AtomicLong();
+  private final AtomicLong takenLive = new AtomicLong();
   /** Producer only: each job's latest queued progress slot. */
   private final HashMap<String, ProgressSlot> openSlots = new HashMap<>();
-  /** Producer only: slots voided since the last compaction. */
-  private int voided;
   private final Thread thread;
   private volatile boolean consumerParked;
   private volatile boolean closed;
@@ -101,30 +118,32 @@ final class ListenerSubscription implements Subscription {
     if (closed || draining) {
       return;
     }
-    String id = event.jobId();
     if (!event.statusChanged() && event.kind() == JobEvent.Kind.UPDATED) {
+      String id = event.jobId();
+      if (added.get() - taken.get() >= 2L * capacity + 64) {
+        // a stalled listener must not keep one voided slot per progress report
+        dropped++;
+        warnOverflow();
+        return;
+      }
       ProgressSlot old = openSlots.get(id);
       if (old != null && old.take() != null) {
-        live.decrementAndGet();
+        voided.lazySet(voided.get() + 1);
         coalesced++;
-        if (++voided > Math.max(64, capacity)) {
-          // a stalled listener must not keep one voided slot per progress report
-          buffer.removeIf(o -> o instanceof ProgressSlot s && s.isVoid());
-          voided = 0;
-        }
-      } else if (live.get() >= capacity) {
+      } else if (live() >= capacity) {
         dropped++;
         warnOverflow();
         return;
       }
       ProgressSlot slot = new ProgressSlot(event);
       openSlots.put(id, slot);
-      buffer.add(slot);
-      live.incrementAndGet();
+      add(slot);
     } else {
-      openSlots.remove(id);
-      buffer.add(event);
-      if (live.incrementAndGet() > capacity) {
+      if (!openSlots.isEmpty()) {
+        openSlots.remove(event.jobId());
+      }
+      add(event);
+      if (live() > capacity) {
         warnOverflow();
       }
     }
@@ -133,18 +152,43 @@ final class ListenerSubscription implements Subscription {
     }
   }
 
+  private void add(Object item) {
+    Node n = new Node(item);
+    added.lazySet(added.get() + 1); // counted first, so the consumer never counts it before us
+    tail.next = n;
+    tail = n;
+  }
+
+  /** Entries still to be delivered; each entry's event is taken once, by the consumer or voided. */
+  private long live() {
+    return added.get() - voided.get() - takenLive.get();
+  }
+
   private void warnOverflow() {
     if (!overflowWarned) {
       overflowWarned = true;
       log.warn("listener {} is falling behind: {} events buffered; progress events are being dropped,"
-          + " status events are kept", listener, live.get());
+          + " status events are kept", listener, live());
     }
+  }
+
+  /** Consumer only. */
+  private Object poll() {
+    Node n = head.next;
+    if (n == null) {
+      return null;
+    }
+    head = n;
+    Object item = n.item;
+    n.item = null;
+    taken.lazySet(taken.get() + 1);
+    return item;
   }
 
   private void run() {
     boolean napped = false;
     while (!closed) {
-      Object o = buffer.poll();
+      Object o = poll();
       if (o == null) {
         if (draining) {
           break;
@@ -157,12 +201,12 @@ final class ListenerSubscription implements Subscription {
           LockSupport.parkNanos(this, BUSY_NAP_NANOS);
         } else {
           consumerParked = true;
-          if (buffer.isEmpty() && !closed && !draining) {
+          if (head.next == null && !closed && !draining) {
             LockSupport.park(this);
           }
           consumerParked = false;
         }
-        if (Thread.interrupted() && buffer.isEmpty()) {
+        if (Thread.interrupted() && head.next == null) {
           closed = true;
         }
         continue;
@@ -172,7 +216,7 @@ final class ListenerSubscription implements Subscription {
       if (e == null) {
         continue; // voided by a later progress report of the same job
       }
-      live.decrementAndGet();
+      takenLive.lazySet(takenLive.get() + 1);
       try {
         listener.onEvent(e);
       } catch (Throwable t) {
@@ -202,8 +246,6 @@ final class ListenerSubscription implements Subscription {
       }
       closed = true;
     }
-    buffer.clear();
-    live.set(0);
     LockSupport.unpark(thread);
     onClose.run();
     if (Thread.currentThread() != thread) {
@@ -235,6 +277,6 @@ final class ListenerSubscription implements Subscription {
 
   @Override
   public int backlog() {
-    return Math.max(0, live.get());
+    return closed ? 0 : (int) Math.max(0, live());
   }
 }
