@@ -1006,13 +1006,15 @@ public final class DefaultJobQueue implements JobQueue {
 
   /** Mean run time of one job type: an exponential moving average, so recent runs weigh more. */
   private static final class RunTime {
-    private double mean = Double.NaN;
+    /** Read on every submit (for the ETA), written on every completion. */
+    private volatile double mean = Double.NaN;
 
     synchronized void add(double seconds) {
-      mean = Double.isNaN(mean) ? seconds : mean * 0.8 + seconds * 0.2;
+      double m = mean;
+      mean = Double.isNaN(m) ? seconds : m * 0.8 + seconds * 0.2;
     }
 
-    synchronized double mean() {
+    double mean() {
       return mean;
     }
   }
