@@ -49,6 +49,41 @@ class ListenerTest {
   }
 
   @Test
+  void aStalledListenerIsNotFloodedByOneJobsProgressAndStillGetsEveryStatusChange()
+      throws Exception {
+    CountDownLatch unblock = new CountDownLatch(1);
+    List<JobEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (JobQueue q = JobQueue.builder().workers(1).listenerBuffer(16)
+        .handler("chatty", ctx -> {
+          for (int i = 1; i <= 20_000; i++) {
+            ctx.progress(i / 20_000.0, "report " + i);
+          }
+          return null;
+        }).build()) {
+      Subscription s = q.subscribe(e -> {
+        try {
+          unblock.await();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+        seen.add(e);
+      });
+      Job j = q.submit(JobRequest.builder("chatty", "chatty").build());
+      assertThat(q.await(j.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(s.backlog()).isLessThanOrEqualTo(17);
+      unblock.countDown();
+      await().until(() -> statuses(seen, j.id()).size() == 3);
+      await().until(() -> s.backlog() == 0);
+      assertThat(statuses(seen, j.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
+          JobStatus.COMPLETED);
+      assertThat(seen).extracting(e -> e.job().version()).isSorted().doesNotHaveDuplicates();
+      // the stalled listener is handed a few waiting reports, not one per report
+      assertThat(seen.size()).isLessThan(2 * 16 + 64 + 3);
+      assertThat(s.coalesced()).isGreaterThan(19_000);
+    }
+  }
+
+  @Test
   void slowListenerGetsEveryStatusChangeAndTheLatestProgressInOrder() throws Exception {
     CountDownLatch unblock = new CountDownLatch(1);
     List<JobEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -551,6 +551,30 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void purgeCountsOnlyJobsFinishedNowAndTakesAJobFinishedTwiceOnce() {
+    Job a = insert(job("t"));
+    Job aDone = next(a, JobStatus.COMPLETED);
+    assertThat(store.update(aDone, 1)).isTrue();
+    Job aRetried = next(aDone, JobStatus.QUEUED);
+    assertThat(store.update(aRetried, 2)).isTrue();
+    Job b = insert(job("t"));
+    assertThat(store.update(next(b, JobStatus.FAILED), 1)).isTrue();
+    Job c = insert(job("t"));
+    assertThat(store.update(next(c, JobStatus.CANCELLED), 1)).isTrue();
+    Instant longAgo = t0.minusSeconds(3600);
+    assertThat(store.purge(longAgo, 2)).as("b and c are finished, a runs again: 2 kept").isEmpty();
+
+    assertThat(store.update(next(aRetried, JobStatus.FAILED), 3)).isTrue();
+    assertThat(store.delete(c.id(), 2)).isTrue();
+    List<Job> purged = store.purge(longAgo, 0);
+    assertThat(ids(purged)).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(purged).filteredOn(j -> j.id().equals(a.id())).singleElement()
+        .extracting(Job::version).isEqualTo(4L);
+    assertThat(store.query(JobQuery.all())).isEmpty();
+    assertThat(store.purge(longAgo, 0)).isEmpty();
+  }
+
+  @Test
   void countsPerTypeAndStatus() {
     insert(job("a").userId("u1"));
     insert(job("a").userId("u1").status(JobStatus.COMPLETED).completedAt(t0));
