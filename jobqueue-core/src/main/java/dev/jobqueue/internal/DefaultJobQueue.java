@@ -378,7 +378,7 @@ public final class DefaultJobQueue implements JobQueue {
     }
   }
 
-  private boolean delete(Job cur) {
+  private boolean deleteVersion(Job cur) {
     EventHub.Pending event = hub.begin(JobEvent.Kind.DELETED, cur, true);
     boolean deleted = false;
     try {
@@ -530,7 +530,7 @@ public final class DefaultJobQueue implements JobQueue {
         throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
             + cur.status().wireName() + "; cancel it or wait until it ends before deleting it");
       }
-      if (delete(cur)) {
+      if (deleteVersion(cur)) {
         if (log.isDebugEnabled()) {
           log.debug("deleted {}", cur.describe());
         }
@@ -560,7 +560,7 @@ public final class DefaultJobQueue implements JobQueue {
         scope == null ? null : scope.text(), null, JobQuery.MAX_LIMIT);
     int n = 0;
     for (Job j : store.query(q)) {
-      if (delete(j)) {
+      if (deleteVersion(j)) {
         n++;
       }
     }

@@ -153,6 +153,9 @@ final class EventHub {
         if (state == OPEN) {
           break; // its writer releases it, and what follows, when its write returns
         }
+        // Unlink the entry taken before: a dead entry that reached the old generation would
+        // otherwise keep every later one alive until an old-generation collection.
+        taken.next = null;
         taken = p;
         try {
           dispatch(p, state);

@@ -174,10 +174,12 @@ final class ListenerSubscription implements Subscription {
 
   /** Consumer only. */
   private Object poll() {
-    Node n = head.next;
+    Node h = head;
+    Node n = h.next;
     if (n == null) {
       return null;
     }
+    h.next = null; // a dead node in the old generation must not keep the later ones alive
     head = n;
     Object item = n.item;
     n.item = null;
