@@ -356,22 +356,20 @@ public final class DefaultJobQueue implements JobQueue {
 
   /** Stores {@code next} over {@code prev}, its event queued before the write (see EventHub). */
   boolean update(Job prev, Job next) {
-    EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, prev.status() != next.status());
-    boolean stored = false;
-    try {
-      stored = store.update(next, prev.version());
-      return stored;
-    } finally {
-      event.resolve(stored);
-    }
+    return write(prev, next, false);
   }
 
   /** Like {@link #update}, for a progress report that a store may coalesce. */
   boolean updateProgress(Job prev, Job next) {
+    return write(prev, next, true);
+  }
+
+  private boolean write(Job prev, Job next, boolean progress) {
     EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, prev.status() != next.status());
     boolean stored = false;
     try {
-      stored = store.updateProgress(next, prev.version());
+      stored = progress ? store.updateProgress(next, prev.version())
+          : store.update(next, prev.version());
       return stored;
     } finally {
       event.resolve(stored);
