@@ -20,6 +20,7 @@ final class Admission {
   private final Set<String> allTypes;
   private final Map<String, Integer> concurrency;
   private final Map<String, RateLimit> rateLimits;
+  private final boolean limited;
   private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
   /** Start times (epoch millis) inside the current window, per rate-limited type. */
   private final Map<String, ArrayDeque<Long>> starts = new HashMap<>();
@@ -28,6 +29,7 @@ final class Admission {
     this.allTypes = Set.copyOf(allTypes);
     this.concurrency = concurrency;
     this.rateLimits = rateLimits;
+    this.limited = !concurrency.isEmpty() || !rateLimits.isEmpty();
     for (String t : allTypes) {
       running.put(t, new AtomicInteger());
     }
@@ -37,7 +39,7 @@ final class Admission {
   }
 
   boolean limited() {
-    return !concurrency.isEmpty() || !rateLimits.isEmpty();
+    return limited;
   }
 
   /** The types that may start a job now; call with the claim lock held when {@link #limited()}. */
@@ -80,6 +82,9 @@ final class Admission {
   }
 
   void started(String type, Instant now) {
+    if (!limited) {
+      return; // nothing reads the counts: workers need not share a counter per job
+    }
     running.get(type).incrementAndGet();
     ArrayDeque<Long> window = starts.get(type);
     if (window != null) {
@@ -88,14 +93,12 @@ final class Admission {
   }
 
   void finished(String type) {
+    if (!limited) {
+      return;
+    }
     AtomicInteger n = running.get(type);
     if (n != null) {
       n.decrementAndGet();
     }
-  }
-
-  int running(String type) {
-    AtomicInteger n = running.get(type);
-    return n == null ? 0 : n.get();
   }
 }
