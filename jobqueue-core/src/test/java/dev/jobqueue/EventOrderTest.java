@@ -1,0 +1,168 @@
+package dev.jobqueue;
+
+import static dev.jobqueue.Awaits.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobqueue.memory.InMemoryJobStore;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's claim starts before the write that makes a job claimable and returns after it, so
+ * the claim's events are queued before that write's event; they must still reach listeners
+ * after it. The store here holds a claim open until the write happened, which makes the overtake
+ * certain instead of a rare race.
+ */
+class EventOrderTest {
+
+  /** Delegates to the in-memory store; once armed, the next claim waits for the next write. */
+  static final class ClaimWaitsForWriteStore implements JobStore {
+    private final InMemoryJobStore delegate = new InMemoryJobStore();
+    private volatile CountDownLatch claimEntered;
+    private volatile CountDownLatch written;
+
+    void arm() {
+      written = new CountDownLatch(1);
+      claimEntered = new CountDownLatch(1);
+    }
+
+    void awaitClaimEntered() throws InterruptedException {
+      assertThat(claimEntered.await(10, TimeUnit.SECONDS)).as("a worker started a claim").isTrue();
+    }
+
+    private void wrote() {
+      CountDownLatch w = written;
+      if (w != null) {
+        w.countDown();
+      }
+    }
+
+    @Override
+    public List<Job> claim(ClaimRequest request) {
+      CountDownLatch entered = claimEntered;
+      CountDownLatch w = written;
+      if (entered != null && entered.getCount() > 0) {
+        entered.countDown();
+        try {
+          assertThat(w.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return delegate.claim(request);
+    }
+
+    @Override
+    public void insert(Job job) {
+      delegate.insert(job);
+      wrote();
+    }
+
+    @Override
+    public boolean update(Job next, long expectedVersion) {
+      boolean ok = delegate.update(next, expectedVersion);
+      if (ok && next.status() == JobStatus.QUEUED) {
+        wrote();
+      }
+      return ok;
+    }
+
+    @Override
+    public Optional<Job> get(String id) {
+      return delegate.get(id);
+    }
+
+    @Override
+    public List<Job> query(JobQuery query) {
+      return delegate.query(query);
+    }
+
+    @Override
+    public boolean updateProgress(Job next, long expectedVersion) {
+      return delegate.updateProgress(next, expectedVersion);
+    }
+
+    @Override
+    public boolean delete(String id, long expectedVersion) {
+      return delegate.delete(id, expectedVersion);
+    }
+
+    @Override
+    public int renewLeases(String owner, Instant until) {
+      return delegate.renewLeases(owner, until);
+    }
+
+    @Override
+    public List<Job> expiredLeases(Instant now, int limit) {
+      return delegate.expiredLeases(now, limit);
+    }
+
+    @Override
+    public List<Job> purge(Instant completedBefore, int keepLast) {
+      return delegate.purge(completedBefore, keepLast);
+    }
+
+    @Override
+    public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
+      return delegate.countByTypeAndStatus(userId);
+    }
+  }
+
+  private static void assertInVersionOrder(RecordingListener l, String jobId) {
+    List<JobEvent> events = l.of(jobId);
+    assertThat(events).extracting(e -> e.job().version()).isSorted().doesNotHaveDuplicates();
+    assertThat(events).extracting(JobEvent::sequence).isSorted();
+  }
+
+  @Test
+  void aClaimThatOvertookTheCreationIsDeliveredAfterIt() throws Exception {
+    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    RecordingListener l = new RecordingListener();
+    try (JobQueue q = JobQueue.builder().store(store).workers(1).pollInterval(Duration.ofMillis(5))
+        .handler("t", ctx -> Map.of()).build()) {
+      q.subscribe(l);
+      store.arm();
+      store.awaitClaimEntered();
+      Job job = q.submit(JobRequest.builder("t", "overtaken").build());
+      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.COMPLETED);
+      await().until(() -> l.statusesOf(job.id()).size() == 3);
+      assertThat(l.statusesOf(job.id()))
+          .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+      assertThat(l.of(job.id()).get(0).kind()).isEqualTo(JobEvent.Kind.CREATED);
+      assertInVersionOrder(l, job.id());
+    }
+  }
+
+  @Test
+  void aClaimThatOvertookARetryIsDeliveredAfterIt() throws Exception {
+    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    RecordingListener l = new RecordingListener();
+    try (JobQueue q = JobQueue.builder().store(store).workers(1).pollInterval(Duration.ofMillis(5))
+        .handler("t", ctx -> {
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+          return Map.of();
+        }).build()) {
+      q.subscribe(l);
+      Job job = q.submit(JobRequest.builder("t", "retried").build());
+      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.FAILED);
+      store.arm();
+      store.awaitClaimEntered();
+      q.retry(job.id());
+      await().until(() -> q.get(job.id()).status() == JobStatus.COMPLETED);
+      await().until(() -> l.statusesOf(job.id()).size() == 6);
+      assertThat(l.statusesOf(job.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
+          JobStatus.FAILED, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+      assertInVersionOrder(l, job.id());
+    }
+  }
+}
