@@ -94,7 +94,11 @@ public interface JobQueue extends AutoCloseable {
   /** Registers a listener; events from now on are delivered on its own thread. */
   Subscription subscribe(JobListener listener);
 
-  /** Completes with the job's snapshot once it is completed, failed or cancelled. */
+  /**
+   * Completes with the job's snapshot once it is completed, failed or cancelled. The future is
+   * completed on a queue thread (a worker, or a store's writer): chain blocking work with the
+   * {@code *Async} methods, which run it on an executor of your own or the common pool.
+   */
   CompletableFuture<Job> completion(String jobId);
 
   /**
