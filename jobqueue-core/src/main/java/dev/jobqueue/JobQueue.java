@@ -96,8 +96,9 @@ public interface JobQueue extends AutoCloseable {
 
   /**
    * Completes with the job's snapshot once it is completed, failed or cancelled. The future is
-   * completed on a queue thread (a worker, or a store's writer): chain blocking work with the
-   * {@code *Async} methods, which run it on an executor of your own or the common pool.
+   * completed on a {@code jobqueue-completion} thread, never a worker's or a store's, so a
+   * callback may submit jobs; callbacks that block for long should still move elsewhere with the
+   * {@code *Async} methods.
    */
   CompletableFuture<Job> completion(String jobId);
 

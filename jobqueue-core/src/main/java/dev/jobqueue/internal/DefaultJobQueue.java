@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,8 @@ public final class DefaultJobQueue implements JobQueue {
   private final ScheduledThreadPoolExecutor scheduler;
   /** Runs the end of attempts whose durable write finished on a store thread. */
   private final ExecutorService completer;
+  /** Completes the futures of {@link #completion}; a thread per blocked callback, none idle. */
+  private final ThreadPoolExecutor completions;
   private final CountDownLatch workersDone;
   private final List<Thread> ownWorkerThreads = new ArrayList<>();
   private final TrackedJobs tracker = new TrackedJobs(this);
@@ -93,7 +96,9 @@ public final class DefaultJobQueue implements JobQueue {
     this.store = config.store();
     this.handlers = config.handlers();
     this.instanceId = config.instanceId();
-    this.hub = new EventHub(config.listenerBuffer(), config.clock().millis() * 1000);
+    this.completions = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), new NamedThreadFactory("jobqueue-completion", true));
+    this.hub = new EventHub(config.listenerBuffer(), config.clock().millis() * 1000, completions);
     this.admission = new Admission(handlers.keySet(), config.concurrency(), config.rateLimits());
     this.claimBatch = admission.limited() ? 1 : config.claimBatch();
     this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));
@@ -1152,6 +1157,14 @@ public final class DefaultJobQueue implements JobQueue {
     }
     hub.closeListeners(TimeUnit.SECONDS.toMillis(5));
     hub.failWaiters(new IllegalStateException("the job queue " + instanceId + " was closed"));
+    completions.shutdown();
+    try {
+      if (!completions.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("job queue {}: a completion callback still runs after close", instanceId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     log.info("job queue {} closed", instanceId);
   }
 

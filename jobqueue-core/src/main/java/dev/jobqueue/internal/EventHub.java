@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -95,6 +97,8 @@ final class EventHub {
   private final ConcurrentHashMap<String, CompletableFuture<Job>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger listenerThreads = new AtomicInteger();
   private final int bufferSize;
+  /** Completes waiters' futures, so their callbacks never run on a worker or a store's writer. */
+  private final Executor completions;
   /** Written by the drainer only; volatile so that {@link #lastSequence()} reads it anywhere. */
   private volatile long sequence;
 
@@ -103,8 +107,9 @@ final class EventHub {
    *     1000, so sequences keep increasing across restarts and an SSE client's Last-Event-ID from
    *     an earlier run can never name an event of this one
    */
-  EventHub(int bufferSize, long firstSequence) {
+  EventHub(int bufferSize, long firstSequence, Executor completions) {
     this.bufferSize = bufferSize;
+    this.completions = completions;
     this.sequence = firstSequence;
     this.taken = new Pending(JobEvent.Kind.UPDATED, null, false);
     this.tail = new AtomicReference<>(taken);
@@ -246,7 +251,13 @@ final class EventHub {
     if (kind != JobEvent.Kind.DELETED && job.isTerminal() && !waiters.isEmpty()) {
       CompletableFuture<Job> f = waiters.remove(job.id());
       if (f != null) {
-        f.complete(job);
+        // A callback that submits a job would wait for the store's writer, which may be this
+        // very thread: complete the future elsewhere.
+        try {
+          completions.execute(() -> f.complete(job));
+        } catch (RejectedExecutionException closing) {
+          f.complete(job);
+        }
       }
     }
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobQueue;
+import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStatus;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +26,26 @@ class LifecycleTest {
   private static long writerThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals(SqliteJobStore.WRITER_THREAD_NAME) && t.isAlive()).count();
+  }
+
+  @Test
+  void aCompletionCallbackMaySubmitTheNextJob() throws Exception {
+    try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"));
+        JobQueue q = JobQueue.builder().store(store).workers(1)
+            .handler("t", ctx -> Map.of("n", ctx.input().get("n"))).build()) {
+      Job first = q.submit(JobRequest.builder("t", "first").input(Map.of("n", 1)).build());
+      // The end of a job is stored by the store's writer thread; a plain (not async) callback
+      // that submits, and so waits for that writer, must not run on it.
+      CompletableFuture<String> thread = new CompletableFuture<>();
+      CompletableFuture<Job> second = q.completion(first.id()).thenApply(done -> {
+        thread.complete(Thread.currentThread().getName());
+        return q.submit(JobRequest.builder("t", "second").input(Map.of("n", 2)).build());
+      });
+      Job submitted = second.get(10, TimeUnit.SECONDS);
+      assertThat(q.await(submitted.id(), java.time.Duration.ofSeconds(10)).status())
+          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(thread.get()).startsWith("jobqueue-completion-");
+    }
   }
 
   @Test
