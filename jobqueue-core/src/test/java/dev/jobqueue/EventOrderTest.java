@@ -67,6 +67,12 @@ class EventOrderTest {
     }
 
     @Override
+    public void insertAll(List<Job> jobs) {
+      delegate.insertAll(jobs);
+      wrote();
+    }
+
+    @Override
     public boolean update(Job next, long expectedVersion) {
       boolean ok = delegate.update(next, expectedVersion);
       if (ok && next.status() == JobStatus.QUEUED) {
@@ -138,6 +144,27 @@ class EventOrderTest {
           .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
       assertThat(l.of(job.id()).get(0).kind()).isEqualTo(JobEvent.Kind.CREATED);
       assertInVersionOrder(l, job.id());
+    }
+  }
+
+  @Test
+  void aBatchClaimThatOvertookSeveralCreationsIsDeliveredAfterThem() throws Exception {
+    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    RecordingListener l = new RecordingListener();
+    try (JobQueue q = JobQueue.builder().store(store).workers(1).claimBatch(4)
+        .pollInterval(Duration.ofMillis(5)).handler("t", ctx -> Map.of()).build()) {
+      q.subscribe(l);
+      store.arm();
+      store.awaitClaimEntered();
+      List<Job> jobs = q.submitAll(List.of(JobRequest.builder("t", "a").build(),
+          JobRequest.builder("t", "b").build(), JobRequest.builder("t", "c").build()));
+      for (Job job : jobs) {
+        assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.COMPLETED);
+        await().until(() -> l.statusesOf(job.id()).size() == 3);
+        assertThat(l.statusesOf(job.id()))
+            .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+        assertInVersionOrder(l, job.id());
+      }
     }
   }
 

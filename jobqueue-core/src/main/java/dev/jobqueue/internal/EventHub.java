@@ -5,6 +5,7 @@ import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.Subscription;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,9 @@ final class EventHub {
   private static final int OPEN = 0;
   private static final int STORED = 1;
   private static final int ABANDONED = 2;
+
+  /** One version of one job. */
+  private record Version(String jobId, long version) {}
 
   /** A queued event (or a claim's events) whose write may still be in flight. */
   final class Pending {
@@ -178,9 +182,7 @@ final class EventHub {
   private void dispatch(Pending p, int state) {
     if (p.job == null) {
       if (state == STORED) {
-        for (Job j : p.claimed) {
-          releaseClaimed(p, j);
-        }
+        releaseClaimed(p);
       }
       return;
     }
@@ -195,29 +197,59 @@ final class EventHub {
   /**
    * Drainer only. The event of the queued snapshot a claim took was queued before that snapshot
    * was stored, so before the claim returned: it is either taken already or among the entries
-   * queued while the claim ran, which is a short walk.
+   * queued while the claim ran. A claim of one job walks those entries; a batch indexes them
+   * once, since a durable store's claim may run while hundreds of entries are queued.
    */
-  private void releaseClaimed(Pending claim, Job running) {
-    String id = running.id();
-    long from = running.version() - 1;
-    Pending end = claim.lastBeforeClaimEnded;
-    if (end != claim) {
-      for (Pending p = claim; p != end; ) {
-        Pending n = p.next;
-        while (n == null) {
-          Thread.onSpinWait(); // its producer is between swapping the tail and linking
-          n = p.next;
-        }
-        p = n;
-        if (p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.version() == from
-            && p.job.status() == JobStatus.QUEUED && p.job.id().equals(id)) {
-          p.claimAfter = running; // released right after the event of the version it claimed
-          return;
+  private void releaseClaimed(Pending claim) {
+    List<Job> jobs = claim.claimed;
+    Map<Version, Pending> queuedWhileClaiming = null;
+    if (jobs.size() > 1) {
+      queuedWhileClaiming = new HashMap<>();
+      for (Pending p = claim; (p = after(p, claim.lastBeforeClaimEnded)) != null; ) {
+        if (madeQueued(p)) {
+          queuedWhileClaiming.put(new Version(p.job.id(), p.job.version()), p);
         }
       }
     }
-    release(JobEvent.Kind.UPDATED, running, true);
+    for (Job running : jobs) {
+      Pending from = null;
+      if (queuedWhileClaiming != null) {
+        from = queuedWhileClaiming.get(new Version(running.id(), running.version() - 1));
+      } else {
+        for (Pending p = claim; (p = after(p, claim.lastBeforeClaimEnded)) != null; ) {
+          if (madeQueued(p) && p.job.version() == running.version() - 1
+              && p.job.id().equals(running.id())) {
+            from = p;
+            break;
+          }
+        }
+      }
+      if (from != null) {
+        from.claimAfter = running; // released right after the event of the version it claimed
+      } else {
+        release(JobEvent.Kind.UPDATED, running, true);
+      }
+    }
   }
+
+  /** The entry after {@code p}, or null once {@code p} is {@code last}. */
+  private static Pending after(Pending p, Pending last) {
+    if (p == last) {
+      return null;
+    }
+    Pending n = p.next;
+    while (n == null) {
+      Thread.onSpinWait(); // its producer is between swapping the tail and linking
+      n = p.next;
+    }
+    return n;
+  }
+
+  private static boolean madeQueued(Pending p) {
+    return p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED;
+  }
+
+
 
   /**
    * Waits until every event queued so far has left, or {@code timeoutMillis} passed (a write
