@@ -5,6 +5,8 @@ import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.Subscription;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,15 @@ final class EventHub {
   private static final int OPEN = 0;
   private static final int STORED = 1;
   private static final int ABANDONED = 2;
+  private static final VarHandle NEXT;
+
+  static {
+    try {
+      NEXT = MethodHandles.lookup().findVarHandle(Pending.class, "next", Pending.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** One version of one job. */
   private record Version(String jobId, long version) {}
@@ -61,7 +72,7 @@ final class EventHub {
     private Pending lastBeforeClaimEnded;
     /** Drainer only: a claim of this queued snapshot whose marker overtook this event. */
     private Job claimAfter;
-    /** The entry queued after this one; null until its producer links it. */
+    /** The entry queued after this one; null until its producer links it. Written through NEXT. */
     private volatile Pending next;
     private volatile int state;
 
@@ -120,7 +131,7 @@ final class EventHub {
   }
 
   private void enqueue(Pending p) {
-    tail.getAndSet(p).next = p;
+    NEXT.setRelease(tail.getAndSet(p), p); // a release store is enough to publish the entry
   }
 
   /** Queues the event of a write about to be made; resolve it when the write returns. */
@@ -164,7 +175,7 @@ final class EventHub {
         }
         // Unlink the entry taken before: a dead entry that reached the old generation would
         // otherwise keep every later one alive until an old-generation collection.
-        taken.next = null;
+        NEXT.setRelease(taken, null);
         taken = p;
         try {
           dispatch(p, state);
@@ -239,7 +250,7 @@ final class EventHub {
     }
     Pending n = p.next;
     while (n == null) {
-      Thread.onSpinWait(); // its producer is between swapping the tail and linking
+      Thread.yield(); // its producer is between swapping the tail and linking: let it run
       n = p.next;
     }
     return n;

@@ -71,7 +71,18 @@ final class ListenerSubscription implements Subscription {
   private final Runnable onClose;
   /** A queue entry: a {@link JobEvent} or a {@link ProgressSlot}. */
   private static final class Node {
+    private static final VarHandle NEXT;
+
+    static {
+      try {
+        NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     Object item;
+    /** Linked with a volatile store; unlinked (by the consumer) with a release store via NEXT. */
     volatile Node next;
 
     Node(Object item) {
@@ -155,6 +166,8 @@ final class ListenerSubscription implements Subscription {
   private void add(Object item) {
     Node n = new Node(item);
     added.lazySet(added.get() + 1); // counted first, so the consumer never counts it before us
+    // A volatile store: the check of consumerParked that follows must not be ordered before it,
+    // or a consumer that is just parking would miss this entry and sleep.
     tail.next = n;
     tail = n;
   }
@@ -179,7 +192,7 @@ final class ListenerSubscription implements Subscription {
     if (n == null) {
       return null;
     }
-    h.next = null; // a dead node in the old generation must not keep the later ones alive
+    Node.NEXT.setRelease(h, null); // a dead node in the old generation must not keep later ones alive
     head = n;
     Object item = n.item;
     n.item = null;
