@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker's claim starts before the write that makes a job claimable and returns after it, so
- * the claim's events are queued before that write's event; they must still reach listeners
- * after it. The store here holds a claim open until the write happened, which makes the overtake
- * certain instead of a rare race.
+ * Races around a worker's claim, made certain by a store that holds a claim open. A claim starts
+ * before the write that makes a job claimable and returns after it, so its events are queued
+ * before that write's event and must still reach listeners after it; and a cancel may land
+ * between the claim and the start of the handler.
  */
 class EventOrderTest {
 
@@ -45,8 +45,25 @@ class EventOrderTest {
       }
     }
 
+    /** When set, a claim that took a job opens {@code claimed} and returns only when this opens. */
+    volatile CountDownLatch holdClaimResult;
+    final CountDownLatch claimed = new CountDownLatch(1);
+
     @Override
     public List<Job> claim(ClaimRequest request) {
+      CountDownLatch hold = holdClaimResult;
+      if (hold != null) {
+        List<Job> jobs = delegate.claim(request);
+        if (!jobs.isEmpty()) {
+          claimed.countDown();
+          try {
+            assertThat(hold.await(10, TimeUnit.SECONDS)).isTrue();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return jobs;
+      }
       CountDownLatch entered = claimEntered;
       CountDownLatch w = written;
       if (entered != null && entered.getCount() > 0) {
@@ -66,10 +83,21 @@ class EventOrderTest {
       wrote();
     }
 
+    /** When set, a batch insert is stored at once but returns only when this opens. */
+    volatile CountDownLatch slowBatchCommit;
+
     @Override
     public void insertAll(List<Job> jobs) {
       delegate.insertAll(jobs);
       wrote();
+      CountDownLatch slow = slowBatchCommit;
+      if (slow != null) {
+        try {
+          assertThat(slow.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
 
     @Override
@@ -165,6 +193,61 @@ class EventOrderTest {
             .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
         assertInVersionOrder(l, job.id());
       }
+    }
+  }
+
+  @Test
+  void aSlowBatchInsertDoesNotHoldBackOtherJobsEvents() throws Exception {
+    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    RecordingListener l = new RecordingListener();
+    CountDownLatch mayFinish = new CountDownLatch(1);
+    try (JobQueue q = JobQueue.builder().store(store).workers(2).handler("t", ctx -> {
+      if (ctx.input().containsKey("wait")) {
+        mayFinish.await();
+      }
+      return Map.of();
+    }).build()) {
+      q.subscribe(l);
+      Job running = q.submit(JobRequest.builder("t", "running").input(Map.of("wait", true)).build());
+      await().until(() -> l.statusesOf(running.id()).contains(JobStatus.RUNNING));
+      store.slowBatchCommit = new CountDownLatch(1);
+      Thread submitter = new Thread(() -> q.submitAll(List.of(JobRequest.builder("t", "b").build(),
+          JobRequest.builder("t", "c").build())));
+      submitter.start();
+      await().until(() -> q.list(JobQuery.builder().limit(10).build()).size() == 3);
+      mayFinish.countDown();
+      // the batch's write has not returned; the other job's end must not wait for it
+      await().until(() -> l.statusesOf(running.id()).contains(JobStatus.COMPLETED));
+      assertThat(submitter.isAlive()).as("the batch insert is still in flight").isTrue();
+      store.slowBatchCommit.countDown();
+      submitter.join(10_000);
+      for (Job j : q.list(JobQuery.builder().limit(10).build())) {
+        await().until(() -> l.statusesOf(j.id()).contains(JobStatus.COMPLETED));
+        assertThat(l.of(j.id()).get(0).kind()).isEqualTo(JobEvent.Kind.CREATED);
+        assertThat(l.statusesOf(j.id()))
+            .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+        assertInVersionOrder(l, j.id());
+      }
+      assertThat(l.events).extracting(JobEvent::sequence).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aCancelBetweenTheClaimAndTheStartStopsTheJob() throws Exception {
+    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    CountDownLatch never = new CountDownLatch(1);
+    store.holdClaimResult = new CountDownLatch(1);
+    try (JobQueue q = JobQueue.builder().store(store).workers(1).shutdownTimeout(Duration.ofSeconds(1))
+        .handler("t", ctx -> {
+          never.await(); // only a cancel's interrupt ends it
+          return Map.of();
+        }).build()) {
+      Job job = q.submit(JobRequest.builder("t", "cancelled early").build());
+      assertThat(store.claimed.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+      q.cancel(job.id());
+      store.holdClaimResult.countDown();
+      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.CANCELLED);
     }
   }
 

@@ -66,6 +66,8 @@ public final class DefaultJobQueue implements JobQueue {
   private final Admission admission;
   private final ReentrantLock claimLock = new ReentrantLock();
   private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
+  /** Jobs cancelled after this instance claimed them and before their execution was registered. */
+  private final Set<String> cancelsBeforeStart = ConcurrentHashMap.newKeySet();
   /** Jobs claimed in a batch, marked running, waiting for a free worker. */
   private final ConcurrentLinkedQueue<Execution> prefetched = new ConcurrentLinkedQueue<>();
   private final AtomicLong signals = new AtomicLong();
@@ -457,10 +459,17 @@ public final class DefaultJobQueue implements JobQueue {
       }
       return cur.cancelRequested() ? null : next.cancelRequested(true);
     });
-    Execution ex = executions.get(jobId);
-    if (ex != null && result.cancelRequested()) {
-      ex.cancel();
-      log.debug("cancel requested for running job {}", jobId);
+    if (result.cancelRequested() && result.status() == JobStatus.RUNNING
+        && instanceId.equals(result.owner())) {
+      // Claimed here, but its execution may not be registered yet: leave word for the worker
+      // first, then look, so that one of us always sees the other.
+      cancelsBeforeStart.add(jobId);
+      Execution ex = executions.get(jobId);
+      if (ex != null) {
+        cancelsBeforeStart.remove(jobId);
+        ex.cancel();
+        log.debug("cancel requested for running job {}", jobId);
+      }
     }
     return result;
   }
@@ -719,6 +728,9 @@ public final class DefaultJobQueue implements JobQueue {
     for (Job j : claimed) {
       Execution e = new Execution(this, j);
       executions.put(j.id(), e);
+      if (!cancelsBeforeStart.isEmpty() && cancelsBeforeStart.remove(j.id())) {
+        e.cancel(); // cancelled between the claim and now
+      }
       if (j.parentJobId() != null) {
         markParentDirty(j.parentJobId());
       }
@@ -763,6 +775,9 @@ public final class DefaultJobQueue implements JobQueue {
     ex.finish();
     Thread.interrupted(); // a late cancel must not leak into the next job
     executions.remove(job.id(), ex);
+    if (!cancelsBeforeStart.isEmpty()) {
+      cancelsBeforeStart.remove(job.id());
+    }
     admission.finished(job.type());
     finishAttempt(ex, result, failure);
   }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * versions (a worker's claim racing a cancel, say). A writer therefore queues its event
  * <em>before</em> it writes ({@link #begin}) and marks it stored or abandoned after ({@link
  * Pending#resolve}). Whoever stores version n+1 read version n after it was stored, so its event
- * is queued behind n's: queue order is version order, and events leave the queue strictly in
- * that order, an unresolved head holding back the rest until its write returns. A claim is the
+ * is queued behind n's: queue order is version order, and events leave the queue in that order,
+ * an unresolved write holding back the rest until it returns (an unresolved creation holds back
+ * only its own job, as nothing else can concern a job not stored yet). A claim is the
  * one write the store makes on its own (it picks the jobs); its marker is queued before the claim
  * and may therefore overtake the event that made a job it claims queued (its creation, a retry),
  * so the drainer looks for that event among those queued while the claim ran and, if it is there,
@@ -72,6 +73,8 @@ final class EventHub {
     private Pending lastBeforeClaimEnded;
     /** Drainer only: a claim of this queued snapshot whose marker overtook this event. */
     private Job claimAfter;
+    /** Drainer only: released while an entry before it still waits (see walk). */
+    private boolean released;
     /** The entry queued after this one; null until its producer links it. Written through NEXT. */
     private volatile Pending next;
     private volatile int state;
@@ -166,34 +169,69 @@ final class EventHub {
     drainer.set(me);
     int entered = 1;
     do {
-      // A null next may also be an entry whose producer has swapped the tail but not linked it
-      // yet; that producer drains once it resolves the entry.
-      for (Pending p; (p = taken.next) != null; ) {
-        int state = p.state;
-        if (state == OPEN) {
-          break; // its writer releases it, and what follows, when its write returns
-        }
-        // Unlink the entry taken before: a dead entry that reached the old generation would
-        // otherwise keep every later one alive until an old-generation collection.
-        NEXT.setRelease(taken, null);
-        taken = p;
-        try {
-          dispatch(p, state);
-        } catch (RuntimeException | Error e) {
-          // a drain that died here would leave the count raised and stop every later event
-          log.error("releasing an event of job {} failed", p.job == null ? "(claim)" : p.job.id(), e);
-        }
-      }
+      walk();
       entered = drainers.addAndGet(-entered);
     } while (entered != 0);
     drainer.compareAndSet(me, null);
   }
 
+  /**
+   * Drainer only: releases the resolved entries from the head on, up to an unresolved write. An
+   * unresolved creation holds back only its own job's entries, so a large batch insert does not
+   * stall every other job's events for its whole commit; no other entry can concern a job that
+   * does not exist yet, except a claim of it, which waits for the creation as below.
+   */
+  private void walk() {
+    Map<String, Pending> heldJobs = null;
+    boolean atHead = true; // every entry before p has been taken
+    // A null next may also be an entry whose producer has swapped the tail but not linked it
+    // yet; that producer drains once it resolves the entry.
+    for (Pending p = taken.next; p != null; p = p.next) {
+      if (p.released) {
+        if (atHead) {
+          take(p);
+        }
+        continue;
+      }
+      int state = p.state;
+      if (state == OPEN && p.kind != JobEvent.Kind.CREATED) {
+        return; // its writer releases it, and what follows, when its write returns
+      }
+      if (state == OPEN || p.job != null && heldJobs != null
+          && heldJobs.containsKey(p.job.id())) {
+        if (heldJobs == null) {
+          heldJobs = new HashMap<>();
+        }
+        heldJobs.put(p.job.id(), p); // the job's latest entry held back so far
+        atHead = false;
+        continue;
+      }
+      if (atHead) {
+        take(p);
+      } else {
+        p.released = true; // stays linked, behind the creation passed over, until that is taken
+      }
+      try {
+        dispatch(p, state, heldJobs);
+      } catch (RuntimeException | Error e) {
+        // a drain that died here would leave the count raised and stop every later event
+        log.error("releasing an event of job {} failed", p.job == null ? "(claim)" : p.job.id(), e);
+      }
+    }
+  }
+
+  private void take(Pending p) {
+    // Unlink the entry taken before: a dead entry that reached the old generation would
+    // otherwise keep every later one alive until an old-generation collection.
+    NEXT.setRelease(taken, null);
+    taken = p;
+  }
+
   /** Drainer only: releases what a resolved queue entry stands for. */
-  private void dispatch(Pending p, int state) {
+  private void dispatch(Pending p, int state, Map<String, Pending> heldJobs) {
     if (p.job == null) {
       if (state == STORED) {
-        releaseClaimed(p);
+        releaseClaimed(p, heldJobs);
       }
       return;
     }
@@ -211,7 +249,7 @@ final class EventHub {
    * queued while the claim ran. A claim of one job walks those entries; a batch indexes them
    * once, since a durable store's claim may run while hundreds of entries are queued.
    */
-  private void releaseClaimed(Pending claim) {
+  private void releaseClaimed(Pending claim, Map<String, Pending> heldJobs) {
     List<Job> jobs = claim.claimed;
     Map<Version, Pending> queuedWhileClaiming = null;
     if (jobs.size() > 1) {
@@ -223,24 +261,31 @@ final class EventHub {
       }
     }
     for (Job running : jobs) {
-      Pending from = null;
-      if (queuedWhileClaiming != null) {
-        from = queuedWhileClaiming.get(new Version(running.id(), running.version() - 1));
-      } else {
-        for (Pending p = claim; (p = after(p, claim.lastBeforeClaimEnded)) != null; ) {
-          if (madeQueued(p) && p.job.version() == running.version() - 1
-              && p.job.id().equals(running.id())) {
-            from = p;
-            break;
-          }
-        }
+      long from = running.version() - 1;
+      // the entry that made the claimed version may be ahead, held back behind its job's
+      // creation that is still being written
+      Pending made = heldJobs == null ? null : heldJobs.get(running.id());
+      if (made == null || !madeQueued(made) || made.job.version() != from) {
+        made = queuedWhileClaiming != null
+            ? queuedWhileClaiming.get(new Version(running.id(), from))
+            : queuedWhileClaiming(claim, running.id(), from);
       }
-      if (from != null) {
-        from.claimAfter = running; // released right after the event of the version it claimed
+      if (made != null) {
+        made.claimAfter = running; // released right after the event of the version it claimed
       } else {
         release(JobEvent.Kind.UPDATED, running, true);
       }
     }
+  }
+
+  /** The entry queued while {@code claim} ran that made version {@code version} of the job. */
+  private static Pending queuedWhileClaiming(Pending claim, String jobId, long version) {
+    for (Pending p = claim; (p = after(p, claim.lastBeforeClaimEnded)) != null; ) {
+      if (madeQueued(p) && p.job.version() == version && p.job.id().equals(jobId)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** The entry after {@code p}, or null once {@code p} is {@code last}. */
