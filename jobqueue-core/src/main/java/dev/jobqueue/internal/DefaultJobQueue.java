@@ -170,9 +170,7 @@ public final class DefaultJobQueue implements JobQueue {
       store.insertAll(plain);
       stored = true;
     } finally {
-      for (EventHub.Pending e : events) {
-        e.resolve(stored);
-      }
+      hub.resolveAll(events, stored);
     }
     if (!plain.isEmpty()) {
       signalWork();

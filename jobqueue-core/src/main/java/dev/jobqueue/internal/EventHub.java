@@ -99,6 +99,14 @@ final class EventHub {
     }
   }
 
+  /** Resolves the events of one batch write, then releases them in one pass, not one per event. */
+  void resolveAll(List<Pending> batch, boolean stored) {
+    for (Pending p : batch) {
+      p.state = stored ? STORED : ABANDONED;
+    }
+    drain();
+  }
+
   /*
    * The queue: a linked list that producers append to by swapping the tail, and only the drainer
    * takes from (an intrusive multi-producer, single-consumer queue). An entry is its own node,
