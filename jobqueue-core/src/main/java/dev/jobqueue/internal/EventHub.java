@@ -205,7 +205,7 @@ final class EventHub {
       if (state == OPEN && p.kind != JobEvent.Kind.CREATED) {
         return; // its writer releases it, and what follows, when its write returns
       }
-      if (state == OPEN || p.job != null && heldJobs != null
+      if (state == OPEN || state == STORED && p.job != null && heldJobs != null
           && heldJobs.containsKey(p.job.id())) {
         if (heldJobs == null) {
           heldJobs = new HashMap<>();
@@ -245,9 +245,11 @@ final class EventHub {
     }
     if (state == STORED) {
       release(p.kind, p.job, p.statusChanged);
-      if (p.claimAfter != null) {
-        release(JobEvent.Kind.UPDATED, p.claimAfter, true);
-      }
+    }
+    if (p.claimAfter != null) {
+      // After the version it claimed; or, should the claim have been pinned on a write that
+      // lost its compare-and-set to a twin, now rather than never.
+      release(JobEvent.Kind.UPDATED, p.claimAfter, true);
     }
   }
 
@@ -309,11 +311,11 @@ final class EventHub {
     return n;
   }
 
+  /** An entry that may have stored a queued snapshot (not one whose write is known to have failed). */
   private static boolean madeQueued(Pending p) {
-    return p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED;
+    return p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED
+        && p.state != ABANDONED;
   }
-
-
 
   /**
    * Waits until every event queued so far has left, or {@code timeoutMillis} passed (a write
