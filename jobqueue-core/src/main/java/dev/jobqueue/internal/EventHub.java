@@ -247,10 +247,25 @@ final class EventHub {
       release(p.kind, p.job, p.statusChanged);
     }
     if (p.claimAfter != null) {
-      // After the version it claimed; or, should the claim have been pinned on a write that
-      // lost its compare-and-set to a twin, now rather than never.
-      release(JobEvent.Kind.UPDATED, p.claimAfter, true);
+      Pending twin = state == STORED ? null : laterTwin(p);
+      if (twin != null) {
+        // the claim was pinned on a write that lost its compare-and-set to this twin
+        twin.claimAfter = p.claimAfter;
+      } else {
+        release(JobEvent.Kind.UPDATED, p.claimAfter, true);
+      }
     }
+  }
+
+  /** A later entry that may have stored the same queued version as {@code failed}, or null. */
+  private static Pending laterTwin(Pending failed) {
+    for (Pending p = failed.next; p != null; p = p.next) {
+      if (madeQueued(p) && p.job.version() == failed.job.version()
+          && p.job.id().equals(failed.job.id())) {
+        return p;
+      }
+    }
+    return null; // the twin that stored it was released already
   }
 
   /**
