@@ -32,7 +32,8 @@ public final class CpuPerJob {
         }
       });
       JobRequest request = JobRequest.builder("noop", "no-op").build();
-      for (long seconds : new long[] {warmSeconds, measureSeconds}) {
+      for (int phase = 0; phase < 2; phase++) {
+        long seconds = phase == 0 ? warmSeconds : measureSeconds;
         long start = System.nanoTime();
         long cpuStart = os.getProcessCpuTime();
         long jobs = 0;
@@ -47,7 +48,7 @@ public final class CpuPerJob {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         System.out.printf("%s: %.0f jobs/s, %.2f us of CPU per job%n",
-            seconds == warmSeconds ? "warm-up" : "measured", jobs / elapsed,
+            phase == 0 ? "warm-up" : "measured", jobs / elapsed,
             (os.getProcessCpuTime() - cpuStart) / 1000.0 / jobs);
       }
     }

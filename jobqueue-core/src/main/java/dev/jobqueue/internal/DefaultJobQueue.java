@@ -239,14 +239,10 @@ public final class DefaultJobQueue implements JobQueue {
       }
     }
     Job job = newJob(request, userId, tracked, now());
-    EventHub.Pending created = hub.begin(JobEvent.Kind.CREATED, job, true);
-    boolean stored = false;
-    try {
+    hub.written(JobEvent.Kind.CREATED, job, true, () -> {
       store.insert(job);
-      stored = true;
-    } finally {
-      created.resolve(stored);
-    }
+      return true;
+    });
     if (log.isDebugEnabled()) {
       log.debug("created {}", job.describe());
     }
@@ -370,26 +366,14 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   private boolean write(Job prev, Job next, boolean progress) {
-    EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, next, prev.status() != next.status());
-    boolean stored = false;
-    try {
-      stored = progress ? store.updateProgress(next, prev.version())
-          : store.update(next, prev.version());
-      return stored;
-    } finally {
-      event.resolve(stored);
-    }
+    long version = prev.version();
+    return hub.written(JobEvent.Kind.UPDATED, next, prev.status() != next.status(), progress
+        ? () -> store.updateProgress(next, version) : () -> store.update(next, version));
   }
 
   private boolean deleteVersion(Job cur) {
-    EventHub.Pending event = hub.begin(JobEvent.Kind.DELETED, cur, true);
-    boolean deleted = false;
-    try {
-      deleted = store.delete(cur.id(), cur.version());
-      return deleted;
-    } finally {
-      event.resolve(deleted);
-    }
+    return hub.written(JobEvent.Kind.DELETED, cur, true,
+        () -> store.delete(cur.id(), cur.version()));
   }
 
   /** Applies what follows from a stored change (its event is already on its way). */

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -152,6 +153,21 @@ final class EventHub {
     return p;
   }
 
+  /**
+   * Makes one write with its event queued first; the event is released if the write returns
+   * true and dropped if it returns false or throws.
+   */
+  boolean written(JobEvent.Kind kind, Job job, boolean statusChanged, BooleanSupplier write) {
+    Pending p = begin(kind, job, statusChanged);
+    boolean stored = false;
+    try {
+      stored = write.getAsBoolean();
+      return stored;
+    } finally {
+      p.resolve(stored);
+    }
+  }
+
   /** Queues the marker of a claim about to be made; resolve it with the claimed jobs. */
   Pending beginClaim() {
     Pending p = new Pending(JobEvent.Kind.UPDATED, null, true);
@@ -260,8 +276,7 @@ final class EventHub {
   /** A later entry that may have stored the same queued version as {@code failed}, or null. */
   private static Pending laterTwin(Pending failed) {
     for (Pending p = failed.next; p != null; p = p.next) {
-      if (madeQueued(p) && p.job.version() == failed.job.version()
-          && p.job.id().equals(failed.job.id())) {
+      if (madeQueued(p, failed.job.id(), failed.job.version())) {
         return p;
       }
     }
@@ -306,7 +321,7 @@ final class EventHub {
   /** The entry queued while {@code claim} ran that made version {@code version} of the job. */
   private static Pending queuedWhileClaiming(Pending claim, String jobId, long version) {
     for (Pending p = claim; (p = after(p, claim.lastBeforeClaimEnded)) != null; ) {
-      if (madeQueued(p) && p.job.version() == version && p.job.id().equals(jobId)) {
+      if (madeQueued(p, jobId, version)) {
         return p;
       }
     }
@@ -330,6 +345,10 @@ final class EventHub {
   private static boolean madeQueued(Pending p) {
     return p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED
         && p.state != ABANDONED;
+  }
+
+  private static boolean madeQueued(Pending p, String jobId, long version) {
+    return madeQueued(p) && p.job.version() == version && p.job.id().equals(jobId);
   }
 
   /**
