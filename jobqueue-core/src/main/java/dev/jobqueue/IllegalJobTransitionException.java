@@ -5,8 +5,15 @@ public class IllegalJobTransitionException extends JobStateException {
   private final JobStatus to;
 
   public IllegalJobTransitionException(String jobId, JobStatus from, JobStatus to, String why) {
-    super(jobId, from,
-        "job " + jobId + " cannot move from " + from.wireName() + " to " + to.wireName()
+    super(
+        jobId,
+        from,
+        "job "
+            + jobId
+            + " cannot move from "
+            + from.wireName()
+            + " to "
+            + to.wireName()
             + (why == null ? "" : ": " + why));
     this.to = to;
   }

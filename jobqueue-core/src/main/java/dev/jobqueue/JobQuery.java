@@ -29,10 +29,11 @@ public record JobQuery(
   public static final int MAX_LIMIT = 1_000_000;
 
   public JobQuery {
-    statuses = statuses == null || statuses.isEmpty()
-        ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
+    statuses =
+        statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
     }
     if (text != null && text.isEmpty()) {
       text = null;
@@ -55,8 +56,10 @@ public record JobQuery(
         && (parentJobId == null || parentJobId.equals(job.parentJobId()))
         && (userId == null || userId.equals(job.userId()))
         && (dependsOn == null || job.dependsOn().contains(dependsOn))
-        && (text == null || job.title().toLowerCase(java.util.Locale.ROOT)
-            .contains(text.toLowerCase(java.util.Locale.ROOT)));
+        && (text == null
+            || job.title()
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains(text.toLowerCase(java.util.Locale.ROOT)));
   }
 
   /** A copy of this query with another user filter (used to scope queries to one user). */

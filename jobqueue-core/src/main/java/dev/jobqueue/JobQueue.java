@@ -39,9 +39,9 @@ public interface JobQueue extends AutoCloseable {
   Job submit(JobRequest request);
 
   /**
-   * Stores several managed jobs at once (one transaction with a durable store): for batch work,
-   * and much cheaper per job than {@link #submit} with a durable store. Requests are checked
-   * before anything is stored.
+   * Stores several managed jobs at once (one transaction with a durable store): for batch work, and
+   * much cheaper per job than {@link #submit} with a durable store. Requests are checked before
+   * anything is stored.
    *
    * @return the new jobs, in request order
    */
@@ -80,8 +80,8 @@ public interface JobQueue extends AutoCloseable {
   void delete(String jobId);
 
   /**
-   * Deletes every job of {@code status} matching {@code scope} (for example "clear completed"); only
-   * terminal statuses are accepted.
+   * Deletes every job of {@code status} matching {@code scope} (for example "clear completed");
+   * only terminal statuses are accepted.
    *
    * @param scope further filters such as the user (its statuses and limit are ignored), or null
    * @return how many jobs were deleted
@@ -96,9 +96,9 @@ public interface JobQueue extends AutoCloseable {
 
   /**
    * Completes with the job's snapshot once it is completed, failed or cancelled. The future is
-   * completed on a {@code jobqueue-completion} thread, never a worker's or a store's, so a
-   * callback may submit jobs; callbacks that block for long should still move elsewhere with the
-   * {@code *Async} methods.
+   * completed on a {@code jobqueue-completion} thread, never a worker's or a store's, so a callback
+   * may submit jobs; callbacks that block for long should still move elsewhere with the {@code
+   * *Async} methods.
    */
   CompletableFuture<Job> completion(String jobId);
 

@@ -74,7 +74,8 @@ public final class JobQueueBuilder {
     }
     Objects.requireNonNull(handler, "handler");
     if (handlers.putIfAbsent(type, handler) != null) {
-      throw new IllegalArgumentException("a handler for job type '" + type + "' is already registered");
+      throw new IllegalArgumentException(
+          "a handler for job type '" + type + "' is already registered");
     }
     return this;
   }
@@ -128,7 +129,8 @@ public final class JobQueueBuilder {
   /** How long {@link JobQueue#close()} waits for running jobs before cancelling them. */
   public JobQueueBuilder shutdownTimeout(Duration timeout) {
     if (timeout == null || timeout.isNegative()) {
-      throw new IllegalArgumentException("shutdownTimeout must be zero or positive, got " + timeout);
+      throw new IllegalArgumentException(
+          "shutdownTimeout must be zero or positive, got " + timeout);
     }
     this.shutdownTimeout = timeout;
     return this;
@@ -172,9 +174,9 @@ public final class JobQueueBuilder {
 
   /**
    * Jobs a worker claims from the store in one call (1 by default). A larger batch trades the
-   * precision of {@code started_at} (claimed jobs show as running while they wait for a worker)
-   * for fewer store round trips, which matters with durable stores whose every claim is a
-   * commit. Ignored when concurrency or rate limits are set.
+   * precision of {@code started_at} (claimed jobs show as running while they wait for a worker) for
+   * fewer store round trips, which matters with durable stores whose every claim is a commit.
+   * Ignored when concurrency or rate limits are set.
    */
   public JobQueueBuilder claimBatch(int jobs) {
     if (jobs < 1 || jobs > 1000) {
@@ -195,11 +197,25 @@ public final class JobQueueBuilder {
     if (lease.compareTo(Duration.ofMillis(300)) < 0 && store != null && store.isShared()) {
       throw new IllegalArgumentException("a shared store needs a lease of at least 300 ms");
     }
-    QueueConfig config = new QueueConfig(
-        store == null ? new InMemoryJobStore() : store, workers, executor, Map.copyOf(handlers),
-        Map.copyOf(concurrency), Map.copyOf(rateLimits), backoff, defaultMaxAttempts, retention,
-        clock, recoveryPolicy, shutdownTimeout, lease, pollInterval, listenerBuffer,
-        instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId, claimBatch);
+    QueueConfig config =
+        new QueueConfig(
+            store == null ? new InMemoryJobStore() : store,
+            workers,
+            executor,
+            Map.copyOf(handlers),
+            Map.copyOf(concurrency),
+            Map.copyOf(rateLimits),
+            backoff,
+            defaultMaxAttempts,
+            retention,
+            clock,
+            recoveryPolicy,
+            shutdownTimeout,
+            lease,
+            pollInterval,
+            listenerBuffer,
+            instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId,
+            claimBatch);
     return DefaultJobQueue.start(config);
   }
 

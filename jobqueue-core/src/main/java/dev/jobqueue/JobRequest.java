@@ -30,6 +30,7 @@ public record JobRequest(
 
   /** Longest accepted title, in characters. */
   public static final int MAX_TITLE_LENGTH = 500;
+
   /** Longest accepted type name, in characters. */
   public static final int MAX_TYPE_LENGTH = 100;
 
@@ -60,7 +61,12 @@ public record JobRequest(
     }
     if (value.length() > maxLength) {
       throw new IllegalArgumentException(
-          "a job's " + what + " must be at most " + maxLength + " characters, got " + value.length());
+          "a job's "
+              + what
+              + " must be at most "
+              + maxLength
+              + " characters, got "
+              + value.length());
     }
     return value;
   }
@@ -150,8 +156,19 @@ public record JobRequest(
     }
 
     public JobRequest build() {
-      return new JobRequest(type, title, description, input, priority, parentJobId, dependsOn,
-          maxAttempts, optional, userId, cancelable, totalSteps);
+      return new JobRequest(
+          type,
+          title,
+          description,
+          input,
+          priority,
+          parentJobId,
+          dependsOn,
+          maxAttempts,
+          optional,
+          userId,
+          cancelable,
+          totalSteps);
     }
   }
 }

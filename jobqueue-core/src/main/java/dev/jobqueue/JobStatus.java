@@ -3,8 +3,8 @@ package dev.jobqueue;
 import java.util.Locale;
 
 /**
- * The lifecycle states of a job. The status owns its transition table: {@link #canMoveTo(JobStatus)}
- * is the single place that says which moves are legal.
+ * The lifecycle states of a job. The status owns its transition table: {@link
+ * #canMoveTo(JobStatus)} is the single place that says which moves are legal.
  *
  * <pre>
  * queued ──► running ──► completed
@@ -12,8 +12,8 @@ import java.util.Locale;
  *    └──────────┴──────► cancelled ──(retry)──► queued
  * </pre>
  *
- * A running job may also go back to {@code queued} when an automatic retry is scheduled, or when
- * it is recovered after a crash with policy {@link RecoveryPolicy#REQUEUE}.
+ * A running job may also go back to {@code queued} when an automatic retry is scheduled, or when it
+ * is recovered after a crash with policy {@link RecoveryPolicy#REQUEUE}.
  */
 public enum JobStatus {
   QUEUED,
@@ -63,6 +63,8 @@ public enum JobStatus {
       }
     }
     throw new IllegalArgumentException(
-        "unknown status '" + name + "': expected one of queued, running, completed, failed, cancelled");
+        "unknown status '"
+            + name
+            + "': expected one of queued, running, completed, failed, cancelled");
   }
 }

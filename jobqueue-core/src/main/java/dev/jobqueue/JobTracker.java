@@ -4,11 +4,11 @@ import java.util.Map;
 
 /**
  * Reports work that the host application runs itself (no handler): create → start → progress →
- * complete or fail. Produces the same jobs, events and API as managed jobs. Obtain it from
- * {@link JobQueue#tracker()}.
+ * complete or fail. Produces the same jobs, events and API as managed jobs. Obtain it from {@link
+ * JobQueue#tracker()}.
  *
- * <p>A tracked parent (a tracked job that has children) starts when its first child starts and
- * ends by itself when its last child ends, like the seed's comprehensive analysis.
+ * <p>A tracked parent (a tracked job that has children) starts when its first child starts and ends
+ * by itself when its last child ends, like the seed's comprehensive analysis.
  */
 public interface JobTracker {
   /** Stores a new queued job that no worker will claim. Its type needs no handler. */

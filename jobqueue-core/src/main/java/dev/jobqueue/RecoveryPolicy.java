@@ -4,6 +4,8 @@ package dev.jobqueue;
 public enum RecoveryPolicy {
   /** Mark it failed with {@link Job#INTERRUPTED_ERROR}. The default: nothing runs twice unasked. */
   FAIL,
-  /** Queue it again (attempt + 1) while attempts remain; otherwise fail it as {@link #FAIL} does. */
+  /**
+   * Queue it again (attempt + 1) while attempts remain; otherwise fail it as {@link #FAIL} does.
+   */
   REQUEUE
 }

@@ -19,7 +19,8 @@ public record Retention(Duration maxAge, int keepLast, Duration interval) {
       throw new IllegalArgumentException("retention maxAge must be positive, got " + maxAge);
     }
     if (keepLast < 0) {
-      throw new IllegalArgumentException("retention keepLast must not be negative, got " + keepLast);
+      throw new IllegalArgumentException(
+          "retention keepLast must not be negative, got " + keepLast);
     }
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("retention interval must be positive, got " + interval);

@@ -19,7 +19,8 @@ public record RetryBackoff(Duration initial, double multiplier, Duration max) {
           "backoff needs 0 <= initial <= max, got initial " + initial + ", max " + max);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new IllegalArgumentException("backoff multiplier must be a finite number >= 1, got " + multiplier);
+      throw new IllegalArgumentException(
+          "backoff multiplier must be a finite number >= 1, got " + multiplier);
     }
   }
 

@@ -20,44 +20,63 @@ class CloseAndRecoveryTest {
   private static Set<String> liveQueueThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("jobqueue-"))
-        .map(Thread::getName).collect(java.util.stream.Collectors.toSet());
+        .map(Thread::getName)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   @Test
   void closeWaitsForRunningJobsAndLeavesNoThreads() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    JobQueue q = JobQueue.builder().workers(2).shutdownTimeout(Duration.ofSeconds(30))
-        .handler("t", ctx -> {
-          started.countDown();
-          finish.await();
-          return Map.of("ok", true);
-        }).build();
-    q.subscribe(e -> { });
-    assertThat(liveQueueThreads()).contains("jobqueue-worker-1", "jobqueue-worker-2", "jobqueue-scheduler-1");
+    JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .shutdownTimeout(Duration.ofSeconds(30))
+            .handler(
+                "t",
+                ctx -> {
+                  started.countDown();
+                  finish.await();
+                  return Map.of("ok", true);
+                })
+            .build();
+    q.subscribe(e -> {});
+    assertThat(liveQueueThreads())
+        .contains("jobqueue-worker-1", "jobqueue-worker-2", "jobqueue-scheduler-1");
     Job j = q.submit(JobRequest.builder("t", "t").build());
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     Thread closer = new Thread(q::close);
     closer.start();
-    await().until(() -> closer.getState() == Thread.State.WAITING || closer.getState() == Thread.State.TIMED_WAITING);
+    await()
+        .until(
+            () ->
+                closer.getState() == Thread.State.WAITING
+                    || closer.getState() == Thread.State.TIMED_WAITING);
     finish.countDown();
     closer.join(30_000);
     assertThat(q.get(j.id()).status()).isEqualTo(JobStatus.COMPLETED);
     await().until(() -> liveQueueThreads().isEmpty());
     q.close(); // idempotent
     assertThatThrownBy(() -> q.submit(JobRequest.builder("t", "late").build()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
   void closeCancelsJobsStillRunningAfterTheTimeout() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    JobQueue q = JobQueue.builder().workers(1).shutdownTimeout(Duration.ofMillis(100))
-        .handler("stuck", ctx -> {
-          started.countDown();
-          new CountDownLatch(1).await(); // only an interrupt ends this
-          return null;
-        }).build();
+    JobQueue q =
+        JobQueue.builder()
+            .workers(1)
+            .shutdownTimeout(Duration.ofMillis(100))
+            .handler(
+                "stuck",
+                ctx -> {
+                  started.countDown();
+                  new CountDownLatch(1).await(); // only an interrupt ends this
+                  return null;
+                })
+            .build();
     Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     q.close();
@@ -69,7 +88,8 @@ class CloseAndRecoveryTest {
   void aUserExecutorIsNeverShutDown() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      JobQueue q = JobQueue.builder().workers(2).executor(pool).handler("t", ctx -> Map.of()).build();
+      JobQueue q =
+          JobQueue.builder().workers(2).executor(pool).handler("t", ctx -> Map.of()).build();
       Job j = q.submit(JobRequest.builder("t", "t").build());
       assertThat(q.await(j.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
       q.close();
@@ -82,9 +102,21 @@ class CloseAndRecoveryTest {
 
   private static Job running(String id, int attempt, int maxAttempts, boolean tracked) {
     Instant t = Instant.now().minusSeconds(60);
-    return new Job.Builder().id(id).type("t").status(JobStatus.RUNNING).createdAt(t).updatedAt(t)
-        .startedAt(t).title(id).attempt(attempt).maxAttempts(maxAttempts).owner("dead-queue")
-        .leaseExpiresAt(t.plusSeconds(30)).tracked(tracked).version(2).build();
+    return new Job.Builder()
+        .id(id)
+        .type("t")
+        .status(JobStatus.RUNNING)
+        .createdAt(t)
+        .updatedAt(t)
+        .startedAt(t)
+        .title(id)
+        .attempt(attempt)
+        .maxAttempts(maxAttempts)
+        .owner("dead-queue")
+        .leaseExpiresAt(t.plusSeconds(30))
+        .tracked(tracked)
+        .version(2)
+        .build();
   }
 
   @Test
@@ -93,10 +125,21 @@ class CloseAndRecoveryTest {
     store.insert(running("r1", 1, 3, false));
     store.insert(running("r2", 1, 1, true));
     Instant t = Instant.now();
-    store.insert(new Job.Builder().id("q1").type("t").status(JobStatus.QUEUED).createdAt(t)
-        .updatedAt(t).title("q1").build());
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).handler("t", ctx -> Map.of("ran", true))
-        .build()) {
+    store.insert(
+        new Job.Builder()
+            .id("q1")
+            .type("t")
+            .status(JobStatus.QUEUED)
+            .createdAt(t)
+            .updatedAt(t)
+            .title("q1")
+            .build());
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .handler("t", ctx -> Map.of("ran", true))
+            .build()) {
       for (String id : new String[] {"r1", "r2"}) {
         Job j = q.get(id);
         assertThat(j.status()).isEqualTo(JobStatus.FAILED);
@@ -112,8 +155,13 @@ class CloseAndRecoveryTest {
     InMemoryJobStore store = new InMemoryJobStore();
     store.insert(running("again", 1, 2, false));
     store.insert(running("spent", 2, 2, false));
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).recoveryPolicy(RecoveryPolicy.REQUEUE)
-        .handler("t", ctx -> Map.of("attempt", ctx.attempt())).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .recoveryPolicy(RecoveryPolicy.REQUEUE)
+            .handler("t", ctx -> Map.of("attempt", ctx.attempt()))
+            .build()) {
       Job again = q.await("again", Duration.ofSeconds(30));
       assertThat(again.status()).isEqualTo(JobStatus.COMPLETED);
       assertThat(again.attempt()).isEqualTo(2);
@@ -131,16 +179,30 @@ class CloseAndRecoveryTest {
     // stored before the queue starts, so that its first claim takes all five
     Instant t = Instant.now();
     for (int i = 0; i < 5; i++) {
-      store.insert(new Job.Builder().id("p" + i).type("t").status(JobStatus.QUEUED)
-          .createdAt(t.plusMillis(i)).updatedAt(t).title("p" + i).build());
+      store.insert(
+          new Job.Builder()
+              .id("p" + i)
+              .type("t")
+              .status(JobStatus.QUEUED)
+              .createdAt(t.plusMillis(i))
+              .updatedAt(t)
+              .title("p" + i)
+              .build());
     }
-    JobQueue q = JobQueue.builder().store(store).workers(1).claimBatch(5)
-        .shutdownTimeout(Duration.ofSeconds(30))
-        .handler("t", ctx -> {
-          started.countDown();
-          finish.await();
-          return null;
-        }).build();
+    JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .claimBatch(5)
+            .shutdownTimeout(Duration.ofSeconds(30))
+            .handler(
+                "t",
+                ctx -> {
+                  started.countDown();
+                  finish.await();
+                  return null;
+                })
+            .build();
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(q.list(JobQuery.builder().status(JobStatus.RUNNING).build())).hasSize(5);
     Thread closer = new Thread(q::close);

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Thousands of jobs submitted, cancelled, retried and deleted from many threads at once, then
- * the invariants: every job ends in exactly one terminal state, no attempt runs twice, each job's
+ * Thousands of jobs submitted, cancelled, retried and deleted from many threads at once, then the
+ * invariants: every job ends in exactly one terminal state, no attempt runs twice, each job's
  * events arrive in version order and trace a legal path through the state machine to the stored
  * final state, and sequences increase.
  */
@@ -40,53 +40,65 @@ class ConcurrencyStressTest {
     Set<String> deleted = ConcurrentHashMap.newKeySet();
     AtomicInteger conflicts = new AtomicInteger();
 
-    try (JobQueue q = JobQueue.builder().workers(4).listenerBuffer(1_000_000)
-        .retryBackoff(new RetryBackoff(Duration.ofMillis(1), 2.0, Duration.ofMillis(5)))
-        .handler("work", ctx -> {
-          if (!attemptsRun.add(ctx.jobId() + "#" + ctx.attempt())) {
-            duplicateAttempts.incrementAndGet();
-          }
-          int steps = ThreadLocalRandom.current().nextInt(1, 5);
-          for (int i = 1; i <= steps; i++) {
-            ctx.progress(i, steps, "step " + i);
-          }
-          if (ThreadLocalRandom.current().nextInt(10) == 0) {
-            throw new IllegalStateException("random failure");
-          }
-          return Map.of("steps", steps);
-        })
-        .build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(4)
+            .listenerBuffer(1_000_000)
+            .retryBackoff(new RetryBackoff(Duration.ofMillis(1), 2.0, Duration.ofMillis(5)))
+            .handler(
+                "work",
+                ctx -> {
+                  if (!attemptsRun.add(ctx.jobId() + "#" + ctx.attempt())) {
+                    duplicateAttempts.incrementAndGet();
+                  }
+                  int steps = ThreadLocalRandom.current().nextInt(1, 5);
+                  for (int i = 1; i <= steps; i++) {
+                    ctx.progress(i, steps, "step " + i);
+                  }
+                  if (ThreadLocalRandom.current().nextInt(10) == 0) {
+                    throw new IllegalStateException("random failure");
+                  }
+                  return Map.of("steps", steps);
+                })
+            .build()) {
       q.subscribe(events::add);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          ThreadLocalRandom r = ThreadLocalRandom.current();
-          List<String> mine = new ArrayList<>();
-          for (int i = 0; i < JOBS_PER_THREAD; i++) {
-            Job j = q.submit(JobRequest.builder("work", "stress " + i).priority(r.nextInt(3))
-                .maxAttempts(r.nextInt(1, 3)).build());
-            submitted.add(j.id());
-            mine.add(j.id());
-            String target = mine.get(r.nextInt(mine.size()));
-            try {
-              switch (r.nextInt(4)) {
-                case 0 -> q.cancel(target);
-                case 1 -> q.retry(target);
-                case 2 -> {
-                  q.delete(target);
-                  deleted.add(target);
-                }
-                default -> { }
-              }
-            } catch (JobStateException | JobNotFoundException e) {
-              conflicts.incrementAndGet(); // the job was in the wrong state: expected under races
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  List<String> mine = new ArrayList<>();
+                  for (int i = 0; i < JOBS_PER_THREAD; i++) {
+                    Job j =
+                        q.submit(
+                            JobRequest.builder("work", "stress " + i)
+                                .priority(r.nextInt(3))
+                                .maxAttempts(r.nextInt(1, 3))
+                                .build());
+                    submitted.add(j.id());
+                    mine.add(j.id());
+                    String target = mine.get(r.nextInt(mine.size()));
+                    try {
+                      switch (r.nextInt(4)) {
+                        case 0 -> q.cancel(target);
+                        case 1 -> q.retry(target);
+                        case 2 -> {
+                          q.delete(target);
+                          deleted.add(target);
+                        }
+                        default -> {}
+                      }
+                    } catch (JobStateException | JobNotFoundException e) {
+                      conflicts.incrementAndGet(); // the job was in the wrong state: expected under
+                      // races
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -94,8 +106,16 @@ class ConcurrencyStressTest {
       }
       pool.shutdown();
 
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          q.list(JobQuery.builder().status(JobStatus.QUEUED, JobStatus.RUNNING).limit(10).build()).isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  q.list(
+                          JobQuery.builder()
+                              .status(JobStatus.QUEUED, JobStatus.RUNNING)
+                              .limit(10)
+                              .build())
+                      .isEmpty());
       Map<String, Job> finalJobs = new HashMap<>();
       for (Job j : q.list(JobQuery.all())) {
         finalJobs.put(j.id(), j);
@@ -131,8 +151,9 @@ class ConcurrencyStressTest {
           JobStatus next = e.job().status();
           if (status != null && next != status) {
             assertThat(e.statusChanged()).isTrue();
-            boolean legal = status.canMoveTo(next)
-                || status == JobStatus.RUNNING && next == JobStatus.QUEUED; // automatic retry
+            boolean legal =
+                status.canMoveTo(next)
+                    || status == JobStatus.RUNNING && next == JobStatus.QUEUED; // automatic retry
             assertThat(legal).as(id + ": " + status + " -> " + next).isTrue();
           } else if (status != null) {
             assertThat(e.statusChanged()).isFalse();
@@ -145,8 +166,11 @@ class ConcurrencyStressTest {
         assertThat(terminalEnds).as("terminal events of " + id).isPositive();
         Job stored = finalJobs.get(id);
         if (stored != null) {
-          assertThat(stored.status()).isIn(EnumSet.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED));
-          assertThat(status).as("last event of " + id + " is its stored state").isEqualTo(stored.status());
+          assertThat(stored.status())
+              .isIn(EnumSet.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED));
+          assertThat(status)
+              .as("last event of " + id + " is its stored state")
+              .isEqualTo(stored.status());
           assertThat(version).isEqualTo(stored.version());
         }
       }

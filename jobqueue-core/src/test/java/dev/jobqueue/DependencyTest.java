@@ -15,19 +15,22 @@ import org.junit.jupiter.api.Test;
 class DependencyTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<String> order = new CopyOnWriteArrayList<>();
-  private final JobQueue queue = JobQueue.builder()
-      .workers(2)
-      .handler("step", ctx -> {
-        if (Boolean.TRUE.equals(ctx.input().get("wait"))) {
-          release.await();
-        }
-        if (Boolean.TRUE.equals(ctx.input().get("fail"))) {
-          throw new IllegalStateException("step broke");
-        }
-        order.add((String) ctx.input().get("name"));
-        return Map.of();
-      })
-      .build();
+  private final JobQueue queue =
+      JobQueue.builder()
+          .workers(2)
+          .handler(
+              "step",
+              ctx -> {
+                if (Boolean.TRUE.equals(ctx.input().get("wait"))) {
+                  release.await();
+                }
+                if (Boolean.TRUE.equals(ctx.input().get("fail"))) {
+                  throw new IllegalStateException("step broke");
+                }
+                order.add((String) ctx.input().get("name"));
+                return Map.of();
+              })
+          .build();
 
   @AfterEach
   void close() {
@@ -36,8 +39,11 @@ class DependencyTest {
   }
 
   private Job step(String name, boolean wait, boolean fail, String... deps) {
-    return queue.submit(JobRequest.builder("step", "Step " + name)
-        .input(Map.of("name", name, "wait", wait, "fail", fail)).dependsOn(deps).build());
+    return queue.submit(
+        JobRequest.builder("step", "Step " + name)
+            .input(Map.of("name", name, "wait", wait, "fail", fail))
+            .dependsOn(deps)
+            .build());
   }
 
   @Test
@@ -64,7 +70,8 @@ class DependencyTest {
     Job cDone = queue.await(c.id(), Duration.ofSeconds(30));
     assertThat(cDone.error()).contains(b.id());
     assertThat(order).isEmpty();
-    assertThatThrownBy(() -> queue.retry(b.id())).isInstanceOf(JobStateException.class)
+    assertThatThrownBy(() -> queue.retry(b.id()))
+        .isInstanceOf(JobStateException.class)
         .hasMessageContaining("retry " + a.id() + " first");
   }
 

@@ -37,7 +37,11 @@ class EtaStatsRetentionTest {
     try (JobQueue q = JobQueue.builder().workers(0).clock(clock).build()) {
       JobTracker t = q.tracker();
       for (int i = 1; i <= 4; i++) {
-        Job j = t.create(JobRequest.builder("analyze", "a" + i).userId(i % 2 == 0 ? "bob" : "alice").build());
+        Job j =
+            t.create(
+                JobRequest.builder("analyze", "a" + i)
+                    .userId(i % 2 == 0 ? "bob" : "alice")
+                    .build());
         clock.advance(Duration.ofSeconds(1)); // waited 1 s
         t.start(j.id());
         clock.advance(Duration.ofSeconds(i)); // ran i s
@@ -49,8 +53,11 @@ class EtaStatsRetentionTest {
       }
       t.create(JobRequest.builder("generate", "g").userId("alice").build());
       JobStats all = q.stats(null);
-      assertThat(all.byStatus()).containsEntry(JobStatus.COMPLETED, 3L).containsEntry(JobStatus.FAILED, 1L)
-          .containsEntry(JobStatus.QUEUED, 1L).containsEntry(JobStatus.RUNNING, 0L);
+      assertThat(all.byStatus())
+          .containsEntry(JobStatus.COMPLETED, 3L)
+          .containsEntry(JobStatus.FAILED, 1L)
+          .containsEntry(JobStatus.QUEUED, 1L)
+          .containsEntry(JobStatus.RUNNING, 0L);
       assertThat(all.byType().get("analyze")).containsEntry(JobStatus.COMPLETED, 3L);
       assertThat(all.byType().get("generate")).containsEntry(JobStatus.QUEUED, 1L);
       assertThat(all.runSeconds().mean()).isEqualTo(2.5);
@@ -60,7 +67,9 @@ class EtaStatsRetentionTest {
       assertThat(all.sampleSize()).isEqualTo(4);
       assertThat(all.completedLastMinute()).isEqualTo(4);
       JobStats alice = q.stats("alice");
-      assertThat(alice.byStatus()).containsEntry(JobStatus.COMPLETED, 2L).containsEntry(JobStatus.QUEUED, 1L)
+      assertThat(alice.byStatus())
+          .containsEntry(JobStatus.COMPLETED, 2L)
+          .containsEntry(JobStatus.QUEUED, 1L)
           .containsEntry(JobStatus.FAILED, 0L);
     }
   }
@@ -68,8 +77,12 @@ class EtaStatsRetentionTest {
   @Test
   void retentionPurgesOldAndSurplusFinishedJobsAndTellsListeners() {
     RecordingListener events = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().workers(0).clock(clock)
-        .retention(new Retention(Duration.ofHours(24), 3, Duration.ofHours(1))).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(0)
+            .clock(clock)
+            .retention(new Retention(Duration.ofHours(24), 3, Duration.ofHours(1)))
+            .build()) {
       q.subscribe(events);
       JobTracker t = q.tracker();
       Job old = finished(t, "old");
@@ -85,7 +98,9 @@ class EtaStatsRetentionTest {
       assertThat(q.find(recent[0].id())).isEmpty();
       assertThat(q.find(recent[1].id())).isPresent();
       assertThat(q.find(active.id())).isPresent();
-      await().until(() -> events.of(old.id()).stream().anyMatch(e -> e.kind() == JobEvent.Kind.DELETED));
+      await()
+          .until(
+              () -> events.of(old.id()).stream().anyMatch(e -> e.kind() == JobEvent.Kind.DELETED));
       assertThat(q.cleanup()).isZero();
     }
   }
@@ -98,25 +113,30 @@ class EtaStatsRetentionTest {
 
   @Test
   void builderRefusesBadOptions() {
-    assertThatThrownBy(() -> JobQueue.builder().workers(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JobQueue.builder().workers(-1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JobQueue.builder().handler("a", c -> null).handler("a", c -> null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already registered");
     assertThatThrownBy(() -> JobQueue.builder().concurrency("nohandler", 2).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nohandler");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nohandler");
     assertThatThrownBy(() -> JobQueue.builder().rateLimit("x", 0, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Retention(Duration.ZERO, 1, Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RetryBackoff(Duration.ofSeconds(2), 0.5, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> JobQueue.builder().claimBatch(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JobQueue.builder().claimBatch(0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void statusParsingNamesTheAcceptedValues() {
     assertThat(JobStatus.fromWireName("Running")).isEqualTo(JobStatus.RUNNING);
     assertThatThrownBy(() -> JobStatus.fromWireName("done"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("done")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("done")
         .hasMessageContaining("queued, running, completed, failed, cancelled");
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races around a worker's claim, made certain by a store that holds a claim open. A claim starts
- * before the write that makes a job claimable and returns after it, so its events are queued
- * before that write's event and must still reach listeners after it; and a cancel may land
- * between the claim and the start of the handler.
+ * before the write that makes a job claimable and returns after it, so its events are queued before
+ * that write's event and must still reach listeners after it; and a cancel may land between the
+ * claim and the start of the handler.
  */
 class EventOrderTest {
 
@@ -47,6 +47,7 @@ class EventOrderTest {
 
     /** When set, a claim that took a job opens {@code claimed} and returns only when this opens. */
     volatile CountDownLatch holdClaimResult;
+
     final CountDownLatch claimed = new CountDownLatch(1);
 
     @Override
@@ -160,8 +161,13 @@ class EventOrderTest {
   void aClaimThatOvertookTheCreationIsDeliveredAfterIt() throws Exception {
     ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).pollInterval(Duration.ofMillis(5))
-        .handler("t", ctx -> Map.of()).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .pollInterval(Duration.ofMillis(5))
+            .handler("t", ctx -> Map.of())
+            .build()) {
       q.subscribe(l);
       store.arm();
       store.awaitClaimEntered();
@@ -179,15 +185,26 @@ class EventOrderTest {
   void aBatchClaimThatOvertookSeveralCreationsIsDeliveredAfterThem() throws Exception {
     ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).claimBatch(4)
-        .pollInterval(Duration.ofMillis(5)).handler("t", ctx -> Map.of()).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .claimBatch(4)
+            .pollInterval(Duration.ofMillis(5))
+            .handler("t", ctx -> Map.of())
+            .build()) {
       q.subscribe(l);
       store.arm();
       store.awaitClaimEntered();
-      List<Job> jobs = q.submitAll(List.of(JobRequest.builder("t", "a").build(),
-          JobRequest.builder("t", "b").build(), JobRequest.builder("t", "c").build()));
+      List<Job> jobs =
+          q.submitAll(
+              List.of(
+                  JobRequest.builder("t", "a").build(),
+                  JobRequest.builder("t", "b").build(),
+                  JobRequest.builder("t", "c").build()));
       for (Job job : jobs) {
-        assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(q.await(job.id(), Duration.ofSeconds(10)).status())
+            .isEqualTo(JobStatus.COMPLETED);
         await().until(() -> l.statusesOf(job.id()).size() == 3);
         assertThat(l.statusesOf(job.id()))
             .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
@@ -201,18 +218,31 @@ class EventOrderTest {
     ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
     CountDownLatch mayFinish = new CountDownLatch(1);
-    try (JobQueue q = JobQueue.builder().store(store).workers(2).handler("t", ctx -> {
-      if (ctx.input().containsKey("wait")) {
-        mayFinish.await();
-      }
-      return Map.of();
-    }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(2)
+            .handler(
+                "t",
+                ctx -> {
+                  if (ctx.input().containsKey("wait")) {
+                    mayFinish.await();
+                  }
+                  return Map.of();
+                })
+            .build()) {
       q.subscribe(l);
-      Job running = q.submit(JobRequest.builder("t", "running").input(Map.of("wait", true)).build());
+      Job running =
+          q.submit(JobRequest.builder("t", "running").input(Map.of("wait", true)).build());
       await().until(() -> l.statusesOf(running.id()).contains(JobStatus.RUNNING));
       store.slowBatchCommit = new CountDownLatch(1);
-      Thread submitter = new Thread(() -> q.submitAll(List.of(JobRequest.builder("t", "b").build(),
-          JobRequest.builder("t", "c").build())));
+      Thread submitter =
+          new Thread(
+              () ->
+                  q.submitAll(
+                      List.of(
+                          JobRequest.builder("t", "b").build(),
+                          JobRequest.builder("t", "c").build())));
       submitter.start();
       await().until(() -> q.list(JobQuery.builder().limit(10).build()).size() == 3);
       mayFinish.countDown();
@@ -237,11 +267,18 @@ class EventOrderTest {
     ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
     CountDownLatch never = new CountDownLatch(1);
     store.holdClaimResult = new CountDownLatch(1);
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).shutdownTimeout(Duration.ofSeconds(1))
-        .handler("t", ctx -> {
-          never.await(); // only a cancel's interrupt ends it
-          return Map.of();
-        }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .shutdownTimeout(Duration.ofSeconds(1))
+            .handler(
+                "t",
+                ctx -> {
+                  never.await(); // only a cancel's interrupt ends it
+                  return Map.of();
+                })
+            .build()) {
       Job job = q.submit(JobRequest.builder("t", "cancelled early").build());
       assertThat(store.claimed.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
@@ -255,13 +292,20 @@ class EventOrderTest {
   void aClaimThatOvertookARetryIsDeliveredAfterIt() throws Exception {
     ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().store(store).workers(1).pollInterval(Duration.ofMillis(5))
-        .handler("t", ctx -> {
-          if (ctx.attempt() == 1) {
-            throw new IllegalStateException("first attempt fails");
-          }
-          return Map.of();
-        }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .pollInterval(Duration.ofMillis(5))
+            .handler(
+                "t",
+                ctx -> {
+                  if (ctx.attempt() == 1) {
+                    throw new IllegalStateException("first attempt fails");
+                  }
+                  return Map.of();
+                })
+            .build()) {
       q.subscribe(l);
       Job job = q.submit(JobRequest.builder("t", "retried").build());
       assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.FAILED);
@@ -270,8 +314,14 @@ class EventOrderTest {
       q.retry(job.id());
       await().until(() -> q.get(job.id()).status() == JobStatus.COMPLETED);
       await().until(() -> l.statusesOf(job.id()).size() == 6);
-      assertThat(l.statusesOf(job.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
-          JobStatus.FAILED, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+      assertThat(l.statusesOf(job.id()))
+          .containsExactly(
+              JobStatus.QUEUED,
+              JobStatus.RUNNING,
+              JobStatus.FAILED,
+              JobStatus.QUEUED,
+              JobStatus.RUNNING,
+              JobStatus.COMPLETED);
       assertInVersionOrder(l, job.id());
     }
   }

@@ -17,20 +17,27 @@ class ListenerTest {
   void aBlockedListenerDoesNotHoldUpWorkersOrOtherListeners() throws Exception {
     CountDownLatch unblock = new CountDownLatch(1);
     RecordingListener healthy = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().workers(2)
-        .handler("step", ctx -> {
-          for (int i = 1; i <= 50; i++) {
-            ctx.progress(i, 50, "step " + i);
-          }
-          return null;
-        }).build()) {
-      Subscription stuck = q.subscribe(e -> {
-        try {
-          unblock.await();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      });
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .handler(
+                "step",
+                ctx -> {
+                  for (int i = 1; i <= 50; i++) {
+                    ctx.progress(i, 50, "step " + i);
+                  }
+                  return null;
+                })
+            .build()) {
+      Subscription stuck =
+          q.subscribe(
+              e -> {
+                try {
+                  unblock.await();
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       q.subscribe(healthy);
       List<Job> jobs = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -53,29 +60,37 @@ class ListenerTest {
       throws Exception {
     CountDownLatch unblock = new CountDownLatch(1);
     List<JobEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (JobQueue q = JobQueue.builder().workers(1).listenerBuffer(16)
-        .handler("chatty", ctx -> {
-          for (int i = 1; i <= 20_000; i++) {
-            ctx.progress(i / 20_000.0, "report " + i);
-          }
-          return null;
-        }).build()) {
-      Subscription s = q.subscribe(e -> {
-        try {
-          unblock.await();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-        seen.add(e);
-      });
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(1)
+            .listenerBuffer(16)
+            .handler(
+                "chatty",
+                ctx -> {
+                  for (int i = 1; i <= 20_000; i++) {
+                    ctx.progress(i / 20_000.0, "report " + i);
+                  }
+                  return null;
+                })
+            .build()) {
+      Subscription s =
+          q.subscribe(
+              e -> {
+                try {
+                  unblock.await();
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+                seen.add(e);
+              });
       Job j = q.submit(JobRequest.builder("chatty", "chatty").build());
       assertThat(q.await(j.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
       assertThat(s.backlog()).isLessThanOrEqualTo(17);
       unblock.countDown();
       await().until(() -> statuses(seen, j.id()).size() == 3);
       await().until(() -> s.backlog() == 0);
-      assertThat(statuses(seen, j.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
-          JobStatus.COMPLETED);
+      assertThat(statuses(seen, j.id()))
+          .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
       assertThat(seen).extracting(e -> e.job().version()).isSorted().doesNotHaveDuplicates();
       // the stalled listener is handed a few waiting reports, not one per report
       assertThat(seen.size()).isLessThan(2 * 16 + 64 + 3);
@@ -87,21 +102,28 @@ class ListenerTest {
   void slowListenerGetsEveryStatusChangeAndTheLatestProgressInOrder() throws Exception {
     CountDownLatch unblock = new CountDownLatch(1);
     List<JobEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (JobQueue q = JobQueue.builder().workers(2).listenerBuffer(16)
-        .handler("step", ctx -> {
-          for (int i = 1; i <= 100; i++) {
-            ctx.progress(i / 100.0, null);
-          }
-          return null;
-        }).build()) {
-      q.subscribe(e -> {
-        try {
-          unblock.await();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-        seen.add(e);
-      });
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .listenerBuffer(16)
+            .handler(
+                "step",
+                ctx -> {
+                  for (int i = 1; i <= 100; i++) {
+                    ctx.progress(i / 100.0, null);
+                  }
+                  return null;
+                })
+            .build()) {
+      q.subscribe(
+          e -> {
+            try {
+              unblock.await();
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+            seen.add(e);
+          });
       List<Job> jobs = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         jobs.add(q.submit(JobRequest.builder("step", "job " + i).build()));
@@ -112,10 +134,13 @@ class ListenerTest {
       unblock.countDown();
       await().until(() -> jobs.stream().allMatch(j -> statuses(seen, j.id()).size() == 3));
       for (Job j : jobs) {
-        assertThat(statuses(seen, j.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
-            JobStatus.COMPLETED);
-        List<Long> versions = seen.stream().filter(e -> e.jobId().equals(j.id()))
-            .map(e -> e.job().version()).toList();
+        assertThat(statuses(seen, j.id()))
+            .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
+        List<Long> versions =
+            seen.stream()
+                .filter(e -> e.jobId().equals(j.id()))
+                .map(e -> e.job().version())
+                .toList();
         assertThat(versions).isSorted().doesNotHaveDuplicates();
       }
       assertThat(seen).extracting(JobEvent::sequence).isSorted().doesNotHaveDuplicates();
@@ -124,28 +149,34 @@ class ListenerTest {
   }
 
   private static List<JobStatus> statuses(List<JobEvent> events, String id) {
-    return events.stream().filter(e -> e.jobId().equals(id) && e.statusChanged())
-        .map(e -> e.job().status()).toList();
+    return events.stream()
+        .filter(e -> e.jobId().equals(id) && e.statusChanged())
+        .map(e -> e.job().status())
+        .toList();
   }
 
   @Test
   void aThrowingListenerKeepsReceiving() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     try (JobQueue q = JobQueue.builder().workers(1).handler("t", ctx -> Map.of()).build()) {
-      Subscription s = q.subscribe(e -> {
-        calls.incrementAndGet();
-        throw new IllegalStateException("listener bug");
-      });
+      Subscription s =
+          q.subscribe(
+              e -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("listener bug");
+              });
       Job a = q.submit(JobRequest.builder("t", "a").build());
       q.await(a.id(), Duration.ofSeconds(30));
       Job b = q.submit(JobRequest.builder("t", "b").build());
       q.await(b.id(), Duration.ofSeconds(30));
       await().until(() -> calls.get() >= 6);
       // the listener thread counts a failure after the call returns: wait for it, do not race it
-      await().untilAsserted(() -> {
-        assertThat(s.failures()).isGreaterThanOrEqualTo(6);
-        assertThat(s.delivered()).isGreaterThanOrEqualTo(6);
-      });
+      await()
+          .untilAsserted(
+              () -> {
+                assertThat(s.failures()).isGreaterThanOrEqualTo(6);
+                assertThat(s.delivered()).isGreaterThanOrEqualTo(6);
+              });
     }
   }
 
@@ -159,8 +190,11 @@ class ListenerTest {
       s.close();
       q.await(q.submit(JobRequest.builder("t", "b").build()).id(), Duration.ofSeconds(30));
       assertThat(l.events).hasSize(3);
-      await().until(() -> Thread.getAllStackTraces().keySet().stream()
-          .noneMatch(t -> t.getName().startsWith("jobqueue-listener") && t.isAlive()));
+      await()
+          .until(
+              () ->
+                  Thread.getAllStackTraces().keySet().stream()
+                      .noneMatch(t -> t.getName().startsWith("jobqueue-listener") && t.isAlive()));
     }
   }
 
@@ -187,10 +221,16 @@ class ListenerTest {
   @Test
   void sequencesIncreaseAcrossJobs() throws Exception {
     RecordingListener l = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().workers(2).handler("t", ctx -> {
-      ctx.progress(0.5, "x");
-      return Map.of();
-    }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .handler(
+                "t",
+                ctx -> {
+                  ctx.progress(0.5, "x");
+                  return Map.of();
+                })
+            .build()) {
       q.subscribe(l);
       List<Job> jobs = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
@@ -201,7 +241,8 @@ class ListenerTest {
       }
       await().until(() -> jobs.stream().allMatch(j -> l.statusesOf(j.id()).size() == 3));
       assertThat(l.events).extracting(JobEvent::sequence).isSorted().doesNotHaveDuplicates();
-      assertThat(q.lastSequence()).isGreaterThanOrEqualTo(l.events.get(l.events.size() - 1).sequence());
+      assertThat(q.lastSequence())
+          .isGreaterThanOrEqualTo(l.events.get(l.events.size() - 1).sequence());
     }
   }
 }

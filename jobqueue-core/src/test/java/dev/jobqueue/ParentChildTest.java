@@ -15,29 +15,40 @@ import org.junit.jupiter.api.Test;
 class ParentChildTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final RecordingListener events = new RecordingListener();
-  private final JobQueue queue = JobQueue.builder()
-      .workers(3)
-      .handler("comprehensive", ctx -> {
-        @SuppressWarnings("unchecked")
-        List<String> analyses = (List<String>) ctx.input().get("analyses");
-        for (String a : analyses) {
-          boolean optional = a.startsWith("thumb");
-          ctx.spawn(JobRequest.builder(a.startsWith("fail") ? "fail" : "analyze", "Analyzing " + a)
-              .optional(optional).input(Map.of("name", a)).build());
-        }
-        return Map.of("spawned", analyses.size());
-      })
-      .handler("analyze", ctx -> {
-        ctx.progress(0.5, "half");
-        if (ctx.input().get("name").equals("slow")) {
-          release.await();
-        }
-        return Map.of("name", ctx.input().get("name"));
-      })
-      .handler("fail", ctx -> {
-        throw new IllegalStateException("cannot analyze " + ctx.input().get("name"));
-      })
-      .build();
+  private final JobQueue queue =
+      JobQueue.builder()
+          .workers(3)
+          .handler(
+              "comprehensive",
+              ctx -> {
+                @SuppressWarnings("unchecked")
+                List<String> analyses = (List<String>) ctx.input().get("analyses");
+                for (String a : analyses) {
+                  boolean optional = a.startsWith("thumb");
+                  ctx.spawn(
+                      JobRequest.builder(
+                              a.startsWith("fail") ? "fail" : "analyze", "Analyzing " + a)
+                          .optional(optional)
+                          .input(Map.of("name", a))
+                          .build());
+                }
+                return Map.of("spawned", analyses.size());
+              })
+          .handler(
+              "analyze",
+              ctx -> {
+                ctx.progress(0.5, "half");
+                if (ctx.input().get("name").equals("slow")) {
+                  release.await();
+                }
+                return Map.of("name", ctx.input().get("name"));
+              })
+          .handler(
+              "fail",
+              ctx -> {
+                throw new IllegalStateException("cannot analyze " + ctx.input().get("name"));
+              })
+          .build();
 
   {
     queue.subscribe(events);
@@ -50,8 +61,11 @@ class ParentChildTest {
   }
 
   private Job comprehensive(String... analyses) {
-    return queue.submit(JobRequest.builder("comprehensive", "Comprehensive analysis")
-        .userId("alice").input(Map.of("analyses", List.of(analyses))).build());
+    return queue.submit(
+        JobRequest.builder("comprehensive", "Comprehensive analysis")
+            .userId("alice")
+            .input(Map.of("analyses", List.of(analyses)))
+            .build());
   }
 
   @Test
@@ -71,8 +85,10 @@ class ParentChildTest {
       assertThat(child.completedAt()).isBeforeOrEqualTo(done.completedAt());
     }
     await().until(() -> events.statusesOf(parent.id()).contains(JobStatus.COMPLETED));
-    assertThat(events.of(parent.id())).extracting(e -> e.job().progressMessage())
-        .filteredOn(m -> m != null && m.endsWith("tasks done")).isNotEmpty();
+    assertThat(events.of(parent.id()))
+        .extracting(e -> e.job().progressMessage())
+        .filteredOn(m -> m != null && m.endsWith("tasks done"))
+        .isNotEmpty();
   }
 
   @Test
@@ -83,27 +99,47 @@ class ParentChildTest {
     assertThat(waiting.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(waiting.progress()).isGreaterThan(0.66).isLessThan(1.0);
     release.countDown();
-    assertThat(queue.await(parent.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(queue.await(parent.id(), Duration.ofSeconds(30)).status())
+        .isEqualTo(JobStatus.COMPLETED);
   }
 
   @Test
   void failedOptionalChildOnlyWarns() throws Exception {
-    Job parent = queue.submit(JobRequest.builder("comprehensive", "with thumbnail")
-        .input(Map.of("analyses", List.of("colors"))).build());
+    Job parent =
+        queue.submit(
+            JobRequest.builder("comprehensive", "with thumbnail")
+                .input(Map.of("analyses", List.of("colors")))
+                .build());
     queue.await(parent.id(), Duration.ofSeconds(30));
     // a tracked parent with an optional failing child, as the seed's thumbnails
     JobTracker t = queue.tracker();
-    Job tracked = t.create(JobRequest.builder("comprehensive_analyze", "tracked parent")
-        .totalSteps(2).build());
-    Job ok = queue.submit(JobRequest.builder("analyze", "ok").parent(tracked.id())
-        .input(Map.of("name", "x")).build());
-    Job thumb = queue.submit(JobRequest.builder("fail", "Generating preview").optional(true)
-        .parent(tracked.id()).input(Map.of("name", "thumb")).build());
+    Job tracked =
+        t.create(
+            JobRequest.builder("comprehensive_analyze", "tracked parent").totalSteps(2).build());
+    Job ok =
+        queue.submit(
+            JobRequest.builder("analyze", "ok")
+                .parent(tracked.id())
+                .input(Map.of("name", "x"))
+                .build());
+    Job thumb =
+        queue.submit(
+            JobRequest.builder("fail", "Generating preview")
+                .optional(true)
+                .parent(tracked.id())
+                .input(Map.of("name", "thumb"))
+                .build());
     Job done = queue.await(tracked.id(), Duration.ofSeconds(30));
     assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(done.warnings()).singleElement().asString()
-        .contains("Generating preview").contains(thumb.id()).contains("cannot analyze thumb");
-    assertThat(done.result()).containsEntry("children_completed", 1).containsEntry("children_failed", 1);
+    assertThat(done.warnings())
+        .singleElement()
+        .asString()
+        .contains("Generating preview")
+        .contains(thumb.id())
+        .contains("cannot analyze thumb");
+    assertThat(done.result())
+        .containsEntry("children_completed", 1)
+        .containsEntry("children_failed", 1);
     assertThat(queue.get(ok.id()).status()).isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -113,17 +149,22 @@ class ParentChildTest {
     Job done = queue.await(parent.id(), Duration.ofSeconds(30));
     assertThat(done.status()).isEqualTo(JobStatus.FAILED);
     assertThat(done.error()).contains("Analyzing fail-light").contains("cannot analyze fail-light");
-    long completedChildren = done.childJobIds().stream()
-        .filter(id -> queue.get(id).status() == JobStatus.COMPLETED).count();
+    long completedChildren =
+        done.childJobIds().stream()
+            .filter(id -> queue.get(id).status() == JobStatus.COMPLETED)
+            .count();
     assertThat(completedChildren).as("other children still ran").isEqualTo(2);
   }
 
   @Test
   void cancellingAParentCancelsItsActiveChildren() throws Exception {
     Job parent = comprehensive("slow", "slow");
-    await().until(() -> queue.get(parent.id()).childJobIds().size() == 2
-        && queue.get(parent.id()).childJobIds().stream()
-            .allMatch(id -> queue.get(id).status() == JobStatus.RUNNING));
+    await()
+        .until(
+            () ->
+                queue.get(parent.id()).childJobIds().size() == 2
+                    && queue.get(parent.id()).childJobIds().stream()
+                        .allMatch(id -> queue.get(id).status() == JobStatus.RUNNING));
     queue.cancel(parent.id());
     Job done = queue.await(parent.id(), Duration.ofSeconds(30));
     assertThat(done.status()).isEqualTo(JobStatus.CANCELLED);
@@ -135,11 +176,15 @@ class ParentChildTest {
   @Test
   void trackedParentStartsWithItsFirstChildAndEndsWithItsLast() throws Exception {
     JobTracker t = queue.tracker();
-    Job parent = t.create(JobRequest.builder("comprehensive_analyze", "Comprehensive analysis")
-        .totalSteps(3).build());
+    Job parent =
+        t.create(
+            JobRequest.builder("comprehensive_analyze", "Comprehensive analysis")
+                .totalSteps(3)
+                .build());
     List<Job> children = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      children.add(t.create(JobRequest.builder("thumbnail", "thumb " + i).parent(parent.id()).build()));
+      children.add(
+          t.create(JobRequest.builder("thumbnail", "thumb " + i).parent(parent.id()).build()));
     }
     assertThat(queue.get(parent.id()).status()).isEqualTo(JobStatus.QUEUED);
     t.start(children.get(0).id());
@@ -160,8 +205,11 @@ class ParentChildTest {
   @Test
   void trackedParentWaitsForEveryAnnouncedChild() throws Exception {
     JobTracker t = queue.tracker();
-    Job parent = t.create(JobRequest.builder("comprehensive_analyze", "Comprehensive analysis")
-        .totalSteps(2).build());
+    Job parent =
+        t.create(
+            JobRequest.builder("comprehensive_analyze", "Comprehensive analysis")
+                .totalSteps(2)
+                .build());
     Job first = t.create(JobRequest.builder("analyze", "first").parent(parent.id()).build());
     t.start(first.id());
     t.complete(first.id(), null);
@@ -171,23 +219,31 @@ class ParentChildTest {
     Job second = t.create(JobRequest.builder("analyze", "second").parent(parent.id()).build());
     t.start(second.id());
     t.complete(second.id(), null);
-    assertThat(queue.await(parent.id(), Duration.ofSeconds(30)).progressMessage()).isEqualTo("2/2 tasks done");
+    assertThat(queue.await(parent.id(), Duration.ofSeconds(30)).progressMessage())
+        .isEqualTo("2/2 tasks done");
   }
 
   @Test
   void parentProgressNeverGoesBackwardsWhenItsHandlerReturns() throws Exception {
     CountDownLatch childGate = new CountDownLatch(1);
     RecordingListener l = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().workers(2)
-        .handler("parent", ctx -> {
-          ctx.progress(1.0, "own work done");
-          ctx.spawn(JobRequest.builder("child", "child").build());
-          return Map.of();
-        })
-        .handler("child", ctx -> {
-          childGate.await();
-          return Map.of();
-        }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .handler(
+                "parent",
+                ctx -> {
+                  ctx.progress(1.0, "own work done");
+                  ctx.spawn(JobRequest.builder("child", "child").build());
+                  return Map.of();
+                })
+            .handler(
+                "child",
+                ctx -> {
+                  childGate.await();
+                  return Map.of();
+                })
+            .build()) {
       q.subscribe(l);
       Job p = q.submit(JobRequest.builder("parent", "parent").build());
       await().until(() -> q.get(p.id()).awaitingChildren());
@@ -196,7 +252,9 @@ class ParentChildTest {
       await().until(() -> l.statusesOf(p.id()).contains(JobStatus.COMPLETED));
       List<Double> progress = l.of(p.id()).stream().map(e -> e.job().progress()).toList();
       for (int i = 1; i < progress.size(); i++) {
-        assertThat(progress.get(i)).as("progress %s", progress).isGreaterThanOrEqualTo(progress.get(i - 1));
+        assertThat(progress.get(i))
+            .as("progress %s", progress)
+            .isGreaterThanOrEqualTo(progress.get(i - 1));
       }
     }
   }
@@ -204,15 +262,22 @@ class ParentChildTest {
   @Test
   void childOfAnEndedParentIsRefused() throws Exception {
     Job parent = queue.await(comprehensive("colors").id(), Duration.ofSeconds(30));
-    assertThatThrownBy(() -> queue.submit(JobRequest.builder("analyze", "late").parent(parent.id()).build()))
-        .isInstanceOf(JobStateException.class).hasMessageContaining(parent.id()).hasMessageContaining("completed");
+    assertThatThrownBy(
+            () -> queue.submit(JobRequest.builder("analyze", "late").parent(parent.id()).build()))
+        .isInstanceOf(JobStateException.class)
+        .hasMessageContaining(parent.id())
+        .hasMessageContaining("completed");
   }
 
   @Test
   void childMustBelongToItsParentsUser() {
     Job parent = queue.tracker().create(JobRequest.builder("p", "parent").userId("alice").build());
-    assertThatThrownBy(() -> queue.submit(JobRequest.builder("analyze", "x").parent(parent.id())
-        .userId("bob").build())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alice");
+    assertThatThrownBy(
+            () ->
+                queue.submit(
+                    JobRequest.builder("analyze", "x").parent(parent.id()).userId("bob").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alice");
   }
 
   @Test

@@ -20,22 +20,35 @@ class SchedulingTest {
   void higherPriorityRunsFirstAndFifoWithinAPriority() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     List<String> order = new CopyOnWriteArrayList<>();
-    try (JobQueue q = JobQueue.builder().workers(1)
-        .handler("gate", ctx -> {
-          gate.await();
-          return null;
-        })
-        .handler("work", ctx -> {
-          order.add((String) ctx.input().get("n"));
-          return null;
-        }).build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(1)
+            .handler(
+                "gate",
+                ctx -> {
+                  gate.await();
+                  return null;
+                })
+            .handler(
+                "work",
+                ctx -> {
+                  order.add((String) ctx.input().get("n"));
+                  return null;
+                })
+            .build()) {
       Job g = q.submit(JobRequest.builder("gate", "gate").build());
       await().until(() -> q.get(g.id()).status() == JobStatus.RUNNING);
-      String[][] plan = {{"low1", "0"}, {"high1", "9"}, {"mid", "5"}, {"low2", "0"}, {"high2", "9"}};
+      String[][] plan = {
+        {"low1", "0"}, {"high1", "9"}, {"mid", "5"}, {"low2", "0"}, {"high2", "9"}
+      };
       Job last = null;
       for (String[] p : plan) {
-        last = q.submit(JobRequest.builder("work", p[0]).priority(Integer.parseInt(p[1]))
-            .input(Map.of("n", p[0])).build());
+        last =
+            q.submit(
+                JobRequest.builder("work", p[0])
+                    .priority(Integer.parseInt(p[1]))
+                    .input(Map.of("n", p[0]))
+                    .build());
       }
       gate.countDown();
       q.await(last.id(), Duration.ofSeconds(30));
@@ -49,22 +62,28 @@ class SchedulingTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxSeen = new AtomicInteger();
     AtomicInteger otherRan = new AtomicInteger();
-    try (JobQueue q = JobQueue.builder().workers(4)
-        .handler("heavy", ctx -> {
-          int now = running.incrementAndGet();
-          maxSeen.accumulateAndGet(now, Math::max);
-          for (int i = 0; i < 20_000; i++) {
-            Thread.onSpinWait();
-          }
-          running.decrementAndGet();
-          return null;
-        })
-        .handler("light", ctx -> {
-          otherRan.incrementAndGet();
-          return null;
-        })
-        .concurrency("heavy", 2)
-        .build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(4)
+            .handler(
+                "heavy",
+                ctx -> {
+                  int now = running.incrementAndGet();
+                  maxSeen.accumulateAndGet(now, Math::max);
+                  for (int i = 0; i < 20_000; i++) {
+                    Thread.onSpinWait();
+                  }
+                  running.decrementAndGet();
+                  return null;
+                })
+            .handler(
+                "light",
+                ctx -> {
+                  otherRan.incrementAndGet();
+                  return null;
+                })
+            .concurrency("heavy", 2)
+            .build()) {
       List<Job> jobs = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         jobs.add(q.submit(JobRequest.builder(i % 4 == 0 ? "light" : "heavy", "job " + i).build()));
@@ -81,13 +100,17 @@ class SchedulingTest {
   void rateLimitSpacesStarts() throws Exception {
     List<Instant> starts = new CopyOnWriteArrayList<>();
     Duration period = Duration.ofMillis(300);
-    try (JobQueue q = JobQueue.builder().workers(2)
-        .handler("api", ctx -> {
-          starts.add(Instant.now());
-          return null;
-        })
-        .rateLimit("api", 2, period)
-        .build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(2)
+            .handler(
+                "api",
+                ctx -> {
+                  starts.add(Instant.now());
+                  return null;
+                })
+            .rateLimit("api", 2, period)
+            .build()) {
       List<Job> jobs = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         jobs.add(q.submit(JobRequest.builder("api", "call " + i).build()));
@@ -108,19 +131,25 @@ class SchedulingTest {
   void failedAttemptsRetryWithExponentialBackoffUpToMaxAttempts() throws Exception {
     List<Instant> attempts = new CopyOnWriteArrayList<>();
     RecordingListener events = new RecordingListener();
-    try (JobQueue q = JobQueue.builder().workers(1)
-        .retryBackoff(new RetryBackoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1)))
-        .handler("flaky", ctx -> {
-          attempts.add(Instant.now());
-          if (ctx.attempt() < 3) {
-            throw new IllegalStateException("flaky attempt " + ctx.attempt());
-          }
-          return Map.of("attempt", ctx.attempt());
-        })
-        .handler("hopeless", ctx -> {
-          throw new IllegalStateException("never works");
-        })
-        .build()) {
+    try (JobQueue q =
+        JobQueue.builder()
+            .workers(1)
+            .retryBackoff(new RetryBackoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1)))
+            .handler(
+                "flaky",
+                ctx -> {
+                  attempts.add(Instant.now());
+                  if (ctx.attempt() < 3) {
+                    throw new IllegalStateException("flaky attempt " + ctx.attempt());
+                  }
+                  return Map.of("attempt", ctx.attempt());
+                })
+            .handler(
+                "hopeless",
+                ctx -> {
+                  throw new IllegalStateException("never works");
+                })
+            .build()) {
       q.subscribe(events);
       Job flaky = q.submit(JobRequest.builder("flaky", "flaky").maxAttempts(3).build());
       Job done = q.await(flaky.id(), Duration.ofSeconds(30));
@@ -128,13 +157,22 @@ class SchedulingTest {
       assertThat(done.attempt()).isEqualTo(3);
       assertThat(done.result()).containsEntry("attempt", 3);
       assertThat(attempts).hasSize(3);
-      assertThat(Duration.between(attempts.get(0), attempts.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(45));
-      assertThat(Duration.between(attempts.get(1), attempts.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(95));
+      assertThat(Duration.between(attempts.get(0), attempts.get(1)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(45));
+      assertThat(Duration.between(attempts.get(1), attempts.get(2)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(95));
       await().until(() -> events.statusesOf(flaky.id()).contains(JobStatus.COMPLETED));
-      assertThat(events.statusesOf(flaky.id())).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING,
-          JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
-      assertThat(events.of(flaky.id())).anySatisfy(e ->
-          assertThat(e.job().error()).isEqualTo("flaky attempt 1"));
+      assertThat(events.statusesOf(flaky.id()))
+          .containsExactly(
+              JobStatus.QUEUED,
+              JobStatus.RUNNING,
+              JobStatus.QUEUED,
+              JobStatus.RUNNING,
+              JobStatus.QUEUED,
+              JobStatus.RUNNING,
+              JobStatus.COMPLETED);
+      assertThat(events.of(flaky.id()))
+          .anySatisfy(e -> assertThat(e.job().error()).isEqualTo("flaky attempt 1"));
 
       Job hopeless = q.submit(JobRequest.builder("hopeless", "hopeless").maxAttempts(2).build());
       Job failed = q.await(hopeless.id(), Duration.ofSeconds(30));

@@ -25,8 +25,11 @@ class TrackedJobsTest {
 
   @Test
   void fullLifecycleProducesTheSameJobsAndEvents() throws Exception {
-    Job j = tracker.create(JobRequest.builder("generate_thumbnail", "Generating preview for ab12...")
-        .userId("u1").build());
+    Job j =
+        tracker.create(
+            JobRequest.builder("generate_thumbnail", "Generating preview for ab12...")
+                .userId("u1")
+                .build());
     assertThat(j.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(j.tracked()).isTrue();
     tracker.start(j.id());
@@ -50,25 +53,31 @@ class TrackedJobsTest {
     Job failed = tracker.fail(j.id(), "network error");
     assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
     assertThat(failed.error()).isEqualTo("network error");
-    assertThatThrownBy(() -> tracker.fail(j.id(), " ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tracker.fail(j.id(), " "))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void illegalTrackedTransitionsAreSpecific() {
     Job j = tracker.create(JobRequest.builder("t", "t").build());
     assertThatThrownBy(() -> tracker.complete(j.id(), null))
-        .isInstanceOf(IllegalJobTransitionException.class).hasMessageContaining("from queued to completed");
+        .isInstanceOf(IllegalJobTransitionException.class)
+        .hasMessageContaining("from queued to completed");
     assertThatThrownBy(() -> tracker.progress(j.id(), 0.5, "x"))
-        .isInstanceOf(JobStateException.class).hasMessageContaining("queued");
+        .isInstanceOf(JobStateException.class)
+        .hasMessageContaining("queued");
     tracker.start(j.id());
     assertThatThrownBy(() -> tracker.start(j.id()))
-        .isInstanceOf(IllegalJobTransitionException.class).hasMessageContaining("from running to running");
+        .isInstanceOf(IllegalJobTransitionException.class)
+        .hasMessageContaining("from running to running");
     assertThatThrownBy(() -> tracker.progress(j.id(), Double.NaN, "x"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(j.id());
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(j.id());
     queue.cancel(j.id());
     assertThat(queue.get(j.id()).status()).isEqualTo(JobStatus.CANCELLED);
     assertThatThrownBy(() -> tracker.progress(j.id(), 0.6, "x"))
-        .isInstanceOf(JobCancelledException.class).hasMessageContaining(j.id());
+        .isInstanceOf(JobCancelledException.class)
+        .hasMessageContaining(j.id());
     assertThatThrownBy(() -> tracker.complete(j.id(), Map.of()))
         .isInstanceOf(IllegalJobTransitionException.class)
         .hasMessageContaining("from cancelled to completed");
@@ -80,7 +89,8 @@ class TrackedJobsTest {
     try (JobQueue q = JobQueue.builder().workers(0).handler("m", ctx -> null).build()) {
       Job j = q.submit(JobRequest.builder("m", "managed").build());
       assertThatThrownBy(() -> q.tracker().start(j.id()))
-          .isInstanceOf(JobStateException.class).hasMessageContaining("tracker().create()");
+          .isInstanceOf(JobStateException.class)
+          .hasMessageContaining("tracker().create()");
     }
   }
 
@@ -89,7 +99,8 @@ class TrackedJobsTest {
     Job j = tracker.create(JobRequest.builder("t", "t").build());
     tracker.start(j.id());
     tracker.fail(j.id(), "x");
-    assertThatThrownBy(() -> queue.retry(j.id())).isInstanceOf(JobStateException.class)
+    assertThatThrownBy(() -> queue.retry(j.id()))
+        .isInstanceOf(JobStateException.class)
         .hasMessageContaining("tracked");
   }
 }

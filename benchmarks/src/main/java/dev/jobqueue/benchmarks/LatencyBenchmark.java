@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Submit → start latency on an idle queue: one job at a time, the benchmark thread spins until
- * the handler has started. Beside the same measure for a raw ThreadPoolExecutor. SampleTime mode
+ * Submit → start latency on an idle queue: one job at a time, the benchmark thread spins until the
+ * handler has started. Beside the same measure for a raw ThreadPoolExecutor. SampleTime mode
  * reports p50 and p99.
  */
 @State(Scope.Benchmark)
@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class LatencyBenchmark {
   @Param({"jobqueue", "threadPoolExecutor"})
   public String impl;
@@ -43,11 +45,19 @@ public class LatencyBenchmark {
   @Setup(Level.Trial)
   public void start() {
     if (impl.equals("jobqueue")) {
-      queue = JobQueue.builder().workers(2).handler("noop", ctx -> {
-        started.incrementAndGet();
-        return null;
-      }).retention(new dev.jobqueue.Retention(java.time.Duration.ofMillis(1), 0,
-          java.time.Duration.ofMillis(200))).build();
+      queue =
+          JobQueue.builder()
+              .workers(2)
+              .handler(
+                  "noop",
+                  ctx -> {
+                    started.incrementAndGet();
+                    return null;
+                  })
+              .retention(
+                  new dev.jobqueue.Retention(
+                      java.time.Duration.ofMillis(1), 0, java.time.Duration.ofMillis(200)))
+              .build();
       request = JobRequest.builder("noop", "no-op").build();
     } else {
       pool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());

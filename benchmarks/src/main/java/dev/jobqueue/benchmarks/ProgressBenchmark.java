@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class ProgressBenchmark {
   private JobQueue queue;
   private JobContext ctx;
@@ -41,13 +43,19 @@ public class ProgressBenchmark {
   public void start() throws InterruptedException {
     AtomicReference<JobContext> running = new AtomicReference<>();
     CountDownLatch started = new CountDownLatch(1);
-    queue = JobQueue.builder().workers(1).handler("long", c -> {
-      running.set(c);
-      started.countDown();
-      finish.await();
-      return null;
-    }).build();
-    queue.subscribe(e -> { });
+    queue =
+        JobQueue.builder()
+            .workers(1)
+            .handler(
+                "long",
+                c -> {
+                  running.set(c);
+                  started.countDown();
+                  finish.await();
+                  return null;
+                })
+            .build();
+    queue.subscribe(e -> {});
     queue.submit(JobRequest.builder("long", "long job").build());
     if (!started.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("job did not start");

@@ -50,15 +50,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * published at least as many completed events as jobs were submitted so far by every thread. A
  * completed event is published only after the completion is durable, so when an iteration ends
  * every counted lifecycle has completed durably. Finished jobs are purged every second (as a
- * long-running host would, only sooner) so the file and the in-memory store stay small; the
- * deletes are part of the measured work.
+ * long-running host would, only sooner) so the file and the in-memory store stay small; the deletes
+ * are part of the measured work.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g"})
 @Threads(4)
 public class StoreLifecycleBenchmark {
   static final int OPS = 500;
@@ -94,21 +96,27 @@ public class StoreLifecycleBenchmark {
     } else {
       jobStore = new InMemoryJobStore();
     }
-    queue = JobQueue.builder().store(jobStore).workers(2).claimBatch(claimBatch)
-        .handler("noop", ctx -> null)
-        .retention(new Retention(Duration.ofMillis(1), 0, Duration.ofSeconds(1)))
-        .build();
-    queue.subscribe(e -> {
-      if (e.kind() == JobEvent.Kind.UPDATED && e.statusChanged()
-          && e.job().status() == JobStatus.COMPLETED) {
-        long done = completed.incrementAndGet();
-        for (Waiter w : waiters) {
-          if (done >= w.target()) {
-            LockSupport.unpark(w.thread());
+    queue =
+        JobQueue.builder()
+            .store(jobStore)
+            .workers(2)
+            .claimBatch(claimBatch)
+            .handler("noop", ctx -> null)
+            .retention(new Retention(Duration.ofMillis(1), 0, Duration.ofSeconds(1)))
+            .build();
+    queue.subscribe(
+        e -> {
+          if (e.kind() == JobEvent.Kind.UPDATED
+              && e.statusChanged()
+              && e.job().status() == JobStatus.COMPLETED) {
+            long done = completed.incrementAndGet();
+            for (Waiter w : waiters) {
+              if (done >= w.target()) {
+                LockSupport.unpark(w.thread());
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   @Setup(Level.Iteration)
@@ -130,21 +138,28 @@ public class StoreLifecycleBenchmark {
     double secs = (System.nanoTime() - nanosAtIterationStart) / 1e9;
     long lifecycles = completed.get() - completedAtIterationStart;
     long cpu = processCpuNanos() - cpuAtIterationStart;
-    StringBuilder line = new StringBuilder(String.format("  [%s: %.1f us CPU per lifecycle",
-        store, lifecycles == 0 ? 0.0 : cpu / 1e3 / lifecycles));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                "  [%s: %.1f us CPU per lifecycle",
+                store, lifecycles == 0 ? 0.0 : cpu / 1e3 / lifecycles));
     if (jobStore instanceof SqliteJobStore s) {
       SqliteJobStore.WriteStats now = s.writeStats();
       long commits = now.commits() - statsAtIterationStart.commits();
       long changes = now.changes() - statsAtIterationStart.changes();
-      line.append(String.format(", %d commits/s, %.1f changes per commit",
-          Math.round(commits / secs), commits == 0 ? 0.0 : (double) changes / commits));
+      line.append(
+          String.format(
+              ", %d commits/s, %.1f changes per commit",
+              Math.round(commits / secs), commits == 0 ? 0.0 : (double) changes / commits));
     }
     System.out.println(line.append(']'));
   }
 
   private static long processCpuNanos() {
     return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
   }
 
   @TearDown(Level.Trial)

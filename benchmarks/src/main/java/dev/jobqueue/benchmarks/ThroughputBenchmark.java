@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Submit → run a no-op → complete, 2 workers, one listener that sees every completion; beside a
- * raw {@link ThreadPoolExecutor} with 2 threads running the same no-op tasks, in the same run.
- * Each invocation submits a batch and waits until all of it has completed.
+ * Submit → run a no-op → complete, 2 workers, one listener that sees every completion; beside a raw
+ * {@link ThreadPoolExecutor} with 2 threads running the same no-op tasks, in the same run. Each
+ * invocation submits a batch and waits until all of it has completed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 // The JIT needs about 10 s on 2 cores busy with 4 threads before the queue's code is compiled.
 @Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g"})
 public class ThroughputBenchmark {
   static final int BATCH = 10_000;
 
@@ -57,25 +59,34 @@ public class ThroughputBenchmark {
   @Setup(Level.Trial)
   public void start() {
     if (impl.equals("jobqueue")) {
-      queue = JobQueue.builder().workers(2).claimBatch(claimBatch)
-          .handler("noop", ctx -> {
-            if (listeners == 0) {
-              batchDone.get().countDown();
-            }
-            return null;
-          })
-          // Purge finished jobs 1 ms after they end, every 10 ms: the heap holds only the jobs in
-          // flight, as a long-running queue's would, and the purges and their deletion events are
-          // part of the measured work.
-          .retention(new dev.jobqueue.Retention(java.time.Duration.ofMillis(1), 0,
-              java.time.Duration.ofMillis(10)))
-          .build();
+      queue =
+          JobQueue.builder()
+              .workers(2)
+              .claimBatch(claimBatch)
+              .handler(
+                  "noop",
+                  ctx -> {
+                    if (listeners == 0) {
+                      batchDone.get().countDown();
+                    }
+                    return null;
+                  })
+              // Purge finished jobs 1 ms after they end, every 10 ms: the heap holds only the jobs
+              // in
+              // flight, as a long-running queue's would, and the purges and their deletion events
+              // are
+              // part of the measured work.
+              .retention(
+                  new dev.jobqueue.Retention(
+                      java.time.Duration.ofMillis(1), 0, java.time.Duration.ofMillis(10)))
+              .build();
       if (listeners == 1) {
-        queue.subscribe(e -> {
-          if (e.kind() == JobEvent.Kind.UPDATED && e.job().status() == JobStatus.COMPLETED) {
-            batchDone.get().countDown();
-          }
-        });
+        queue.subscribe(
+            e -> {
+              if (e.kind() == JobEvent.Kind.UPDATED && e.job().status() == JobStatus.COMPLETED) {
+                batchDone.get().countDown();
+              }
+            });
       }
     } else {
       pool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which job types may start now, given per-type concurrency and rate limits. Without limits the
- * answer is the constant set of handled types and no lock is taken; with limits, callers hold
- * the claim lock around {@link #eligible}, the claim and {@link #started}, so limits can't be
- * overshot by racing workers.
+ * answer is the constant set of handled types and no lock is taken; with limits, callers hold the
+ * claim lock around {@link #eligible}, the claim and {@link #started}, so limits can't be overshot
+ * by racing workers.
  */
 final class Admission {
   private final Set<String> allTypes;
@@ -22,10 +22,12 @@ final class Admission {
   private final Map<String, RateLimit> rateLimits;
   private final boolean limited;
   private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
+
   /** Start times (epoch millis) inside the current window, per rate-limited type. */
   private final Map<String, ArrayDeque<Long>> starts = new HashMap<>();
 
-  Admission(Set<String> allTypes, Map<String, Integer> concurrency, Map<String, RateLimit> rateLimits) {
+  Admission(
+      Set<String> allTypes, Map<String, Integer> concurrency, Map<String, RateLimit> rateLimits) {
     this.allTypes = Set.copyOf(allTypes);
     this.concurrency = concurrency;
     this.rateLimits = rateLimits;

@@ -50,9 +50,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue: every job operation is a compare-and-set loop over the store (read, compute the
- * next snapshot, update with the read version, retry on conflict), followed by one published
- * event and the change's effects (parents, dependents, children, waiting workers).
+ * The queue: every job operation is a compare-and-set loop over the store (read, compute the next
+ * snapshot, update with the read version, retry on conflict), followed by one published event and
+ * the change's effects (parents, dependents, children, waiting workers).
  */
 public final class DefaultJobQueue implements JobQueue {
   private static final Logger log = LoggerFactory.getLogger(DefaultJobQueue.class);
@@ -66,26 +66,34 @@ public final class DefaultJobQueue implements JobQueue {
   private final Admission admission;
   private final ReentrantLock claimLock = new ReentrantLock();
   private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
+
   /** Jobs cancelled after this instance claimed them and before their execution was registered. */
   private final Set<String> cancelsBeforeStart = ConcurrentHashMap.newKeySet();
+
   /** Jobs claimed in a batch, marked running, waiting for a free worker. */
   private final ConcurrentLinkedQueue<Execution> prefetched = new ConcurrentLinkedQueue<>();
+
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishesInFlight = new AtomicInteger();
   private final ConcurrentHashMap<String, RunTime> typeRunTimes = new ConcurrentHashMap<>();
+
   /**
    * Whether a queued job may wait for another to complete: always for a shared store, else once
    * this queue has seen such a job or found queued jobs at start (it cannot cheaply tell which).
    */
   private volatile boolean dependentsPossible;
+
   private final Set<String> dirtyParents = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean parentRefreshScheduled = new AtomicBoolean();
   private final ScheduledThreadPoolExecutor scheduler;
+
   /** Runs the end of attempts whose durable write finished on a store thread. */
   private final ExecutorService completer;
+
   /** Completes the futures of {@link #completion}; a thread per blocked callback, none idle. */
   private final ThreadPoolExecutor completions;
+
   private final CountDownLatch workersDone;
   private final List<Thread> ownWorkerThreads = new ArrayList<>();
   private final TrackedJobs tracker = new TrackedJobs(this);
@@ -98,15 +106,28 @@ public final class DefaultJobQueue implements JobQueue {
     this.store = config.store();
     this.handlers = config.handlers();
     this.instanceId = config.instanceId();
-    this.completions = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), new NamedThreadFactory("jobqueue-completion", true));
+    this.completions =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            new NamedThreadFactory("jobqueue-completion", true));
     this.hub = new EventHub(config.listenerBuffer(), config.clock().millis() * 1000, completions);
     this.admission = new Admission(handlers.keySet(), config.concurrency(), config.rateLimits());
     this.claimBatch = admission.limited() ? 1 : config.claimBatch();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));
     this.scheduler.setRemoveOnCancelPolicy(true);
-    this.completer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), new NamedThreadFactory("jobqueue-completer", true));
+    this.completer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            new NamedThreadFactory("jobqueue-completer", true));
     this.workersDone = new CountDownLatch(config.workers());
   }
 
@@ -116,12 +137,20 @@ public final class DefaultJobQueue implements JobQueue {
 
   public static JobQueue start(QueueConfig config) {
     DefaultJobQueue q = new DefaultJobQueue(config);
-    q.dependentsPossible = config.store().isShared() || !config.store().query(
-        JobQuery.builder().status(JobStatus.QUEUED).limit(1).build()).isEmpty();
+    q.dependentsPossible =
+        config.store().isShared()
+            || !config
+                .store()
+                .query(JobQuery.builder().status(JobStatus.QUEUED).limit(1).build())
+                .isEmpty();
     q.recoverInterrupted();
     q.startBackgroundWork();
-    log.info("job queue {} started: {} workers, handlers {}, store {}", q.instanceId,
-        config.workers(), handlers(config), config.store().getClass().getSimpleName());
+    log.info(
+        "job queue {} started: {} workers, handlers {}, store {}",
+        q.instanceId,
+        config.workers(),
+        handlers(config),
+        config.store().getClass().getSimpleName());
     return q;
   }
 
@@ -177,16 +206,29 @@ public final class DefaultJobQueue implements JobQueue {
     }
     int next = 0;
     for (JobRequest r : requests) {
-      out.add(r.parentJobId() != null || !r.dependsOn().isEmpty() ? insertNew(r, false)
-          : plain.get(next++));
+      out.add(
+          r.parentJobId() != null || !r.dependsOn().isEmpty()
+              ? insertNew(r, false)
+              : plain.get(next++));
     }
     return out;
   }
 
   Job spawn(Execution parent, JobRequest child) {
-    JobRequest withParent = new JobRequest(child.type(), child.title(), child.description(),
-        child.input(), child.priority(), parent.jobId(), child.dependsOn(), child.maxAttempts(),
-        child.optional(), child.userId(), child.cancelable(), child.totalSteps());
+    JobRequest withParent =
+        new JobRequest(
+            child.type(),
+            child.title(),
+            child.description(),
+            child.input(),
+            child.priority(),
+            parent.jobId(),
+            child.dependsOn(),
+            child.maxAttempts(),
+            child.optional(),
+            child.userId(),
+            child.cancelable(),
+            child.totalSteps());
     return submit(withParent);
   }
 
@@ -203,7 +245,8 @@ public final class DefaultJobQueue implements JobQueue {
         .priority(request.priority())
         .parentJobId(request.parentJobId())
         .dependsOn(request.dependsOn())
-        .maxAttempts(request.maxAttempts() != null ? request.maxAttempts() : config.defaultMaxAttempts())
+        .maxAttempts(
+            request.maxAttempts() != null ? request.maxAttempts() : config.defaultMaxAttempts())
         .optional(request.optional())
         .userId(userId)
         .cancelable(request.cancelable())
@@ -217,17 +260,30 @@ public final class DefaultJobQueue implements JobQueue {
     Job parent = null;
     String userId = request.userId();
     if (request.parentJobId() != null) {
-      parent = store.get(request.parentJobId()).orElseThrow(() -> new IllegalArgumentException(
-          "parent job " + request.parentJobId() + " does not exist"));
+      parent =
+          store
+              .get(request.parentJobId())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "parent job " + request.parentJobId() + " does not exist"));
       if (parent.isTerminal()) {
-        throw new JobStateException(parent.id(), parent.status(), "cannot add a child to job "
-            + parent.id() + ": it is already " + parent.status().wireName());
+        throw new JobStateException(
+            parent.id(),
+            parent.status(),
+            "cannot add a child to job "
+                + parent.id()
+                + ": it is already "
+                + parent.status().wireName());
       }
       if (userId == null) {
         userId = parent.userId();
       } else if (parent.userId() != null && !parent.userId().equals(userId)) {
-        throw new IllegalArgumentException("a child job must belong to its parent's user ("
-            + parent.userId() + "), got " + userId);
+        throw new IllegalArgumentException(
+            "a child job must belong to its parent's user ("
+                + parent.userId()
+                + "), got "
+                + userId);
       }
     }
     if (!request.dependsOn().isEmpty()) {
@@ -239,10 +295,14 @@ public final class DefaultJobQueue implements JobQueue {
       }
     }
     Job job = newJob(request, userId, tracked, now());
-    hub.written(JobEvent.Kind.CREATED, job, true, () -> {
-      store.insert(job);
-      return true;
-    });
+    hub.written(
+        JobEvent.Kind.CREATED,
+        job,
+        true,
+        () -> {
+          store.insert(job);
+          return true;
+        });
     if (log.isDebugEnabled()) {
       log.debug("created {}", job.describe());
     }
@@ -254,8 +314,8 @@ public final class DefaultJobQueue implements JobQueue {
     if (!request.dependsOn().isEmpty()) {
       for (String dep : request.dependsOn()) {
         Optional<Job> d = store.get(dep);
-        if (d.isPresent() && (d.get().status() == JobStatus.FAILED
-            || d.get().status() == JobStatus.CANCELLED)) {
+        if (d.isPresent()
+            && (d.get().status() == JobStatus.FAILED || d.get().status() == JobStatus.CANCELLED)) {
           failDependent(job.id(), d.get());
           break;
         }
@@ -270,14 +330,17 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   private void addChild(String parentId, Job child) {
-    Job parent = mutate(parentId, (cur, next) -> {
-      if (cur.childJobIds().contains(child.id())) {
-        return null;
-      }
-      List<String> ids = new ArrayList<>(cur.childJobIds());
-      ids.add(child.id());
-      return next.childJobIds(ids);
-    });
+    Job parent =
+        mutate(
+            parentId,
+            (cur, next) -> {
+              if (cur.childJobIds().contains(child.id())) {
+                return null;
+              }
+              List<String> ids = new ArrayList<>(cur.childJobIds());
+              ids.add(child.id());
+              return next.childJobIds(ids);
+            });
     if (parent.status() == JobStatus.CANCELLED || parent.cancelRequested()) {
       cancelQuietly(child.id());
     }
@@ -367,20 +430,27 @@ public final class DefaultJobQueue implements JobQueue {
 
   private boolean write(Job prev, Job next, boolean progress) {
     long version = prev.version();
-    return hub.written(JobEvent.Kind.UPDATED, next, prev.status() != next.status(), progress
-        ? () -> store.updateProgress(next, version) : () -> store.update(next, version));
+    return hub.written(
+        JobEvent.Kind.UPDATED,
+        next,
+        prev.status() != next.status(),
+        progress ? () -> store.updateProgress(next, version) : () -> store.update(next, version));
   }
 
   private boolean deleteVersion(Job cur) {
-    return hub.written(JobEvent.Kind.DELETED, cur, true,
-        () -> store.delete(cur.id(), cur.version()));
+    return hub.written(
+        JobEvent.Kind.DELETED, cur, true, () -> store.delete(cur.id(), cur.version()));
   }
 
   /** Applies what follows from a stored change (its event is already on its way). */
   void changed(Job prev, Job next) {
     boolean statusChanged = prev.status() != next.status();
     if (statusChanged && log.isDebugEnabled()) {
-      log.debug("job {} ({}) {} -> {}", next.id(), next.type(), prev.status().wireName(),
+      log.debug(
+          "job {} ({}) {} -> {}",
+          next.id(),
+          next.type(),
+          prev.status().wireName(),
           next.status().wireName());
     }
     boolean cancelAsked = next.cancelRequested() && !prev.cancelRequested();
@@ -396,7 +466,7 @@ public final class DefaultJobQueue implements JobQueue {
         }
         case FAILED, CANCELLED -> failDependents(next);
         case QUEUED -> wakeAt(next.runAt());
-        case RUNNING -> { }
+        case RUNNING -> {}
       }
     }
     if (statusChanged && next.status() == JobStatus.CANCELLED || cancelAsked) {
@@ -422,26 +492,33 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   private Job cancel(String jobId, boolean cascade) {
-    Job result = mutate(jobId, (cur, next) -> {
-      if (cur.isTerminal()) {
-        if (cascade) {
-          return null;
-        }
-        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.CANCELLED,
-            "it has already ended");
-      }
-      if (!cur.cancelable() && !cascade) {
-        throw new JobNotCancelableException(jobId, cur.status());
-      }
-      // Nothing runs a queued job, a tracked one (the host is told by the exception its next
-      // progress report throws) or a parent whose handler returned: those end now.
-      if (cur.status() == JobStatus.QUEUED || cur.tracked() || cur.awaitingChildren()) {
-        return next.status(JobStatus.CANCELLED).completedAt(now()).etaSeconds(null)
-            .awaitingChildren(false);
-      }
-      return cur.cancelRequested() ? null : next.cancelRequested(true);
-    });
-    if (result.cancelRequested() && result.status() == JobStatus.RUNNING
+    Job result =
+        mutate(
+            jobId,
+            (cur, next) -> {
+              if (cur.isTerminal()) {
+                if (cascade) {
+                  return null;
+                }
+                throw new IllegalJobTransitionException(
+                    jobId, cur.status(), JobStatus.CANCELLED, "it has already ended");
+              }
+              if (!cur.cancelable() && !cascade) {
+                throw new JobNotCancelableException(jobId, cur.status());
+              }
+              // Nothing runs a queued job, a tracked one (the host is told by the exception its
+              // next
+              // progress report throws) or a parent whose handler returned: those end now.
+              if (cur.status() == JobStatus.QUEUED || cur.tracked() || cur.awaitingChildren()) {
+                return next.status(JobStatus.CANCELLED)
+                    .completedAt(now())
+                    .etaSeconds(null)
+                    .awaitingChildren(false);
+              }
+              return cur.cancelRequested() ? null : next.cancelRequested(true);
+            });
+    if (result.cancelRequested()
+        && result.status() == JobStatus.RUNNING
         && instanceId.equals(result.owner())) {
       // Claimed here, but its execution may not be registered yet: leave word for the worker
       // first, then look, so that one of us always sees the other.
@@ -467,37 +544,56 @@ public final class DefaultJobQueue implements JobQueue {
   @Override
   public Job retry(String jobId) {
     requireOpen();
-    return mutate(jobId, (cur, next) -> {
-      if (cur.status() != JobStatus.FAILED && cur.status() != JobStatus.CANCELLED) {
-        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.QUEUED,
-            "only failed or cancelled jobs can be retried");
-      }
-      if (cur.tracked()) {
-        throw new JobStateException(jobId, cur.status(), "job " + jobId
-            + " is tracked: the host application runs it, so retry it from there");
-      }
-      if (!handlers.containsKey(cur.type())) {
-        throw new UnknownJobTypeException(cur.type(), handlers.keySet());
-      }
-      for (String dep : cur.dependsOn()) {
-        Optional<Job> d = store.get(dep);
-        if (d.isPresent() && (d.get().status() == JobStatus.FAILED
-            || d.get().status() == JobStatus.CANCELLED)) {
-          throw new JobStateException(jobId, cur.status(), "job " + jobId
-              + " cannot be retried while its dependency " + dep + " is "
-              + d.get().status().wireName() + "; retry " + dep + " first");
-        }
-      }
-      int attempt = cur.attempt() + 1;
-      return requeued(next, cur)
-          .attempt(attempt)
-          .maxAttempts(Math.max(cur.maxAttempts(), attempt))
-          .error(null)
-          .result(null)
-          .warnings(List.of())
-          .childJobIds(List.of())
-          .runAt(null);
-    });
+    return mutate(
+        jobId,
+        (cur, next) -> {
+          if (cur.status() != JobStatus.FAILED && cur.status() != JobStatus.CANCELLED) {
+            throw new IllegalJobTransitionException(
+                jobId,
+                cur.status(),
+                JobStatus.QUEUED,
+                "only failed or cancelled jobs can be retried");
+          }
+          if (cur.tracked()) {
+            throw new JobStateException(
+                jobId,
+                cur.status(),
+                "job "
+                    + jobId
+                    + " is tracked: the host application runs it, so retry it from there");
+          }
+          if (!handlers.containsKey(cur.type())) {
+            throw new UnknownJobTypeException(cur.type(), handlers.keySet());
+          }
+          for (String dep : cur.dependsOn()) {
+            Optional<Job> d = store.get(dep);
+            if (d.isPresent()
+                && (d.get().status() == JobStatus.FAILED
+                    || d.get().status() == JobStatus.CANCELLED)) {
+              throw new JobStateException(
+                  jobId,
+                  cur.status(),
+                  "job "
+                      + jobId
+                      + " cannot be retried while its dependency "
+                      + dep
+                      + " is "
+                      + d.get().status().wireName()
+                      + "; retry "
+                      + dep
+                      + " first");
+            }
+          }
+          int attempt = cur.attempt() + 1;
+          return requeued(next, cur)
+              .attempt(attempt)
+              .maxAttempts(Math.max(cur.maxAttempts(), attempt))
+              .error(null)
+              .result(null)
+              .warnings(List.of())
+              .childJobIds(List.of())
+              .runAt(null);
+        });
   }
 
   /** The fields every move back to queued resets. */
@@ -521,21 +617,35 @@ public final class DefaultJobQueue implements JobQueue {
     while (true) {
       Job cur = get(jobId);
       if (cur.status().isActive()) {
-        throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
-            + cur.status().wireName() + "; cancel it or wait until it ends before deleting it");
+        throw new JobStateException(
+            jobId,
+            cur.status(),
+            "job "
+                + jobId
+                + " is "
+                + cur.status().wireName()
+                + "; cancel it or wait until it ends before deleting it");
       }
       if (deleteVersion(cur)) {
         if (log.isDebugEnabled()) {
           log.debug("deleted {}", cur.describe());
         }
         for (String child : cur.childJobIds()) {
-          store.get(child).filter(Job::isTerminal).ifPresent(c -> {
-            try {
-              delete(c.id());
-            } catch (JobNotFoundException | JobStateException e) {
-              log.debug("child {} of deleted job {} not deleted: {}", c.id(), jobId, e.getMessage());
-            }
-          });
+          store
+              .get(child)
+              .filter(Job::isTerminal)
+              .ifPresent(
+                  c -> {
+                    try {
+                      delete(c.id());
+                    } catch (JobNotFoundException | JobStateException e) {
+                      log.debug(
+                          "child {} of deleted job {} not deleted: {}",
+                          c.id(),
+                          jobId,
+                          e.getMessage());
+                    }
+                  });
         }
         return;
       }
@@ -546,12 +656,20 @@ public final class DefaultJobQueue implements JobQueue {
   public int deleteAll(JobStatus status, JobQuery scope) {
     requireOpen();
     if (status == null || !status.isTerminal()) {
-      throw new IllegalArgumentException("only completed, failed or cancelled jobs can be deleted"
-          + " in bulk, got " + (status == null ? null : status.wireName()));
+      throw new IllegalArgumentException(
+          "only completed, failed or cancelled jobs can be deleted"
+              + " in bulk, got "
+              + (status == null ? null : status.wireName()));
     }
-    JobQuery q = new JobQuery(Set.of(status), scope == null ? null : scope.type(),
-        scope == null ? null : scope.parentJobId(), scope == null ? null : scope.userId(),
-        scope == null ? null : scope.text(), null, JobQuery.MAX_LIMIT);
+    JobQuery q =
+        new JobQuery(
+            Set.of(status),
+            scope == null ? null : scope.type(),
+            scope == null ? null : scope.parentJobId(),
+            scope == null ? null : scope.userId(),
+            scope == null ? null : scope.text(),
+            null,
+            JobQuery.MAX_LIMIT);
     int n = 0;
     for (Job j : store.query(q)) {
       if (deleteVersion(j)) {
@@ -601,8 +719,9 @@ public final class DefaultJobQueue implements JobQueue {
       }
       throw new JobQueueException("waiting for job " + jobId + " failed", e.getCause());
     } catch (TimeoutException e) {
-      TimeoutException te = new TimeoutException("job " + jobId + " did not end within " + timeout
-          + "; it keeps running");
+      TimeoutException te =
+          new TimeoutException(
+              "job " + jobId + " did not end within " + timeout + "; it keeps running");
       te.initCause(e);
       throw te;
     }
@@ -632,7 +751,8 @@ public final class DefaultJobQueue implements JobQueue {
     long heartbeat = Math.max(50, config.lease().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long retention = config.retention().interval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::cleanupSafely, retention, retention, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::cleanupSafely, retention, retention, TimeUnit.MILLISECONDS);
   }
 
   private void workerLoop() {
@@ -700,8 +820,10 @@ public final class DefaultJobQueue implements JobQueue {
       if (handlers.isEmpty()) {
         return null;
       }
-      claimed = claim(new ClaimRequest(handlers.keySet(), now, instanceId,
-          now.plus(config.lease()), claimBatch));
+      claimed =
+          claim(
+              new ClaimRequest(
+                  handlers.keySet(), now, instanceId, now.plus(config.lease()), claimBatch));
       for (Job j : claimed) {
         admission.started(j.type(), now);
       }
@@ -784,27 +906,34 @@ public final class DefaultJobQueue implements JobQueue {
       afterFinishWrite(ex, cur, next, write, result, failure);
     } else {
       CompletableFuture<Boolean> w = write;
-      write.whenComplete((ok, err) -> {
-        event.resolve(Boolean.TRUE.equals(ok));
-        if (Boolean.TRUE.equals(ok) && touchesNoOtherJob(next)) {
-          // Publishing and waking a worker never call the store, so they may run on the store's
-          // thread; this saves a thread hand-off per job, which on 2 cores is most of the cost.
-          afterFinishWrite(ex, cur, next, w, result, failure);
-        } else {
-          completer.execute(() -> afterFinishWrite(ex, cur, next, w, result, failure));
-        }
-      });
+      write.whenComplete(
+          (ok, err) -> {
+            event.resolve(Boolean.TRUE.equals(ok));
+            if (Boolean.TRUE.equals(ok) && touchesNoOtherJob(next)) {
+              // Publishing and waking a worker never call the store, so they may run on the store's
+              // thread; this saves a thread hand-off per job, which on 2 cores is most of the cost.
+              afterFinishWrite(ex, cur, next, w, result, failure);
+            } else {
+              completer.execute(() -> afterFinishWrite(ex, cur, next, w, result, failure));
+            }
+          });
     }
   }
 
   /** A completed job without parent or children: its effects stay in memory. */
   private static boolean touchesNoOtherJob(Job next) {
-    return next.status() == JobStatus.COMPLETED && next.parentJobId() == null
+    return next.status() == JobStatus.COMPLETED
+        && next.parentJobId() == null
         && next.childJobIds().isEmpty();
   }
 
-  private void afterFinishWrite(Execution ex, Job cur, Job next, CompletableFuture<Boolean> write,
-      Map<String, Object> result, Throwable failure) {
+  private void afterFinishWrite(
+      Execution ex,
+      Job cur,
+      Job next,
+      CompletableFuture<Boolean> write,
+      Map<String, Object> result,
+      Throwable failure) {
     try {
       boolean ok;
       try {
@@ -848,12 +977,16 @@ public final class DefaultJobQueue implements JobQueue {
 
   /** The snapshot that ends this attempt, or null when the attempt no longer owns the job. */
   private Job endOf(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
-    if (cur.status() != JobStatus.RUNNING || cur.attempt() != ex.attempt()
-        || !instanceId.equals(cur.owner()) || cur.awaitingChildren()) {
+    if (cur.status() != JobStatus.RUNNING
+        || cur.attempt() != ex.attempt()
+        || !instanceId.equals(cur.owner())
+        || cur.awaitingChildren()) {
       return null;
     }
     Instant now = now();
-    if (failure == null && !cur.cancelRequested() && !ex.isCancelled()
+    if (failure == null
+        && !cur.cancelRequested()
+        && !ex.isCancelled()
         && cur.childJobIds().isEmpty()) {
       return Snapshots.completed(cur, now, result);
     }
@@ -869,8 +1002,13 @@ public final class DefaultJobQueue implements JobQueue {
             .attempt(cur.attempt() + 1)
             .error(error)
             .runAt(now.plus(delay))
-            .progressMessage("attempt " + cur.attempt() + " of " + cur.maxAttempts()
-                + " failed; retrying in " + humanSeconds(delay))
+            .progressMessage(
+                "attempt "
+                    + cur.attempt()
+                    + " of "
+                    + cur.maxAttempts()
+                    + " failed; retrying in "
+                    + humanSeconds(delay))
             .build();
       }
       return b.status(JobStatus.FAILED).completedAt(now).error(error).etaSeconds(null).build();
@@ -878,8 +1016,13 @@ public final class DefaultJobQueue implements JobQueue {
     if (!cur.childJobIds().isEmpty()) {
       return b.awaitingChildren(true).result(result).build();
     }
-    return b.status(JobStatus.COMPLETED).completedAt(now).result(result).error(null).progress(1.0)
-        .etaSeconds(null).build();
+    return b.status(JobStatus.COMPLETED)
+        .completedAt(now)
+        .result(result)
+        .error(null)
+        .progress(1.0)
+        .etaSeconds(null)
+        .build();
   }
 
   private static String describe(Throwable t) {
@@ -895,7 +1038,8 @@ public final class DefaultJobQueue implements JobQueue {
     return (s == Math.rint(s) ? String.valueOf((long) s) : String.format("%.1f", s)) + " s";
   }
 
-  void reportProgress(Execution ex, double fraction, String message, Integer current, Integer total) {
+  void reportProgress(
+      Execution ex, double fraction, String message, Integer current, Integer total) {
     Job base = ex.latest();
     while (true) {
       if (base.status() != JobStatus.RUNNING || base.cancelRequested()) {
@@ -905,15 +1049,16 @@ public final class DefaultJobQueue implements JobQueue {
         throw new JobCancelledException(ex.jobId());
       }
       Instant now = now();
-      Job next = base.toBuilder()
-          .version(base.version() + 1)
-          .updatedAt(now)
-          .progress(fraction)
-          .progressMessage(message)
-          .currentStep(current != null ? current : base.currentStep())
-          .totalSteps(total != null ? total : base.totalSteps())
-          .etaSeconds(Progress.eta(base, fraction, now, typeMean(base.type())))
-          .build();
+      Job next =
+          base.toBuilder()
+              .version(base.version() + 1)
+              .updatedAt(now)
+              .progress(fraction)
+              .progressMessage(message)
+              .currentStep(current != null ? current : base.currentStep())
+              .totalSteps(total != null ? total : base.totalSteps())
+              .etaSeconds(Progress.eta(base, fraction, now, typeMean(base.type())))
+              .build();
       if (updateProgress(base, next)) {
         ex.latest(next);
         changed(base, next);
@@ -951,8 +1096,8 @@ public final class DefaultJobQueue implements JobQueue {
     dirtyParents.add(parentId);
     if (parentRefreshScheduled.compareAndSet(false, true) && !stopping) {
       try {
-        scheduler.schedule(this::refreshDirtyParents, PARENT_REFRESH_DELAY.toMillis(),
-            TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+            this::refreshDirtyParents, PARENT_REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         parentRefreshScheduled.set(false);
       }
@@ -984,8 +1129,13 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   private void failDependents(Job dep) {
-    List<Job> dependents = store.query(JobQuery.builder().dependsOn(dep.id())
-        .status(JobStatus.QUEUED).limit(JobQuery.MAX_LIMIT).build());
+    List<Job> dependents =
+        store.query(
+            JobQuery.builder()
+                .dependsOn(dep.id())
+                .status(JobStatus.QUEUED)
+                .limit(JobQuery.MAX_LIMIT)
+                .build());
     for (Job d : dependents) {
       failDependent(d.id(), dep);
     }
@@ -993,10 +1143,23 @@ public final class DefaultJobQueue implements JobQueue {
 
   private void failDependent(String jobId, Job dep) {
     try {
-      mutate(jobId, (cur, next) -> cur.status() != JobStatus.QUEUED ? null
-          : next.status(JobStatus.FAILED).completedAt(now()).etaSeconds(null)
-              .error("dependency " + dep.id() + " ('" + dep.title() + "') "
-                  + (dep.status() == JobStatus.CANCELLED ? "was cancelled" : "failed")));
+      mutate(
+          jobId,
+          (cur, next) ->
+              cur.status() != JobStatus.QUEUED
+                  ? null
+                  : next.status(JobStatus.FAILED)
+                      .completedAt(now())
+                      .etaSeconds(null)
+                      .error(
+                          "dependency "
+                              + dep.id()
+                              + " ('"
+                              + dep.title()
+                              + "') "
+                              + (dep.status() == JobStatus.CANCELLED
+                                  ? "was cancelled"
+                                  : "failed")));
     } catch (JobNotFoundException e) {
       log.debug("dependent {} vanished", jobId);
     }
@@ -1025,8 +1188,8 @@ public final class DefaultJobQueue implements JobQueue {
     if (start == null || end == null) {
       return;
     }
-    double seconds = (end.getEpochSecond() - start.getEpochSecond())
-        + (end.getNano() - start.getNano()) / 1e9;
+    double seconds =
+        (end.getEpochSecond() - start.getEpochSecond()) + (end.getNano() - start.getNano()) / 1e9;
     RunTime t = typeRunTimes.get(done.type());
     if (t == null) {
       t = typeRunTimes.computeIfAbsent(done.type(), k -> new RunTime());
@@ -1046,9 +1209,11 @@ public final class DefaultJobQueue implements JobQueue {
   // ================================================================ recovery, heartbeat, retention
 
   private void recoverInterrupted() {
-    List<Job> interrupted = store.isShared()
-        ? store.expiredLeases(now(), 10_000)
-        : store.query(JobQuery.builder().status(JobStatus.RUNNING).limit(JobQuery.MAX_LIMIT).build());
+    List<Job> interrupted =
+        store.isShared()
+            ? store.expiredLeases(now(), 10_000)
+            : store.query(
+                JobQuery.builder().status(JobStatus.RUNNING).limit(JobQuery.MAX_LIMIT).build());
     for (Job j : interrupted) {
       recover(j);
     }
@@ -1056,28 +1221,45 @@ public final class DefaultJobQueue implements JobQueue {
 
   private void recover(Job found) {
     boolean shared = store.isShared();
-    Job result = mutate(found.id(), (cur, next) -> {
-      if (cur.status() != JobStatus.RUNNING || cur.version() != found.version()
-          || shared && (cur.leaseExpiresAt() == null || !cur.leaseExpiresAt().isBefore(now()))) {
-        return null;
-      }
-      if (cur.awaitingChildren()) {
-        // Its handler already returned; it ends when its children do. Release the dead owner.
-        return next.owner(null).leaseExpiresAt(null);
-      }
-      if (cur.cancelRequested()) {
-        return next.status(JobStatus.CANCELLED).completedAt(now()).etaSeconds(null);
-      }
-      if (config.recoveryPolicy() == RecoveryPolicy.REQUEUE && !cur.tracked()
-          && cur.attempt() < cur.maxAttempts() && handlers.containsKey(cur.type())) {
-        return requeued(next, cur).attempt(cur.attempt() + 1).error(Job.INTERRUPTED_ERROR).runAt(null);
-      }
-      return next.status(JobStatus.FAILED).completedAt(now()).error(Job.INTERRUPTED_ERROR)
-          .etaSeconds(null);
-    });
+    Job result =
+        mutate(
+            found.id(),
+            (cur, next) -> {
+              if (cur.status() != JobStatus.RUNNING
+                  || cur.version() != found.version()
+                  || shared
+                      && (cur.leaseExpiresAt() == null || !cur.leaseExpiresAt().isBefore(now()))) {
+                return null;
+              }
+              if (cur.awaitingChildren()) {
+                // Its handler already returned; it ends when its children do. Release the dead
+                // owner.
+                return next.owner(null).leaseExpiresAt(null);
+              }
+              if (cur.cancelRequested()) {
+                return next.status(JobStatus.CANCELLED).completedAt(now()).etaSeconds(null);
+              }
+              if (config.recoveryPolicy() == RecoveryPolicy.REQUEUE
+                  && !cur.tracked()
+                  && cur.attempt() < cur.maxAttempts()
+                  && handlers.containsKey(cur.type())) {
+                return requeued(next, cur)
+                    .attempt(cur.attempt() + 1)
+                    .error(Job.INTERRUPTED_ERROR)
+                    .runAt(null);
+              }
+              return next.status(JobStatus.FAILED)
+                  .completedAt(now())
+                  .error(Job.INTERRUPTED_ERROR)
+                  .etaSeconds(null);
+            });
     if (result != found && result.version() == found.version() + 1) {
-      log.info("recovered job {} ({}) that was running on {}: now {}", found.id(), found.type(),
-          found.owner(), result.status().wireName());
+      log.info(
+          "recovered job {} ({}) that was running on {}: now {}",
+          found.id(),
+          found.type(),
+          found.owner(),
+          result.status().wireName());
     }
   }
 
@@ -1131,8 +1313,12 @@ public final class DefaultJobQueue implements JobQueue {
     boolean drained = awaitLatch(workersDone, deadline);
     if (!drained) {
       List<String> stillRunning = new ArrayList<>(executions.keySet());
-      log.warn("job queue {}: {} jobs still running after {}; cancelling {}", instanceId,
-          stillRunning.size(), config.shutdownTimeout(), stillRunning);
+      log.warn(
+          "job queue {}: {} jobs still running after {}; cancelling {}",
+          instanceId,
+          stillRunning.size(),
+          config.shutdownTimeout(),
+          stillRunning);
       for (Execution ex : executions.values()) {
         ex.cancel();
       }
@@ -1170,11 +1356,18 @@ public final class DefaultJobQueue implements JobQueue {
     executions.remove(ex.jobId(), ex);
     admission.finished(ex.latest().type());
     try {
-      mutate(ex.jobId(), (cur, next) -> cur.status() != JobStatus.RUNNING
-          || !instanceId.equals(cur.owner()) ? null : requeued(next, cur).runAt(null));
+      mutate(
+          ex.jobId(),
+          (cur, next) ->
+              cur.status() != JobStatus.RUNNING || !instanceId.equals(cur.owner())
+                  ? null
+                  : requeued(next, cur).runAt(null));
     } catch (RuntimeException e) {
-      log.warn("could not return job {} to the queue at shutdown; it will be recovered at the next"
-          + " start", ex.jobId(), e);
+      log.warn(
+          "could not return job {} to the queue at shutdown; it will be recovered at the next"
+              + " start",
+          ex.jobId(),
+          e);
     }
   }
 

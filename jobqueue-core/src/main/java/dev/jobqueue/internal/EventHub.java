@@ -17,9 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,23 +27,22 @@ import org.slf4j.LoggerFactory;
  * Turns stored changes into events: numbers them, hands them to every listener's buffer and
  * completes waiters of finished jobs.
  *
- * <p>Each job's events must leave in version order although different threads store its
- * versions (a worker's claim racing a cancel, say). A writer therefore queues its event
- * <em>before</em> it writes ({@link #begin}) and marks it stored or abandoned after ({@link
- * Pending#resolve}). Whoever stores version n+1 read version n after it was stored, so its event
- * is queued behind n's: queue order is version order, and events leave the queue in that order,
- * an unresolved write holding back the rest until it returns (an unresolved creation holds back
- * only its own job, as nothing else can concern a job not stored yet). A claim is the
- * one write the store makes on its own (it picks the jobs); its marker is queued before the claim
- * and may therefore overtake the event that made a job it claims queued (its creation, a retry),
- * so the drainer looks for that event among those queued while the claim ran and, if it is there,
- * releases the claim right after it.
+ * <p>Each job's events must leave in version order although different threads store its versions (a
+ * worker's claim racing a cancel, say). A writer therefore queues its event <em>before</em> it
+ * writes ({@link #begin}) and marks it stored or abandoned after ({@link Pending#resolve}). Whoever
+ * stores version n+1 read version n after it was stored, so its event is queued behind n's: queue
+ * order is version order, and events leave the queue in that order, an unresolved write holding
+ * back the rest until it returns (an unresolved creation holds back only its own job, as nothing
+ * else can concern a job not stored yet). A claim is the one write the store makes on its own (it
+ * picks the jobs); its marker is queued before the claim and may therefore overtake the event that
+ * made a job it claims queued (its creation, a retry), so the drainer looks for that event among
+ * those queued while the claim ran and, if it is there, releases the claim right after it.
  *
- * <p>Releasing never blocks: a writer that resolves an event drains the queue unless another
- * thread is draining, in which case that thread releases the event too. Only one thread drains
- * at a time, so numbering needs no lock. An earlier version of the hub kept each job's last
- * released version in a map under one lock; on 2 cores the lock and the cache misses of that
- * large map cost more than the events themselves.
+ * <p>Releasing never blocks: a writer that resolves an event drains the queue unless another thread
+ * is draining, in which case that thread releases the event too. Only one thread drains at a time,
+ * so numbering needs no lock. An earlier version of the hub kept each job's last released version
+ * in a map under one lock; on 2 cores the lock and the cache misses of that large map cost more
+ * than the events themselves.
  */
 final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -68,16 +67,24 @@ final class EventHub {
     private final JobEvent.Kind kind;
     private final Job job;
     private final boolean statusChanged;
+
     /** The jobs a claim took; set before {@link #state} becomes STORED. */
     private List<Job> claimed;
-    /** For a claim: the last entry queued when it returned; what the claim saw was queued by then. */
+
+    /**
+     * For a claim: the last entry queued when it returned; what the claim saw was queued by then.
+     */
     private Pending lastBeforeClaimEnded;
+
     /** Drainer only: a claim of this queued snapshot whose marker overtook this event. */
     private Job claimAfter;
+
     /** Drainer only: released while an entry before it still waits (see walk). */
     private boolean released;
+
     /** The entry queued after this one; null until its producer links it. Written through NEXT. */
     private volatile Pending next;
+
     private volatile int state;
 
     private Pending(JobEvent.Kind kind, Job job, boolean statusChanged) {
@@ -114,25 +121,33 @@ final class EventHub {
    * so queueing an event allocates nothing more, and the drainer can walk a claim's window.
    */
   private final AtomicReference<Pending> tail;
+
   /** Drainer only: the last entry taken (initially a placeholder); its {@code next} is the head. */
   private Pending taken;
+
   /** Threads that entered {@link #drain()}; the one that moved it from 0 drains for all. */
   private final AtomicInteger drainers = new AtomicInteger();
+
   /** The thread draining now, so that a waiter's callback that closes the queue cannot deadlock. */
   private final AtomicReference<Thread> drainer = new AtomicReference<>();
-  private final CopyOnWriteArrayList<ListenerSubscription> subscriptions = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, CompletableFuture<Job>> waiters = new ConcurrentHashMap<>();
+
+  private final CopyOnWriteArrayList<ListenerSubscription> subscriptions =
+      new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Job>> waiters =
+      new ConcurrentHashMap<>();
   private final AtomicInteger listenerThreads = new AtomicInteger();
   private final int bufferSize;
+
   /** Completes waiters' futures, so their callbacks never run on a worker or a store's writer. */
   private final Executor completions;
+
   /** Written by the drainer only; volatile so that {@link #lastSequence()} reads it anywhere. */
   private volatile long sequence;
 
   /**
-   * @param firstSequence the sequence before the first event; the queue passes epoch millis ×
-   *     1000, so sequences keep increasing across restarts and an SSE client's Last-Event-ID from
-   *     an earlier run can never name an event of this one
+   * @param firstSequence the sequence before the first event; the queue passes epoch millis × 1000,
+   *     so sequences keep increasing across restarts and an SSE client's Last-Event-ID from an
+   *     earlier run can never name an event of this one
    */
   EventHub(int bufferSize, long firstSequence, Executor completions) {
     this.bufferSize = bufferSize;
@@ -154,8 +169,8 @@ final class EventHub {
   }
 
   /**
-   * Makes one write with its event queued first; the event is released if the write returns
-   * true and dropped if it returns false or throws.
+   * Makes one write with its event queued first; the event is released if the write returns true
+   * and dropped if it returns false or throws.
    */
   boolean written(JobEvent.Kind kind, Job job, boolean statusChanged, BooleanSupplier write) {
     Pending p = begin(kind, job, statusChanged);
@@ -181,9 +196,9 @@ final class EventHub {
   }
 
   /**
-   * Releases the resolved events at the head of the queue unless another thread is doing so;
-   * that thread then sees ours before it stops, because it stops only when the count of entrants
-   * it consumed matches.
+   * Releases the resolved events at the head of the queue unless another thread is doing so; that
+   * thread then sees ours before it stops, because it stops only when the count of entrants it
+   * consumed matches.
    */
   private void drain() {
     if (drainers.getAndIncrement() != 0) {
@@ -202,8 +217,8 @@ final class EventHub {
   /**
    * Drainer only: releases the resolved entries from the head on, up to an unresolved write. An
    * unresolved creation holds back only its own job's entries, so a large batch insert does not
-   * stall every other job's events for its whole commit; no other entry can concern a job that
-   * does not exist yet, except a claim of it, which waits for the creation as below.
+   * stall every other job's events for its whole commit; no other entry can concern a job that does
+   * not exist yet, except a claim of it, which waits for the creation as below.
    */
   private void walk() {
     Map<String, Pending> heldJobs = null;
@@ -221,8 +236,11 @@ final class EventHub {
       if (state == OPEN && p.kind != JobEvent.Kind.CREATED) {
         return; // its writer releases it, and what follows, when its write returns
       }
-      if (state == OPEN || state == STORED && p.job != null && heldJobs != null
-          && heldJobs.containsKey(p.job.id())) {
+      if (state == OPEN
+          || state == STORED
+              && p.job != null
+              && heldJobs != null
+              && heldJobs.containsKey(p.job.id())) {
         if (heldJobs == null) {
           heldJobs = new HashMap<>();
         }
@@ -284,10 +302,10 @@ final class EventHub {
   }
 
   /**
-   * Drainer only. The event of the queued snapshot a claim took was queued before that snapshot
-   * was stored, so before the claim returned: it is either taken already or among the entries
-   * queued while the claim ran. A claim of one job walks those entries; a batch indexes them
-   * once, since a durable store's claim may run while hundreds of entries are queued.
+   * Drainer only. The event of the queued snapshot a claim took was queued before that snapshot was
+   * stored, so before the claim returned: it is either taken already or among the entries queued
+   * while the claim ran. A claim of one job walks those entries; a batch indexes them once, since a
+   * durable store's claim may run while hundreds of entries are queued.
    */
   private void releaseClaimed(Pending claim, Map<String, Pending> heldJobs) {
     List<Job> jobs = claim.claimed;
@@ -306,9 +324,10 @@ final class EventHub {
       // creation that is still being written
       Pending made = heldJobs == null ? null : heldJobs.get(running.id());
       if (made == null || !madeQueued(made) || made.job.version() != from) {
-        made = queuedWhileClaiming != null
-            ? queuedWhileClaiming.get(new Version(running.id(), from))
-            : queuedWhileClaiming(claim, running.id(), from);
+        made =
+            queuedWhileClaiming != null
+                ? queuedWhileClaiming.get(new Version(running.id(), from))
+                : queuedWhileClaiming(claim, running.id(), from);
       }
       if (made != null) {
         made.claimAfter = running; // released right after the event of the version it claimed
@@ -341,9 +360,13 @@ final class EventHub {
     return n;
   }
 
-  /** An entry that may have stored a queued snapshot (not one whose write is known to have failed). */
+  /**
+   * An entry that may have stored a queued snapshot (not one whose write is known to have failed).
+   */
   private static boolean madeQueued(Pending p) {
-    return p.job != null && p.kind != JobEvent.Kind.DELETED && p.job.status() == JobStatus.QUEUED
+    return p.job != null
+        && p.kind != JobEvent.Kind.DELETED
+        && p.job.status() == JobStatus.QUEUED
         && p.state != ABANDONED;
   }
 
@@ -352,8 +375,8 @@ final class EventHub {
   }
 
   /**
-   * Waits until every event queued so far has left, or {@code timeoutMillis} passed (a write
-   * that never returns would otherwise hold up a closing queue).
+   * Waits until every event queued so far has left, or {@code timeoutMillis} passed (a write that
+   * never returns would otherwise hold up a closing queue).
    */
   void flush(long timeoutMillis) {
     if (drainer.get() == Thread.currentThread()) {
@@ -363,7 +386,8 @@ final class EventHub {
     drain();
     while (drainers.get() != 0 || tail.get() != taken) {
       if (System.nanoTime() > deadline) {
-        log.warn("job events were still waiting for their writes after {} ms; not delivered",
+        log.warn(
+            "job events were still waiting for their writes after {} ms; not delivered",
             timeoutMillis);
         return;
       }
@@ -400,8 +424,12 @@ final class EventHub {
 
   Subscription subscribe(JobListener listener) {
     ListenerSubscription[] self = new ListenerSubscription[1];
-    self[0] = new ListenerSubscription(listener, bufferSize,
-        "jobqueue-listener-" + listenerThreads.incrementAndGet(), () -> subscriptions.remove(self[0]));
+    self[0] =
+        new ListenerSubscription(
+            listener,
+            bufferSize,
+            "jobqueue-listener-" + listenerThreads.incrementAndGet(),
+            () -> subscriptions.remove(self[0]));
     subscriptions.add(self[0]);
     self[0].start();
     return self[0];

@@ -16,8 +16,10 @@ final class Execution implements JobContext {
   private final int attempt;
   private volatile Job latest;
   private volatile boolean cancelled;
+
   /** Guarded by this: the thread running the handler, and whether it has returned. */
   private Thread thread;
+
   private boolean done;
 
   Execution(DefaultJobQueue queue, Job claimed) {

@@ -3,9 +3,9 @@ package dev.jobqueue.internal;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Job ids in UUID version 7 layout: 48 bits of epoch milliseconds then 74 random bits. Sorting
- * ids sorts by creation time, and making one takes no lock (ThreadLocalRandom). Ids are unique,
- * not secret: access control never relies on them being unguessable.
+ * Job ids in UUID version 7 layout: 48 bits of epoch milliseconds then 74 random bits. Sorting ids
+ * sorts by creation time, and making one takes no lock (ThreadLocalRandom). Ids are unique, not
+ * secret: access control never relies on them being unguessable.
  */
 public final class Ids {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

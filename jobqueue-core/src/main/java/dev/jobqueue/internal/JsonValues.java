@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Deep, immutable copies of JSON-like values (maps with string keys, lists, strings, numbers,
- * booleans and null), so a snapshot can never change after it was made and every store can
- * persist it as JSON.
+ * booleans and null), so a snapshot can never change after it was made and every store can persist
+ * it as JSON.
  */
 public final class JsonValues {
   private JsonValues() {}
@@ -62,12 +62,15 @@ public final class JsonValues {
     if (v instanceof Object[] arr) {
       return copyValue(List.of(arr));
     }
-    if (v instanceof Enum<?> || v instanceof CharSequence || v instanceof java.time.temporal.Temporal
+    if (v instanceof Enum<?>
+        || v instanceof CharSequence
+        || v instanceof java.time.temporal.Temporal
         || v instanceof java.util.UUID) {
       return v.toString();
     }
     throw new IllegalArgumentException(
-        "unsupported value of " + v.getClass().getName()
+        "unsupported value of "
+            + v.getClass().getName()
             + " in a job's input or result: use maps, lists, strings, numbers, booleans or null");
   }
 

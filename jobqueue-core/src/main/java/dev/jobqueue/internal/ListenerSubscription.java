@@ -16,24 +16,25 @@ import org.slf4j.LoggerFactory;
  * One listener with its own thread and buffer, so a slow or throwing listener never holds up a
  * worker or another listener.
  *
- * <p>The buffer keeps status events in order and never drops them. A progress-only event of a
- * job that already has one waiting supersedes it: the old one is voided and the new one queued
- * at the end, so delivery stays in sequence order (SSE clients resume by sequence). A status
- * event "closes" the job's waiting progress slot so later progress is never delivered before
- * it. When {@code capacity} live entries wait, new progress is dropped (the next status event
- * carries the state); status events are still kept, with a warning.
+ * <p>The buffer keeps status events in order and never drops them. A progress-only event of a job
+ * that already has one waiting supersedes it: the old one is voided and the new one queued at the
+ * end, so delivery stays in sequence order (SSE clients resume by sequence). A status event
+ * "closes" the job's waiting progress slot so later progress is never delivered before it. When
+ * {@code capacity} live entries wait, new progress is dropped (the next status event carries the
+ * state); status events are still kept, with a warning.
  *
  * <p>{@link #offer} is called by one thread at a time (the event hub's drainer), the listener
  * thread consumes; they share a single-producer single-consumer linked queue, counters each side
  * writes alone, and each progress slot's event, which exactly one side takes. Progress is also
  * dropped once about twice {@code capacity} entries wait, voided slots included, so a stalled
- * listener does not keep a voided slot per progress report. After delivering, the listener
- * thread first naps briefly (events that arrive meanwhile wait at most {@link #BUSY_NAP_NANOS})
- * and only then sleeps until an offer wakes it, so a busy queue wakes it about once per nap
- * instead of once per event.
+ * listener does not keep a voided slot per progress report. After delivering, the listener thread
+ * first naps briefly (events that arrive meanwhile wait at most {@link #BUSY_NAP_NANOS}) and only
+ * then sleeps until an offer wakes it, so a busy queue wakes it about once per nap instead of once
+ * per event.
  */
 final class ListenerSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(ListenerSubscription.class);
+
   /** How long a listener thread that just delivered waits for more before it sleeps until woken. */
   private static final long BUSY_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
@@ -56,7 +57,9 @@ final class ListenerSubscription implements Subscription {
       this.event = event;
     }
 
-    /** The event, for whichever side comes first: the consumer delivering, or the producer voiding. */
+    /**
+     * The event, for whichever side comes first: the consumer delivering, or the producer voiding.
+     */
     JobEvent take() {
       return (JobEvent) EVENT.getAndSet(this, null);
     }
@@ -69,6 +72,7 @@ final class ListenerSubscription implements Subscription {
   private final JobListener listener;
   private final int capacity;
   private final Runnable onClose;
+
   /** A queue entry: a {@link JobEvent} or a {@link ProgressSlot}. */
   private static final class Node {
     private static final VarHandle NEXT;
@@ -82,6 +86,7 @@ final class ListenerSubscription implements Subscription {
     }
 
     Object item;
+
     /** Linked with a volatile store; unlinked (by the consumer) with a release store via NEXT. */
     volatile Node next;
 
@@ -92,16 +97,23 @@ final class ListenerSubscription implements Subscription {
 
   /** Consumer only: the last node taken; its {@code next} is the first entry. */
   private Node head = new Node(null);
+
   /** Producer only: the last node added. */
   private Node tail = head;
+
   /** Written by the producer only: entries added, and progress slots it voided. */
   private final AtomicLong added = new AtomicLong();
+
   private final AtomicLong voided = new AtomicLong();
+
   /** Written by the consumer only: entries taken, and those of them that held an event. */
   private final AtomicLong taken = new AtomicLong();
+
   private final AtomicLong takenLive = new AtomicLong();
+
   /** Producer only: each job's latest queued progress slot. */
   private final HashMap<String, ProgressSlot> openSlots = new HashMap<>();
+
   private final Thread thread;
   private volatile boolean consumerParked;
   private volatile boolean closed;
@@ -180,8 +192,11 @@ final class ListenerSubscription implements Subscription {
   private void warnOverflow() {
     if (!overflowWarned) {
       overflowWarned = true;
-      log.warn("listener {} is falling behind: {} events buffered; progress events are being dropped,"
-          + " status events are kept", listener, live());
+      log.warn(
+          "listener {} is falling behind: {} events buffered; progress events are being dropped,"
+              + " status events are kept",
+          listener,
+          live());
     }
   }
 
@@ -192,7 +207,8 @@ final class ListenerSubscription implements Subscription {
     if (n == null) {
       return null;
     }
-    Node.NEXT.setRelease(h, null); // a dead node in the old generation must not keep later ones alive
+    Node.NEXT.setRelease(
+        h, null); // a dead node in the old generation must not keep later ones alive
     head = n;
     Object item = n.item;
     n.item = null;
@@ -236,8 +252,12 @@ final class ListenerSubscription implements Subscription {
         listener.onEvent(e);
       } catch (Throwable t) {
         failures++;
-        log.warn("listener {} threw on event {} of job {}; it keeps receiving events",
-            listener, e.sequence(), e.jobId(), t);
+        log.warn(
+            "listener {} threw on event {} of job {}; it keeps receiving events",
+            listener,
+            e.sequence(),
+            e.jobId(),
+            t);
       }
       delivered++;
     }

@@ -14,10 +14,9 @@ import java.util.Optional;
  * A parent's state derived from its children: progress is the mean of the children's (an ended
  * child counts as 1.0), the message reads "3/6 tasks done", and once the parent's own work is done
  * (its handler returned; or it is tracked and has as many children as its {@code total_steps}
- * announced, as the seed's comprehensive analysis does) and every child has ended, the parent
- * ends: failed when
- * a required child failed or was cancelled, otherwise completed with a warning per failed
- * optional child.
+ * announced, as the seed's comprehensive analysis does) and every child has ended, the parent ends:
+ * failed when a required child failed or was cancelled, otherwise completed with a warning per
+ * failed optional child.
  */
 final class ParentRollup {
   private ParentRollup() {}
@@ -55,9 +54,15 @@ final class ParentRollup {
         if (child.status() == JobStatus.COMPLETED) {
           completed++;
         } else {
-          String what = "'" + child.title() + "' (" + child.id() + ") "
-              + (child.status() == JobStatus.CANCELLED ? "was cancelled"
-                  : "failed: " + child.error());
+          String what =
+              "'"
+                  + child.title()
+                  + "' ("
+                  + child.id()
+                  + ") "
+                  + (child.status() == JobStatus.CANCELLED
+                      ? "was cancelled"
+                      : "failed: " + child.error());
           (child.optional() ? optionalFailures : requiredFailures).add(what);
         }
       } else {
@@ -78,16 +83,23 @@ final class ParentRollup {
       for (String f : optionalFailures) {
         warnings.add("optional task " + f);
       }
-      next.warnings(List.copyOf(warnings)).completedAt(now).awaitingChildren(false)
-          .etaSeconds(null).progressMessage(message);
+      next.warnings(List.copyOf(warnings))
+          .completedAt(now)
+          .awaitingChildren(false)
+          .etaSeconds(null)
+          .progressMessage(message);
       if (p.startedAt() == null) {
         next.startedAt(now);
       }
       if (!requiredFailures.isEmpty()) {
-        String error = requiredFailures.size() == 1
-            ? "task " + requiredFailures.get(0)
-            : requiredFailures.size() + " of " + n + " tasks did not complete; first: task "
-                + requiredFailures.get(0);
+        String error =
+            requiredFailures.size() == 1
+                ? "task " + requiredFailures.get(0)
+                : requiredFailures.size()
+                    + " of "
+                    + n
+                    + " tasks did not complete; first: task "
+                    + requiredFailures.get(0);
         return next.status(JobStatus.FAILED).error(error).progress(progress);
       }
       Map<String, Object> result = p.result();
@@ -104,7 +116,8 @@ final class ParentRollup {
     } else if (progress == p.progress() && message.equals(p.progressMessage())) {
       return null;
     }
-    return next.progress(progress).progressMessage(message)
+    return next.progress(progress)
+        .progressMessage(message)
         .etaSeconds(p.startedAt() == null ? null : Progress.eta(p, progress, now, null));
   }
 }

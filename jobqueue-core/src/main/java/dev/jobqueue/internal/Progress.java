@@ -17,8 +17,13 @@ final class Progress {
 
   static void checkSteps(String jobId, int current, int total) {
     if (total <= 0 || current < 0 || current > total) {
-      throw new IllegalArgumentException("progress of job " + jobId
-          + " needs 0 <= current <= total and total > 0, got " + current + "/" + total);
+      throw new IllegalArgumentException(
+          "progress of job "
+              + jobId
+              + " needs 0 <= current <= total and total > 0, got "
+              + current
+              + "/"
+              + total);
     }
   }
 

@@ -29,15 +29,22 @@ final class StatsCalculator {
     for (JobStatus s : JobStatus.values()) {
       byStatus.put(s, 0L);
     }
-    store.countByTypeAndStatus(userId).forEach((type, counts) -> {
-      Map<JobStatus, Long> copy = new EnumMap<>(JobStatus.class);
-      copy.putAll(counts);
-      byType.put(type, Collections.unmodifiableMap(copy));
-      counts.forEach((s, n) -> byStatus.merge(s, n, Long::sum));
-    });
-    List<Job> recent = store.query(JobQuery.builder()
-        .status(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
-        .userId(userId).limit(SAMPLE).build());
+    store
+        .countByTypeAndStatus(userId)
+        .forEach(
+            (type, counts) -> {
+              Map<JobStatus, Long> copy = new EnumMap<>(JobStatus.class);
+              copy.putAll(counts);
+              byType.put(type, Collections.unmodifiableMap(copy));
+              counts.forEach((s, n) -> byStatus.merge(s, n, Long::sum));
+            });
+    List<Job> recent =
+        store.query(
+            JobQuery.builder()
+                .status(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+                .userId(userId)
+                .limit(SAMPLE)
+                .build());
     List<Double> run = new ArrayList<>();
     List<Double> wait = new ArrayList<>();
     long lastMinute = 0;
@@ -65,8 +72,13 @@ final class StatsCalculator {
     }
     // Over the last 15 minutes, or since the oldest sampled end when the sample is younger.
     double minutes = Math.max(1.0, Math.min(15.0, seconds(oldest, now) / 60.0));
-    return new JobStats(Collections.unmodifiableMap(byStatus), Collections.unmodifiableMap(byType),
-        durations(run), durations(wait), lastMinute, Math.round(last15 / minutes * 100.0) / 100.0,
+    return new JobStats(
+        Collections.unmodifiableMap(byStatus),
+        Collections.unmodifiableMap(byType),
+        durations(run),
+        durations(wait),
+        lastMinute,
+        Math.round(last15 / minutes * 100.0) / 100.0,
         recent.size());
   }
 
@@ -83,7 +95,9 @@ final class StatsCalculator {
     for (double v : values) {
       sum += v;
     }
-    return new JobStats.Durations(round(sum / values.size()), round(percentile(values, 0.50)),
+    return new JobStats.Durations(
+        round(sum / values.size()),
+        round(percentile(values, 0.50)),
         round(percentile(values, 0.95)));
   }
 

@@ -29,16 +29,20 @@ final class TrackedJobs implements JobTracker {
 
   @Override
   public Job start(String jobId) {
-    return q.mutate(jobId, (cur, next) -> {
-      requireTracked(cur);
-      if (cur.status() != JobStatus.QUEUED) {
-        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.RUNNING,
-            "only a queued job can be started");
-      }
-      Instant now = q.now();
-      return next.status(JobStatus.RUNNING).startedAt(now).owner(q.instanceId)
-          .leaseExpiresAt(now.plus(q.config.lease()));
-    });
+    return q.mutate(
+        jobId,
+        (cur, next) -> {
+          requireTracked(cur);
+          if (cur.status() != JobStatus.QUEUED) {
+            throw new IllegalJobTransitionException(
+                jobId, cur.status(), JobStatus.RUNNING, "only a queued job can be started");
+          }
+          Instant now = q.now();
+          return next.status(JobStatus.RUNNING)
+              .startedAt(now)
+              .owner(q.instanceId)
+              .leaseExpiresAt(now.plus(q.config.lease()));
+        });
   }
 
   @Override
@@ -53,7 +57,8 @@ final class TrackedJobs implements JobTracker {
     return report(jobId, (double) current / total, message, current, total);
   }
 
-  private Job report(String jobId, double fraction, String message, Integer current, Integer total) {
+  private Job report(
+      String jobId, double fraction, String message, Integer current, Integer total) {
     while (true) {
       Job cur = q.get(jobId);
       requireTracked(cur);
@@ -61,16 +66,26 @@ final class TrackedJobs implements JobTracker {
         throw new JobCancelledException(jobId);
       }
       if (cur.status() != JobStatus.RUNNING) {
-        throw new JobStateException(jobId, cur.status(), "job " + jobId + " is "
-            + cur.status().wireName() + "; progress can only be reported while it runs");
+        throw new JobStateException(
+            jobId,
+            cur.status(),
+            "job "
+                + jobId
+                + " is "
+                + cur.status().wireName()
+                + "; progress can only be reported while it runs");
       }
       Instant now = q.now();
-      Job next = cur.toBuilder().version(cur.version() + 1).updatedAt(now).progress(fraction)
-          .progressMessage(message)
-          .currentStep(current != null ? current : cur.currentStep())
-          .totalSteps(total != null ? total : cur.totalSteps())
-          .etaSeconds(Progress.eta(cur, fraction, now, q.typeMean(cur.type())))
-          .build();
+      Job next =
+          cur.toBuilder()
+              .version(cur.version() + 1)
+              .updatedAt(now)
+              .progress(fraction)
+              .progressMessage(message)
+              .currentStep(current != null ? current : cur.currentStep())
+              .totalSteps(total != null ? total : cur.totalSteps())
+              .etaSeconds(Progress.eta(cur, fraction, now, q.typeMean(cur.type())))
+              .build();
       if (q.updateProgress(cur, next)) {
         q.changed(cur, next);
         return next;
@@ -81,19 +96,29 @@ final class TrackedJobs implements JobTracker {
   @Override
   public Job complete(String jobId, Map<String, ?> result) {
     Map<String, Object> copy = result == null ? null : JsonValues.copyObject(result);
-    Job done = q.mutate(jobId, (cur, next) -> {
-      requireTracked(cur);
-      if (cur.status() != JobStatus.RUNNING || cur.awaitingChildren()) {
-        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.COMPLETED,
-            cur.awaitingChildren() ? "it was already completed and waits for its children"
-                : "only a running job can complete");
-      }
-      if (!cur.childJobIds().isEmpty()) {
-        return next.awaitingChildren(true).result(copy);
-      }
-      return next.status(JobStatus.COMPLETED).completedAt(q.now()).result(copy).progress(1.0)
-          .etaSeconds(null);
-    });
+    Job done =
+        q.mutate(
+            jobId,
+            (cur, next) -> {
+              requireTracked(cur);
+              if (cur.status() != JobStatus.RUNNING || cur.awaitingChildren()) {
+                throw new IllegalJobTransitionException(
+                    jobId,
+                    cur.status(),
+                    JobStatus.COMPLETED,
+                    cur.awaitingChildren()
+                        ? "it was already completed and waits for its children"
+                        : "only a running job can complete");
+              }
+              if (!cur.childJobIds().isEmpty()) {
+                return next.awaitingChildren(true).result(copy);
+              }
+              return next.status(JobStatus.COMPLETED)
+                  .completedAt(q.now())
+                  .result(copy)
+                  .progress(1.0)
+                  .etaSeconds(null);
+            });
     if (done.awaitingChildren()) {
       q.refreshParent(jobId);
       return q.get(jobId);
@@ -106,22 +131,31 @@ final class TrackedJobs implements JobTracker {
     if (error == null || error.isBlank()) {
       throw new IllegalArgumentException("the error of failed job " + jobId + " must not be blank");
     }
-    return q.mutate(jobId, (cur, next) -> {
-      requireTracked(cur);
-      if (cur.isTerminal()) {
-        throw new IllegalJobTransitionException(jobId, cur.status(), JobStatus.FAILED,
-            "it has already ended");
-      }
-      return next.status(JobStatus.FAILED).completedAt(q.now()).error(error).etaSeconds(null)
-          .awaitingChildren(false);
-    });
+    return q.mutate(
+        jobId,
+        (cur, next) -> {
+          requireTracked(cur);
+          if (cur.isTerminal()) {
+            throw new IllegalJobTransitionException(
+                jobId, cur.status(), JobStatus.FAILED, "it has already ended");
+          }
+          return next.status(JobStatus.FAILED)
+              .completedAt(q.now())
+              .error(error)
+              .etaSeconds(null)
+              .awaitingChildren(false);
+        });
   }
 
   private void requireTracked(Job cur) {
     if (!cur.tracked()) {
-      throw new JobStateException(cur.id(), cur.status(), "job " + cur.id()
-          + " is run by the queue's workers; only jobs created with tracker().create() are"
-          + " reported by the host");
+      throw new JobStateException(
+          cur.id(),
+          cur.status(),
+          "job "
+              + cur.id()
+              + " is run by the queue's workers; only jobs created with tracker().create() are"
+              + " reported by the host");
     }
   }
 }

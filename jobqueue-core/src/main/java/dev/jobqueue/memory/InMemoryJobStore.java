@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A store in the heap that behaves like a database: it keeps immutable snapshots, enforces
- * versions and claims atomically. Nothing survives a restart.
+ * A store in the heap that behaves like a database: it keeps immutable snapshots, enforces versions
+ * and claims atomically. Nothing survives a restart.
  *
  * <p>Every write is a compare-and-set on one map entry, so no lock is shared by all writers. The
  * claim index (queued jobs in priority/FIFO order) is kept next to the map and may briefly hold
@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * winning the compare-and-set from its queued snapshot.
  *
  * <p>Finished rows are also queued in the order they finished, so retention removes the oldest
- * without scanning every row: a scan per purge made frequent purging too costly, and rarely
- * purged finished jobs filled the heap that the garbage collector copies. The order of finishing
- * stands in for {@code completedAt} order, which it is for every job the queue finishes; a job
- * inserted already finished (a store test, an import) is purged in its insertion order.
+ * without scanning every row: a scan per purge made frequent purging too costly, and rarely purged
+ * finished jobs filled the heap that the garbage collector copies. The order of finishing stands in
+ * for {@code completedAt} order, which it is for every job the queue finishes; a job inserted
+ * already finished (a store test, an import) is purged in its insertion order.
  */
 public final class InMemoryJobStore implements JobStore {
 
@@ -54,8 +54,10 @@ public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<ReadyKey> ready = new ConcurrentSkipListSet<>();
   private final AtomicLong nextSeq = new AtomicLong();
+
   /** Rows as they became terminal; an entry is live while it is still the job's row. */
   private final ConcurrentLinkedQueue<Row> finished = new ConcurrentLinkedQueue<>();
+
   /** Terminal rows stored now (the live entries of {@link #finished}). */
   private final AtomicLong terminalRows = new AtomicLong();
 
@@ -99,7 +101,9 @@ public final class InMemoryJobStore implements JobStore {
   public boolean update(Job next, long expectedVersion) {
     while (true) {
       Row old = rows.get(next.id());
-      if (old == null || old.job().version() != expectedVersion || next.version() <= expectedVersion) {
+      if (old == null
+          || old.job().version() != expectedVersion
+          || next.version() <= expectedVersion) {
         return false;
       }
       Row row = new Row(next, old.seq());
@@ -147,7 +151,9 @@ public final class InMemoryJobStore implements JobStore {
     List<Job> out = new ArrayList<>(Math.min(request.max(), 16));
     for (ReadyKey key : ready) {
       Row row = rows.get(key.id());
-      if (row == null || !isReady(row.job()) || row.seq() != key.seq()
+      if (row == null
+          || !isReady(row.job())
+          || row.seq() != key.seq()
           || row.job().priority() != key.priority()) {
         ready.remove(key); // stale: the job moved on; its current key (if any) is elsewhere
         continue;
@@ -185,8 +191,10 @@ public final class InMemoryJobStore implements JobStore {
     int n = 0;
     for (Row row : rows.values()) {
       Job j = row.job();
-      if (j.status() == JobStatus.RUNNING && owner.equals(j.owner())
-          && rows.replace(j.id(), row, new Row(j.toBuilder().leaseExpiresAt(until).build(), row.seq()))) {
+      if (j.status() == JobStatus.RUNNING
+          && owner.equals(j.owner())
+          && rows.replace(
+              j.id(), row, new Row(j.toBuilder().leaseExpiresAt(until).build(), row.seq()))) {
         n++;
       }
     }
@@ -198,7 +206,8 @@ public final class InMemoryJobStore implements JobStore {
     List<Job> out = new ArrayList<>();
     for (Row row : rows.values()) {
       Job j = row.job();
-      if (j.status() == JobStatus.RUNNING && j.leaseExpiresAt() != null
+      if (j.status() == JobStatus.RUNNING
+          && j.leaseExpiresAt() != null
           && j.leaseExpiresAt().isBefore(now)) {
         out.add(j);
       }

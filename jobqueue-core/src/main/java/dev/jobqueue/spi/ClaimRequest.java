@@ -15,7 +15,8 @@ import java.util.Set;
  * @param leaseUntil the claim lapses at this instant unless renewed
  * @param max at most this many jobs (at least 1)
  */
-public record ClaimRequest(Set<String> types, Instant now, String owner, Instant leaseUntil, int max) {
+public record ClaimRequest(
+    Set<String> types, Instant now, String owner, Instant leaseUntil, int max) {
   /** A request for one job. */
   public ClaimRequest(Set<String> types, Instant now, String owner, Instant leaseUntil) {
     this(types, now, owner, leaseUntil, 1);

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where jobs live. Implementations store immutable snapshots and enforce versions; the queue holds
- * all job semantics. Every implementation must pass the contract suite in core's test-jar
- * ({@code dev.jobqueue.spi.JobStoreContract}) unchanged.
+ * all job semantics. Every implementation must pass the contract suite in core's test-jar ({@code
+ * dev.jobqueue.spi.JobStoreContract}) unchanged.
  *
  * <p>Thread safety: every method may be called from many threads at once.
  *
@@ -29,8 +29,8 @@ public interface JobStore extends AutoCloseable {
   void insert(Job job);
 
   /**
-   * Stores several new jobs at once; durable stores write them in one transaction, all or none.
-   * The default inserts one by one.
+   * Stores several new jobs at once; durable stores write them in one transaction, all or none. The
+   * default inserts one by one.
    *
    * @throws DuplicateJobException when one of the ids exists (persistent stores then store none)
    */
@@ -43,7 +43,10 @@ public interface JobStore extends AutoCloseable {
   /** The current snapshot, including progress accepted by {@link #updateProgress}. */
   Optional<Job> get(String id);
 
-  /** Jobs matching {@code query}, newest first (created_at, then insertion order), at most its limit. */
+  /**
+   * Jobs matching {@code query}, newest first (created_at, then insertion order), at most its
+   * limit.
+   */
   List<Job> query(JobQuery query);
 
   /**
@@ -55,10 +58,10 @@ public interface JobStore extends AutoCloseable {
   boolean update(Job next, long expectedVersion);
 
   /**
-   * {@link #update} without blocking the caller: the future completes (true, or false on a
-   * version conflict) once the change is durable. Persistent stores group concurrent changes into
-   * one transaction. The future never completes on a thread that is blocked in this store, so
-   * callbacks may be cheap but must not call the store synchronously.
+   * {@link #update} without blocking the caller: the future completes (true, or false on a version
+   * conflict) once the change is durable. Persistent stores group concurrent changes into one
+   * transaction. The future never completes on a thread that is blocked in this store, so callbacks
+   * may be cheap but must not call the store synchronously.
    */
   default CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
     try {
@@ -69,9 +72,9 @@ public interface JobStore extends AutoCloseable {
   }
 
   /**
-   * Like {@link #update} for a change that only touches progress fields of a running job; the
-   * write may be deferred and coalesced with later ones of the same job (not durable until then).
-   * {@link #get}, {@link #query} and a following {@link #update} must see it at once.
+   * Like {@link #update} for a change that only touches progress fields of a running job; the write
+   * may be deferred and coalesced with later ones of the same job (not durable until then). {@link
+   * #get}, {@link #query} and a following {@link #update} must see it at once.
    *
    * @return false when it conflicts with the version this store knows (the change is dropped)
    */
@@ -86,11 +89,10 @@ public interface JobStore extends AutoCloseable {
 
   /**
    * Atomically takes up to {@code request.max()} runnable jobs, in order, and marks them running
-   * for {@code request.owner()}:
-   * status queued, not tracked, type in {@code request.types()}, runAt null or not after {@code
-   * request.now()}, and every job in its depends_on completed (or gone: only finished jobs can be
-   * deleted). Order: highest priority first, then oldest first (FIFO). No job is ever claimed
-   * twice, by this or another process.
+   * for {@code request.owner()}: status queued, not tracked, type in {@code request.types()}, runAt
+   * null or not after {@code request.now()}, and every job in its depends_on completed (or gone:
+   * only finished jobs can be deleted). Order: highest priority first, then oldest first (FIFO). No
+   * job is ever claimed twice, by this or another process.
    *
    * <p>The claimed snapshot is {@link ClaimRequest#claimed(Job)}: status running, version + 1,
    * startedAt = updatedAt = now, owner, leaseExpiresAt = request.leaseUntil(), runAt and

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +36,7 @@ public abstract class JobStoreContract {
 
   protected JobStore store;
   private final AtomicInteger ids = new AtomicInteger();
+
   /** Whole milliseconds, so that stores with millisecond precision round-trip exactly. */
   protected final Instant t0 = Instant.parse("2026-01-02T03:04:05.678Z");
 
@@ -72,14 +72,17 @@ public abstract class JobStoreContract {
   }
 
   protected Job next(Job j, JobStatus status) {
-    return j.toBuilder().status(status).version(j.version() + 1)
+    return j.toBuilder()
+        .status(status)
+        .version(j.version() + 1)
         .updatedAt(j.updatedAt().plusMillis(1))
-        .completedAt(status.isTerminal() ? j.updatedAt().plusMillis(1) : null).build();
+        .completedAt(status.isTerminal() ? j.updatedAt().plusMillis(1) : null)
+        .build();
   }
 
   protected ClaimRequest claimAll(Set<String> types) {
-    return new ClaimRequest(types, t0.plus(Duration.ofDays(1)), "owner-1",
-        t0.plus(Duration.ofDays(1)).plusSeconds(30));
+    return new ClaimRequest(
+        types, t0.plus(Duration.ofDays(1)), "owner-1", t0.plus(Duration.ofDays(1)).plusSeconds(30));
   }
 
   protected Job claim(String... types) {
@@ -92,20 +95,43 @@ public abstract class JobStoreContract {
 
   @Test
   void insertedJobRoundTripsEveryField() {
-    Job full = new Job.Builder()
-        .id("full-1").type("analyze").status(JobStatus.RUNNING)
-        .createdAt(t0).startedAt(t0.plusSeconds(1)).completedAt(null).updatedAt(t0.plusSeconds(2))
-        .progress(0.25).progressMessage("1/4 \"quoted\" ünïcode ✓").currentStep(1).totalSteps(4)
-        .title("Analyzing <img src=x onerror=alert(1)>").description("a description")
-        .parentJobId("parent-9").childJobIds(List.of("c1", "c2"))
-        .result(Map.of("score", 0.5, "tags", List.of("a", "b"), "nested", Map.of("n", 3)))
-        .error("previous error").userId("alice").cancelable(false).priority(7)
-        .attempt(2).maxAttempts(5).dependsOn(List.of("dep-1", "dep-2")).optional(true)
-        .etaSeconds(12.5).warnings(List.of("w1", "w2"))
-        .input(Map.of("image_id", "img-1", "analyses", Map.of("colors", true), "n", 42))
-        .version(3).runAt(t0.plusSeconds(9)).owner("node-a").leaseExpiresAt(t0.plusSeconds(30))
-        .cancelRequested(true).tracked(true).awaitingChildren(true)
-        .build();
+    Job full =
+        new Job.Builder()
+            .id("full-1")
+            .type("analyze")
+            .status(JobStatus.RUNNING)
+            .createdAt(t0)
+            .startedAt(t0.plusSeconds(1))
+            .completedAt(null)
+            .updatedAt(t0.plusSeconds(2))
+            .progress(0.25)
+            .progressMessage("1/4 \"quoted\" ünïcode ✓")
+            .currentStep(1)
+            .totalSteps(4)
+            .title("Analyzing <img src=x onerror=alert(1)>")
+            .description("a description")
+            .parentJobId("parent-9")
+            .childJobIds(List.of("c1", "c2"))
+            .result(Map.of("score", 0.5, "tags", List.of("a", "b"), "nested", Map.of("n", 3)))
+            .error("previous error")
+            .userId("alice")
+            .cancelable(false)
+            .priority(7)
+            .attempt(2)
+            .maxAttempts(5)
+            .dependsOn(List.of("dep-1", "dep-2"))
+            .optional(true)
+            .etaSeconds(12.5)
+            .warnings(List.of("w1", "w2"))
+            .input(Map.of("image_id", "img-1", "analyses", Map.of("colors", true), "n", 42))
+            .version(3)
+            .runAt(t0.plusSeconds(9))
+            .owner("node-a")
+            .leaseExpiresAt(t0.plusSeconds(30))
+            .cancelRequested(true)
+            .tracked(true)
+            .awaitingChildren(true)
+            .build();
     store.insert(full);
     Job read = store.get("full-1").orElseThrow();
     assertThat(read).usingRecursiveComparison().ignoringFields("result", "input").isEqualTo(full);
@@ -155,7 +181,8 @@ public abstract class JobStoreContract {
     Job j = insert(job("t"));
     Job other = j.toBuilder().title("other").build();
     assertThatThrownBy(() -> store.insert(other))
-        .isInstanceOf(DuplicateJobException.class).hasMessageContaining(j.id());
+        .isInstanceOf(DuplicateJobException.class)
+        .hasMessageContaining(j.id());
     assertThat(store.get(j.id()).orElseThrow().title()).isEqualTo(j.title());
   }
 
@@ -185,20 +212,35 @@ public abstract class JobStoreContract {
     Job a = insert(job("analyze").userId("alice"));
     Job b = insert(job("generate").userId("bob"));
     Job c = insert(job("analyze").userId("alice").parentJobId(a.id()).title("Colour palette"));
-    Job d = insert(job("analyze").status(JobStatus.COMPLETED).completedAt(t0).dependsOn(List.of(a.id())));
+    Job d =
+        insert(
+            job("analyze").status(JobStatus.COMPLETED).completedAt(t0).dependsOn(List.of(a.id())));
 
-    assertThat(ids(store.query(JobQuery.builder().build()))).containsExactly(d.id(), c.id(), b.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().build())))
+        .containsExactly(d.id(), c.id(), b.id(), a.id());
     assertThat(ids(store.query(JobQuery.builder().type("analyze").build())))
         .containsExactly(d.id(), c.id(), a.id());
-    assertThat(ids(store.query(JobQuery.builder().userId("alice").build()))).containsExactly(c.id(), a.id());
-    assertThat(ids(store.query(JobQuery.builder().parentJobId(a.id()).build()))).containsExactly(c.id());
+    assertThat(ids(store.query(JobQuery.builder().userId("alice").build())))
+        .containsExactly(c.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().parentJobId(a.id()).build())))
+        .containsExactly(c.id());
     assertThat(ids(store.query(JobQuery.builder().status(JobStatus.COMPLETED).build())))
         .containsExactly(d.id());
-    assertThat(ids(store.query(JobQuery.builder().status(JobStatus.QUEUED, JobStatus.COMPLETED)
-        .type("analyze").userId("alice").build()))).containsExactly(c.id(), a.id());
-    assertThat(ids(store.query(JobQuery.builder().text("PALETTE").build()))).containsExactly(c.id());
-    assertThat(ids(store.query(JobQuery.builder().dependsOn(a.id()).build()))).containsExactly(d.id());
-    assertThat(ids(store.query(JobQuery.builder().limit(2).build()))).containsExactly(d.id(), c.id());
+    assertThat(
+            ids(
+                store.query(
+                    JobQuery.builder()
+                        .status(JobStatus.QUEUED, JobStatus.COMPLETED)
+                        .type("analyze")
+                        .userId("alice")
+                        .build())))
+        .containsExactly(c.id(), a.id());
+    assertThat(ids(store.query(JobQuery.builder().text("PALETTE").build())))
+        .containsExactly(c.id());
+    assertThat(ids(store.query(JobQuery.builder().dependsOn(a.id()).build())))
+        .containsExactly(d.id());
+    assertThat(ids(store.query(JobQuery.builder().limit(2).build())))
+        .containsExactly(d.id(), c.id());
   }
 
   @Test
@@ -207,9 +249,11 @@ public abstract class JobStoreContract {
     insert(job("t").title("1000 done"));
     insert(job("t").title("a_b"));
     insert(job("t").title("axb"));
-    assertThat(store.query(JobQuery.builder().text("0%").build())).extracting(Job::title)
+    assertThat(store.query(JobQuery.builder().text("0%").build()))
+        .extracting(Job::title)
         .containsExactly("100% done");
-    assertThat(store.query(JobQuery.builder().text("a_b").build())).extracting(Job::title)
+    assertThat(store.query(JobQuery.builder().text("a_b").build()))
+        .extracting(Job::title)
         .containsExactly("a_b");
   }
 
@@ -254,7 +298,12 @@ public abstract class JobStoreContract {
     assertThat(store.update(running, 1)).isTrue();
     Job p = running;
     for (int i = 1; i <= 20; i++) {
-      Job np = p.toBuilder().progress(i / 20.0).progressMessage("step " + i).version(p.version() + 1).build();
+      Job np =
+          p.toBuilder()
+              .progress(i / 20.0)
+              .progressMessage("step " + i)
+              .version(p.version() + 1)
+              .build();
       assertThat(store.updateProgress(np, p.version())).isTrue();
       p = np;
       assertThat(store.get(running.id()).orElseThrow()).isEqualTo(p);
@@ -270,8 +319,10 @@ public abstract class JobStoreContract {
     store.update(running, 1);
     Job cancelled = next(running, JobStatus.CANCELLED);
     assertThat(store.update(cancelled, running.version())).isTrue();
-    assertThat(store.updateProgress(
-        running.toBuilder().progress(0.9).version(running.version() + 1).build(), running.version()))
+    assertThat(
+            store.updateProgress(
+                running.toBuilder().progress(0.9).version(running.version() + 1).build(),
+                running.version()))
         .isFalse();
     assertThat(store.get(running.id()).orElseThrow()).isEqualTo(cancelled);
   }
@@ -285,20 +336,26 @@ public abstract class JobStoreContract {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      fs.add(pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < perThread; i++) {
-          while (true) {
-            Job cur = store.get(j.id()).orElseThrow();
-            int n = ((Number) cur.result().get("n")).intValue();
-            Job nx = cur.toBuilder().result(Map.of("n", n + 1)).version(cur.version() + 1).build();
-            if (store.update(nx, cur.version())) {
-              break;
-            }
-          }
-        }
-        return null;
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  while (true) {
+                    Job cur = store.get(j.id()).orElseThrow();
+                    int n = ((Number) cur.result().get("n")).intValue();
+                    Job nx =
+                        cur.toBuilder()
+                            .result(Map.of("n", n + 1))
+                            .version(cur.version() + 1)
+                            .build();
+                    if (store.update(nx, cur.version())) {
+                      break;
+                    }
+                  }
+                }
+                return null;
+              }));
     }
     start.countDown();
     for (Future<?> f : fs) {
@@ -349,7 +406,13 @@ public abstract class JobStoreContract {
     Job low2 = insert(job("t").priority(0));
     Job high2 = insert(job("t").priority(5));
     Job neg = insert(job("t").priority(-3));
-    assertThat(List.of(claim("t").id(), claim("t").id(), claim("t").id(), claim("t").id(), claim("t").id()))
+    assertThat(
+            List.of(
+                claim("t").id(),
+                claim("t").id(),
+                claim("t").id(),
+                claim("t").id(),
+                claim("t").id()))
         .containsExactly(high1.id(), high2.id(), low1.id(), low2.id(), neg.id());
     assertThat(claim("t")).isNull();
   }
@@ -371,7 +434,8 @@ public abstract class JobStoreContract {
     Job later = insert(job("t").runAt(t0.plusSeconds(60)));
     ClaimRequest early = new ClaimRequest(Set.of("t"), t0, "o", t0.plusSeconds(30));
     assertThat(store.claim(early)).isEmpty();
-    ClaimRequest onTime = new ClaimRequest(Set.of("t"), t0.plusSeconds(60), "o", t0.plusSeconds(90));
+    ClaimRequest onTime =
+        new ClaimRequest(Set.of("t"), t0.plusSeconds(60), "o", t0.plusSeconds(90));
     assertThat(single(store.claim(onTime)).id()).isEqualTo(later.id());
   }
 
@@ -408,8 +472,14 @@ public abstract class JobStoreContract {
   void requeuedJobCanBeClaimedAgain() {
     insert(job("t"));
     Job c = claim("t");
-    Job requeued = c.toBuilder().status(JobStatus.QUEUED).version(c.version() + 1).attempt(2)
-        .owner(null).leaseExpiresAt(null).build();
+    Job requeued =
+        c.toBuilder()
+            .status(JobStatus.QUEUED)
+            .version(c.version() + 1)
+            .attempt(2)
+            .owner(null)
+            .leaseExpiresAt(null)
+            .build();
     assertThat(store.update(requeued, c.version())).isTrue();
     Job again = claim("t");
     assertThat(again.id()).isEqualTo(c.id());
@@ -431,24 +501,32 @@ public abstract class JobStoreContract {
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String owner = "owner-" + t;
-      fs.add(pool.submit(() -> {
-        start.await();
-        while (true) {
-          // mix single and batch claims: both must be atomic
-          List<Job> c = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), owner,
-              t0.plusSeconds(31), 1 + claimed.size() % 4));
-          if (c.isEmpty()) {
-            return null;
-          }
-          for (Job j : c) {
-            if (!claimed.add(j.id())) {
-              duplicates.incrementAndGet();
-            }
-            assertThat(j.owner()).isEqualTo(owner);
-            assertThat(j.status()).isEqualTo(JobStatus.RUNNING);
-          }
-        }
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                start.await();
+                while (true) {
+                  // mix single and batch claims: both must be atomic
+                  List<Job> c =
+                      store.claim(
+                          new ClaimRequest(
+                              Set.of("t"),
+                              t0.plusSeconds(1),
+                              owner,
+                              t0.plusSeconds(31),
+                              1 + claimed.size() % 4));
+                  if (c.isEmpty()) {
+                    return null;
+                  }
+                  for (Job j : c) {
+                    if (!claimed.add(j.id())) {
+                      duplicates.incrementAndGet();
+                    }
+                    assertThat(j.owner()).isEqualTo(owner);
+                    assertThat(j.status()).isEqualTo(JobStatus.RUNNING);
+                  }
+                }
+              }));
     }
     start.countDown();
     for (Future<?> f : fs) {
@@ -473,15 +551,17 @@ public abstract class JobStoreContract {
     CountDownLatch start = new CountDownLatch(1);
     Future<?> claimer1 = pool.submit(() -> claimLoop(start, claimed));
     Future<?> claimer2 = pool.submit(() -> claimLoop(start, claimed));
-    Future<?> canceller = pool.submit(() -> {
-      start.await();
-      for (Job j : inserted) {
-        if (store.update(next(j, JobStatus.CANCELLED), 1)) {
-          cancelled.add(j.id());
-        }
-      }
-      return null;
-    });
+    Future<?> canceller =
+        pool.submit(
+            () -> {
+              start.await();
+              for (Job j : inserted) {
+                if (store.update(next(j, JobStatus.CANCELLED), 1)) {
+                  cancelled.add(j.id());
+                }
+              }
+              return null;
+            });
     start.countDown();
     claimer1.get(60, TimeUnit.SECONDS);
     claimer2.get(60, TimeUnit.SECONDS);
@@ -524,7 +604,8 @@ public abstract class JobStoreContract {
     assertThat(store.renewLeases("A", t0.plusSeconds(60))).isEqualTo(1);
     assertThat(store.get(a.id()).orElseThrow().leaseExpiresAt()).isEqualTo(t0.plusSeconds(60));
     assertThat(ids(store.expiredLeases(t0.plusSeconds(20), 10))).containsExactly(b.id());
-    assertThat(ids(store.expiredLeases(t0.plusSeconds(61), 10))).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(ids(store.expiredLeases(t0.plusSeconds(61), 10)))
+        .containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(store.expiredLeases(t0.plusSeconds(61), 1)).hasSize(1);
     assertThat(store.renewLeases("nobody", t0.plusSeconds(60))).isZero();
   }
@@ -539,14 +620,23 @@ public abstract class JobStoreContract {
     Job oldRunning = insert(job("t").status(JobStatus.RUNNING));
     List<Job> recent = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      recent.add(insert(job("t").status(i % 2 == 0 ? JobStatus.FAILED : JobStatus.CANCELLED)
-          .completedAt(now.minusSeconds(100 - i))));
+      recent.add(
+          insert(
+              job("t")
+                  .status(i % 2 == 0 ? JobStatus.FAILED : JobStatus.CANCELLED)
+                  .completedAt(now.minusSeconds(100 - i))));
     }
     List<Job> deleted = store.purge(now.minus(1, ChronoUnit.DAYS), 3);
     assertThat(deleted).as("the deleted snapshots are returned").contains(oldDone);
-    assertThat(ids(deleted)).containsExactlyInAnyOrder(oldDone.id(), recent.get(0).id(), recent.get(1).id());
-    assertThat(ids(store.query(JobQuery.all()))).containsExactlyInAnyOrder(
-        oldQueued.id(), oldRunning.id(), recent.get(2).id(), recent.get(3).id(), recent.get(4).id());
+    assertThat(ids(deleted))
+        .containsExactlyInAnyOrder(oldDone.id(), recent.get(0).id(), recent.get(1).id());
+    assertThat(ids(store.query(JobQuery.all())))
+        .containsExactlyInAnyOrder(
+            oldQueued.id(),
+            oldRunning.id(),
+            recent.get(2).id(),
+            recent.get(3).id(),
+            recent.get(4).id());
     assertThat(store.purge(now.minus(1, ChronoUnit.DAYS), 3)).isEmpty();
   }
 
@@ -568,8 +658,11 @@ public abstract class JobStoreContract {
     assertThat(store.delete(c.id(), 2)).isTrue();
     List<Job> purged = store.purge(longAgo, 0);
     assertThat(ids(purged)).containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(purged).filteredOn(j -> j.id().equals(a.id())).singleElement()
-        .extracting(Job::version).isEqualTo(4L);
+    assertThat(purged)
+        .filteredOn(j -> j.id().equals(a.id()))
+        .singleElement()
+        .extracting(Job::version)
+        .isEqualTo(4L);
     assertThat(store.query(JobQuery.all())).isEmpty();
     assertThat(store.purge(longAgo, 0)).isEmpty();
   }
@@ -581,11 +674,15 @@ public abstract class JobStoreContract {
     insert(job("a").userId("u2").status(JobStatus.COMPLETED).completedAt(t0));
     insert(job("b").userId("u2").status(JobStatus.FAILED).completedAt(t0));
     Map<String, Map<JobStatus, Long>> all = store.countByTypeAndStatus(null);
-    assertThat(all.get("a")).containsEntry(JobStatus.QUEUED, 1L).containsEntry(JobStatus.COMPLETED, 2L);
+    assertThat(all.get("a"))
+        .containsEntry(JobStatus.QUEUED, 1L)
+        .containsEntry(JobStatus.COMPLETED, 2L);
     assertThat(all.get("b")).containsEntry(JobStatus.FAILED, 1L);
     Map<String, Map<JobStatus, Long>> u1 = store.countByTypeAndStatus("u1");
     assertThat(u1).containsOnlyKeys("a");
-    assertThat(u1.get("a")).containsEntry(JobStatus.QUEUED, 1L).containsEntry(JobStatus.COMPLETED, 1L);
+    assertThat(u1.get("a"))
+        .containsEntry(JobStatus.QUEUED, 1L)
+        .containsEntry(JobStatus.COMPLETED, 1L);
   }
 
   private static Job single(List<Job> jobs) {
@@ -599,9 +696,11 @@ public abstract class JobStoreContract {
     Job b = insert(job("t"));
     Job c = insert(job("t").priority(2));
     insert(job("t").tracked(true));
-    List<Job> first = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 2));
+    List<Job> first =
+        store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 2));
     assertThat(ids(first)).containsExactly(c.id(), a.id());
-    List<Job> rest = store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 10));
+    List<Job> rest =
+        store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 10));
     assertThat(ids(rest)).containsExactly(b.id());
   }
 
@@ -611,7 +710,8 @@ public abstract class JobStoreContract {
     Job running = next(j, JobStatus.RUNNING);
     assertThat(store.updateAsync(running, 1).get(30, TimeUnit.SECONDS)).isTrue();
     assertThat(store.get(j.id()).orElseThrow()).isEqualTo(running);
-    assertThat(store.updateAsync(next(j, JobStatus.CANCELLED), 1).get(30, TimeUnit.SECONDS)).isFalse();
+    assertThat(store.updateAsync(next(j, JobStatus.CANCELLED), 1).get(30, TimeUnit.SECONDS))
+        .isFalse();
     List<java.util.concurrent.CompletableFuture<Boolean>> fs = new ArrayList<>();
     List<Job> others = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -621,7 +721,8 @@ public abstract class JobStoreContract {
     }
     for (int i = 0; i < fs.size(); i++) {
       assertThat(fs.get(i).get(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(store.get(others.get(i).id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(store.get(others.get(i).id()).orElseThrow().status())
+          .isEqualTo(JobStatus.CANCELLED);
     }
   }
 

@@ -17,7 +17,8 @@ public record AppOptions(int port, String store, int workers, Path dataDir) {
   public static final int DEFAULT_WORKERS = 4;
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
-  public static final String USAGE = """
+  public static final String USAGE =
+      """
       Usage: ExampleApp [--port N] [--store sqlite:PATH|memory] [--workers N] [--data-dir DIR]
         --port      HTTP port (default 8080; 0 picks a free port)
         --store     where jobs are kept: sqlite:PATH (default sqlite:jobqueue-example.db) or memory

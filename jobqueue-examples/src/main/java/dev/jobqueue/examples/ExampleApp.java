@@ -22,12 +22,17 @@ public final class ExampleApp {
     }
     ExampleServer app = ExampleServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-    }, "example-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "example-shutdown"));
     // printed as well as logged: under "mvn -q exec:java" Maven's own logger hides INFO lines
-    System.out.println("jobqueue example app: open http://localhost:" + app.port() + "/ (Ctrl+C stops it)");
+    System.out.println(
+        "jobqueue example app: open http://localhost:" + app.port() + "/ (Ctrl+C stops it)");
     LOG.info("Open {} — press Ctrl+C to stop", app.uri());
     stopped.await();
   }

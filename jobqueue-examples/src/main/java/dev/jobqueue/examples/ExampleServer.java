@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The example app, wired: job store, queue with the four handlers, the jobqueue filter (REST,
- * SSE, widget) and the app's own API and page on embedded Jetty. {@link #close()} stops Jetty,
- * then the queue, then the store.
+ * The example app, wired: job store, queue with the four handlers, the jobqueue filter (REST, SSE,
+ * widget) and the app's own API and page on embedded Jetty. {@link #close()} stops Jetty, then the
+ * queue, then the store.
  */
 public final class ExampleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
@@ -69,23 +69,28 @@ public final class ExampleServer implements AutoCloseable {
     Server server = null;
     JobQueueFilter filter = null;
     try {
-      queue = JobQueue.builder()
-          .store(store)
-          .workers(options.workers())
-          .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets))
-          .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
-          .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
-          .handler(GenerateJob.TYPE, new GenerateJob(images))
-          // big renders must not starve the analyses
-          .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
-          .shutdownTimeout(Duration.ofSeconds(5))
-          .build();
+      queue =
+          JobQueue.builder()
+              .store(store)
+              .workers(options.workers())
+              .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets))
+              .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
+              .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
+              .handler(GenerateJob.TYPE, new GenerateJob(images))
+              // big renders must not starve the analyses
+              .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
+              .shutdownTimeout(Duration.ofSeconds(5))
+              .build();
       filter = JobQueueFilter.builder(queue).basePath(JOBS_PATH).build();
       server = jetty(options.port(), json, queue, filter, analyzers, images, presets, options);
       server.start();
       ExampleServer app = new ExampleServer(store, queue, filter, server);
-      LOG.info("jobqueue example app on {} (store {}, {} workers, data in {})", app.uri(),
-          options.store(), options.workers(), options.dataDir().toAbsolutePath());
+      LOG.info(
+          "jobqueue example app on {} (store {}, {} workers, data in {})",
+          app.uri(),
+          options.store(),
+          options.workers(),
+          options.dataDir().toAbsolutePath());
       return app;
     } catch (Exception | Error e) {
       if (filter != null) {
@@ -100,8 +105,15 @@ public final class ExampleServer implements AutoCloseable {
     }
   }
 
-  private static Server jetty(int port, ObjectMapper json, JobQueue queue, JobQueueFilter jobsFilter, Analyzers analyzers,
-      ImageStore images, PresetStore presets, AppOptions options) {
+  private static Server jetty(
+      int port,
+      ObjectMapper json,
+      JobQueue queue,
+      JobQueueFilter jobsFilter,
+      Analyzers analyzers,
+      ImageStore images,
+      PresetStore presets,
+      AppOptions options) {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("example-http");
     Server server = new Server(threads);
@@ -118,12 +130,22 @@ public final class ExampleServer implements AutoCloseable {
 
     JobAnswers answers = new JobAnswers(queue, Duration.ofSeconds(120));
     ServletHolder upload = new ServletHolder(new ImagesServlet(json, images));
-    upload.getRegistration().setMultipartConfig(new MultipartConfigElement(
-        options.dataDir().resolve("uploads").toString(), ImageStore.MAX_BYTES, ImageStore.MAX_BYTES + 64 * 1024, 1024 * 1024));
+    upload
+        .getRegistration()
+        .setMultipartConfig(
+            new MultipartConfigElement(
+                options.dataDir().resolve("uploads").toString(),
+                ImageStore.MAX_BYTES,
+                ImageStore.MAX_BYTES + 64 * 1024,
+                1024 * 1024));
     context.addServlet(upload, "/api/images/*");
-    context.addServlet(new ServletHolder(new AnalyzersServlet(json, analyzers)), "/api/analyzers/*");
-    context.addServlet(new ServletHolder(new AnalyzeServlet(json, queue, analyzers, images, answers)), "/api/analyze/*");
-    context.addServlet(new ServletHolder(new GenerateServlet(json, queue, answers)), "/api/generate/*");
+    context.addServlet(
+        new ServletHolder(new AnalyzersServlet(json, analyzers)), "/api/analyzers/*");
+    context.addServlet(
+        new ServletHolder(new AnalyzeServlet(json, queue, analyzers, images, answers)),
+        "/api/analyze/*");
+    context.addServlet(
+        new ServletHolder(new GenerateServlet(json, queue, answers)), "/api/generate/*");
     context.addServlet(new ServletHolder(new PresetsServlet(json, presets)), "/api/presets/*");
     context.addServlet(new ServletHolder(new StaticServlet(json)), "/");
     server.setHandler(context);
@@ -142,7 +164,9 @@ public final class ExampleServer implements AutoCloseable {
     return queue;
   }
 
-  /** Stops accepting requests, stops the queue (waiting briefly for running jobs), closes the store. */
+  /**
+   * Stops accepting requests, stops the queue (waiting briefly for running jobs), closes the store.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

@@ -10,9 +10,15 @@ public final class StoreSpec {
 
   /** Checks the syntax of {@code spec}; throws naming the accepted forms. */
   public static void check(String spec) {
-    if (spec == null || !(spec.equals("memory") || (spec.startsWith("sqlite:") && spec.length() > 7))) {
-      throw new IllegalArgumentException("--store must be 'memory' or 'sqlite:PATH', got '" + spec + "'"
-          + (spec != null && spec.startsWith("postgres:") ? " (the PostgreSQL store is not available yet)" : ""));
+    if (spec == null
+        || !(spec.equals("memory") || (spec.startsWith("sqlite:") && spec.length() > 7))) {
+      throw new IllegalArgumentException(
+          "--store must be 'memory' or 'sqlite:PATH', got '"
+              + spec
+              + "'"
+              + (spec != null && spec.startsWith("postgres:")
+                  ? " (the PostgreSQL store is not available yet)"
+                  : ""));
     }
   }
 

@@ -64,7 +64,8 @@ class AnalyzersTest {
     BufferedImage sharp = TestImages.scene(300, 200);
     float[] box = new float[81];
     java.util.Arrays.fill(box, 1f / 81);
-    BufferedImage blurred = new ConvolveOp(new Kernel(9, 9, box), ConvolveOp.EDGE_NO_OP, null).filter(sharp, null);
+    BufferedImage blurred =
+        new ConvolveOp(new Kernel(9, 9, box), ConvolveOp.EDGE_NO_OP, null).filter(sharp, null);
     double s = (Double) run(new SharpnessAnalyzer(), sharp).get("laplacian_variance");
     double b = (Double) run(new SharpnessAnalyzer(), blurred).get("laplacian_variance");
     assertThat(b).isLessThan(s / 5);
@@ -92,10 +93,14 @@ class AnalyzersTest {
 
   @Test
   void formatsAreSniffedByMagicBytes() {
-    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "png"))).contains(ImageFormat.PNG);
-    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "jpg"))).contains(ImageFormat.JPEG);
-    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "gif"))).contains(ImageFormat.GIF);
-    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "bmp"))).contains(ImageFormat.BMP);
+    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "png")))
+        .contains(ImageFormat.PNG);
+    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "jpg")))
+        .contains(ImageFormat.JPEG);
+    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "gif")))
+        .contains(ImageFormat.GIF);
+    assertThat(ImageFormat.sniff(TestImages.encode(TestImages.scene(8, 8), "bmp")))
+        .contains(ImageFormat.BMP);
     assertThat(ImageFormat.sniff("<svg></svg>".getBytes())).isEmpty();
   }
 
@@ -103,8 +108,8 @@ class AnalyzersTest {
   void fractalIsDeterministicPerPromptAndReportsEveryRow() throws Exception {
     List<Integer> rows = new ArrayList<>();
     BufferedImage a = new FractalRenderer().render("dawn", 64, 48, rows::add);
-    BufferedImage b = new FractalRenderer().render("dawn", 64, 48, r -> { });
-    BufferedImage c = new FractalRenderer().render("dusk", 64, 48, r -> { });
+    BufferedImage b = new FractalRenderer().render("dawn", 64, 48, r -> {});
+    BufferedImage c = new FractalRenderer().render("dusk", 64, 48, r -> {});
     assertThat(rows).hasSize(48).endsWith(48);
     assertThat(a.getRGB(10, 10)).isEqualTo(b.getRGB(10, 10));
     assertThat(FractalRenderer.params("dawn")).isNotEqualTo(FractalRenderer.params("dusk"));
@@ -142,18 +147,49 @@ class AnalyzersTest {
 
   /** A context that records progress messages. */
   private record RecordingContext(List<String> messages) implements JobContext {
-    @Override public String jobId() { return "test"; }
-    @Override public Job job() { throw new UnsupportedOperationException(); }
-    @Override public Map<String, Object> input() { return Map.of(); }
-    @Override public int attempt() { return 1; }
-    @Override public void progress(double fraction, String message) { messages.add(message); }
-    @Override public void progress(int current, int total, String message) {
+    @Override
+    public String jobId() {
+      return "test";
+    }
+
+    @Override
+    public Job job() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, Object> input() {
+      return Map.of();
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+      messages.add(message);
+    }
+
+    @Override
+    public void progress(int current, int total, String message) {
       if (current > 0) {
         messages.add(current + "/" + total + " " + message);
       }
     }
-    @Override public boolean isCancelled() { return false; }
-    @Override public void throwIfCancelled() { }
-    @Override public Job spawn(JobRequest child) { throw new UnsupportedOperationException(); }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void throwIfCancelled() {}
+
+    @Override
+    public Job spawn(JobRequest child) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -19,7 +19,8 @@ import java.time.Duration;
 final class AppFixture implements AutoCloseable {
   final ExampleServer server;
   final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = Json.mapper();
 
   private AppFixture(ExampleServer server) {
@@ -38,9 +39,12 @@ final class AppFixture implements AutoCloseable {
   /** A response: status and parsed JSON body (null when the body is not JSON). */
   record Answer(int status, JsonNode body, String contentType) {}
 
-  Answer send(String method, String path, HttpRequest.BodyPublisher body, String contentType) throws IOException, InterruptedException {
-    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-        .method(method, body);
+  Answer send(String method, String path, HttpRequest.BodyPublisher body, String contentType)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, body);
     if (contentType != null) {
       req.header("Content-Type", contentType);
     }
@@ -61,8 +65,12 @@ final class AppFixture implements AutoCloseable {
 
   /** Uploads raw bytes; returns the image id. */
   String upload(byte[] bytes, String name) throws IOException, InterruptedException {
-    Answer a = send("POST", "/api/images?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-        HttpRequest.BodyPublishers.ofByteArray(bytes), "application/octet-stream");
+    Answer a =
+        send(
+            "POST",
+            "/api/images?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+            HttpRequest.BodyPublishers.ofByteArray(bytes),
+            "application/octet-stream");
     assertThat(a.status()).as("upload of %s: %s", name, a.body()).isEqualTo(201);
     return a.body().get("image_id").asText();
   }

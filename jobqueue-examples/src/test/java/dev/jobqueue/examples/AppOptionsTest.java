@@ -16,16 +16,23 @@ class AppOptionsTest {
 
   @Test
   void parsesBothForms() {
-    AppOptions o = AppOptions.parse(List.of("--port", "9000", "--store=memory", "--workers", "2", "--data-dir=/tmp/x"));
+    AppOptions o =
+        AppOptions.parse(
+            List.of("--port", "9000", "--store=memory", "--workers", "2", "--data-dir=/tmp/x"));
     assertThat(o).isEqualTo(new AppOptions(9000, "memory", 2, Path.of("/tmp/x")));
   }
 
   @Test
   void rejectsBadValuesWithUsefulMessages() {
-    assertThatThrownBy(() -> AppOptions.parse(List.of("--port", "x"))).hasMessageContaining("--port must be a number");
-    assertThatThrownBy(() -> AppOptions.parse(List.of("--store", "redis:x"))).hasMessageContaining("'memory' or 'sqlite:PATH'");
-    assertThatThrownBy(() -> AppOptions.parse(List.of("--workers", "0"))).hasMessageContaining("--workers must be 1..256");
-    assertThatThrownBy(() -> AppOptions.parse(List.of("--colour", "red"))).hasMessageContaining("unknown option --colour");
-    assertThatThrownBy(() -> AppOptions.parse(List.of("--port"))).hasMessageContaining("--port needs a value");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--port", "x")))
+        .hasMessageContaining("--port must be a number");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--store", "redis:x")))
+        .hasMessageContaining("'memory' or 'sqlite:PATH'");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--workers", "0")))
+        .hasMessageContaining("--workers must be 1..256");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--colour", "red")))
+        .hasMessageContaining("unknown option --colour");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--port")))
+        .hasMessageContaining("--port needs a value");
   }
 }

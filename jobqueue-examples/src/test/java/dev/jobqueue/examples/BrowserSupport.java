@@ -19,12 +19,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * <p>Uses Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (override with
  * system properties {@code jobqueue.chromium} and {@code jobqueue.chromedriver}). Both paths are
  * given to Selenium explicitly, so Selenium Manager never downloads anything. When either is
- * missing the tests are skipped with a message saying what to install, unless
- * {@code jobqueue.requireServices=true} (set by CI), in which case they fail.
+ * missing the tests are skipped with a message saying what to install, unless {@code
+ * jobqueue.requireServices=true} (set by CI), in which case they fail.
  */
 public final class BrowserSupport {
-  public static final String CHROMIUM = System.getProperty("jobqueue.chromium", "/usr/bin/chromium");
-  public static final String CHROMEDRIVER = System.getProperty("jobqueue.chromedriver", "/usr/bin/chromedriver");
+  public static final String CHROMIUM =
+      System.getProperty("jobqueue.chromium", "/usr/bin/chromium");
+  public static final String CHROMEDRIVER =
+      System.getProperty("jobqueue.chromedriver", "/usr/bin/chromedriver");
 
   private BrowserSupport() {}
 
@@ -39,10 +41,13 @@ public final class BrowserSupport {
     if (missing.isEmpty()) {
       return;
     }
-    String message = "Browser tests need headless Chromium and its driver, but " + String.join(" and ", missing)
-        + (missing.size() == 1 ? " is" : " are") + " missing. Install them with "
-        + "'apt-get install -y chromium chromium-driver' (or point -Djobqueue.chromium / "
-        + "-Djobqueue.chromedriver at them).";
+    String message =
+        "Browser tests need headless Chromium and its driver, but "
+            + String.join(" and ", missing)
+            + (missing.size() == 1 ? " is" : " are")
+            + " missing. Install them with "
+            + "'apt-get install -y chromium chromium-driver' (or point -Djobqueue.chromium / "
+            + "-Djobqueue.chromedriver at them).";
     if (Boolean.getBoolean("jobqueue.requireServices")) {
       fail(message + " Failing because jobqueue.requireServices=true.");
     }
@@ -55,15 +60,24 @@ public final class BrowserSupport {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
         "--user-data-dir=" + profileDir.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .withSilent(true)
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .withSilent(true)
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));

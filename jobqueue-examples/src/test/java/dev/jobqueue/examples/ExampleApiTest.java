@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The app's HTTP API over real HTTP (no browser): uploads, analyses, generation, presets, errors. */
+/**
+ * The app's HTTP API over real HTTP (no browser): uploads, analyses, generation, presets, errors.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExampleApiTest {
   private AppFixture app;
@@ -41,8 +43,12 @@ class ExampleApiTest {
       assertThat(image.status()).isEqualTo(200);
       assertThat(image.contentType()).startsWith("image/");
     }
-    AppFixture.Answer text = app.send("POST", "/api/images?name=note.png",
-        HttpRequest.BodyPublishers.ofString("just some text, not an image"), "image/png");
+    AppFixture.Answer text =
+        app.send(
+            "POST",
+            "/api/images?name=note.png",
+            HttpRequest.BodyPublishers.ofString("just some text, not an image"),
+            "image/png");
     assertThat(text.status()).isEqualTo(415);
     assertThat(text.body().get("status").asInt()).isEqualTo(415);
     assertThat(text.body().get("error").asText()).contains("not an image");
@@ -52,15 +58,23 @@ class ExampleApiTest {
   void multipartUploadUsesTheFileField() throws Exception {
     String boundary = "----jq" + System.nanoTime();
     byte[] png = TestImages.png(50, 50);
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"multi.png\"\r\n"
-        + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"multi.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
     byte[] body = new byte[head.length + png.length + tail.length];
     System.arraycopy(head, 0, body, 0, head.length);
     System.arraycopy(png, 0, body, head.length, png.length);
     System.arraycopy(tail, 0, body, head.length + png.length, tail.length);
-    AppFixture.Answer a = app.send("POST", "/api/images", HttpRequest.BodyPublishers.ofByteArray(body),
-        "multipart/form-data; boundary=" + boundary);
+    AppFixture.Answer a =
+        app.send(
+            "POST",
+            "/api/images",
+            HttpRequest.BodyPublishers.ofByteArray(body),
+            "multipart/form-data; boundary=" + boundary);
     assertThat(a.status()).as("%s", a.body()).isEqualTo(201);
     assertThat(a.body().get("name").asText()).isEqualTo("multi.png");
     assertThat(a.body().get("width").asInt()).isEqualTo(50);
@@ -70,7 +84,8 @@ class ExampleApiTest {
   void oversizedUploadIs413() throws Exception {
     byte[] big = new byte[20 * 1024 * 1024 + 1];
     System.arraycopy(TestImages.png(10, 10), 0, big, 0, 8);
-    AppFixture.Answer a = app.send("POST", "/api/images", HttpRequest.BodyPublishers.ofByteArray(big), "image/png");
+    AppFixture.Answer a =
+        app.send("POST", "/api/images", HttpRequest.BodyPublishers.ofByteArray(big), "image/png");
     assertThat(a.status()).isEqualTo(413);
     assertThat(a.body().get("error").asText()).contains("20 MB");
   }
@@ -104,18 +119,28 @@ class ExampleApiTest {
 
   @Test
   void asyncAnalysisAnswers202WithTheJobId() throws Exception {
-    AppFixture.Answer a = app.postJson("/api/analyze/edges?async=true", Map.of("image_id", imageId));
+    AppFixture.Answer a =
+        app.postJson("/api/analyze/edges?async=true", Map.of("image_id", imageId));
     assertThat(a.status()).isEqualTo(202);
     assertThat(a.body().get("status").asText()).isIn("queued", "running", "completed");
     String id = a.body().get("job_id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> app.status(id).equals("completed"));
-    assertThat(app.job(id).get("result").get("data").get("edge_density").asDouble()).isGreaterThan(0);
+    assertThat(app.job(id).get("result").get("data").get("edge_density").asDouble())
+        .isGreaterThan(0);
   }
 
   @Test
   void failedOptionalThumbnailOnlyWarns() throws Exception {
-    AppFixture.Answer a = app.postJson("/api/analyze/comprehensive",
-        Map.of("image_id", imageId, "analyses", Map.of("brightness", true, "metadata", true), "fail_thumbnail", true));
+    AppFixture.Answer a =
+        app.postJson(
+            "/api/analyze/comprehensive",
+            Map.of(
+                "image_id",
+                imageId,
+                "analyses",
+                Map.of("brightness", true, "metadata", true),
+                "fail_thumbnail",
+                true));
     assertThat(a.status()).as("%s", a.body()).isEqualTo(200);
     String parent = a.body().get("job_id").asText();
     for (JsonNode child : app.job(parent).get("child_job_ids")) {
@@ -127,43 +152,77 @@ class ExampleApiTest {
 
   @Test
   void failingAnalysisCanBeRetried() throws Exception {
-    AppFixture.Answer a = app.postJson("/api/analyze/composition", Map.of("image_id", imageId, "fail_first_attempts", 1));
+    AppFixture.Answer a =
+        app.postJson(
+            "/api/analyze/composition", Map.of("image_id", imageId, "fail_first_attempts", 1));
     assertThat(a.status()).isEqualTo(500);
-    assertThat(a.body().get("error").asText()).contains("Simulated failure of the 'composition' analyzer on attempt 1");
+    assertThat(a.body().get("error").asText())
+        .contains("Simulated failure of the 'composition' analyzer on attempt 1");
     String id = a.body().get("job_id").asText();
-    assertThat(app.send("POST", "/api/jobs/" + id + "/retry", HttpRequest.BodyPublishers.noBody(), null).status()).isEqualTo(200);
+    assertThat(
+            app.send(
+                    "POST", "/api/jobs/" + id + "/retry", HttpRequest.BodyPublishers.noBody(), null)
+                .status())
+        .isEqualTo(200);
     await().atMost(Duration.ofSeconds(20)).until(() -> app.status(id).equals("completed"));
   }
 
   @Test
   void generationRendersAnImageThatCanBeAnalyzed() throws Exception {
-    AppFixture.Answer a = app.postJson("/api/generate", Map.of("prompt", "quiet lake", "width", 200, "height", 120));
+    AppFixture.Answer a =
+        app.postJson("/api/generate", Map.of("prompt", "quiet lake", "width", 200, "height", 120));
     assertThat(a.status()).isEqualTo(200);
     JsonNode result = a.body().get("result");
     AppFixture.Answer image = app.get(result.get("url").asText());
     assertThat(image.status()).isEqualTo(200);
     assertThat(image.contentType()).isEqualTo("image/png");
-    AppFixture.Answer again = app.postJson("/api/generate", Map.of("prompt", "quiet lake", "width", 200, "height", 120));
-    assertThat(again.body().get("result").get("seed")).as("same prompt, same picture").isEqualTo(result.get("seed"));
-    AppFixture.Answer meta = app.postJson("/api/analyze/metadata", Map.of("image_id", result.get("image_id").asText()));
+    AppFixture.Answer again =
+        app.postJson("/api/generate", Map.of("prompt", "quiet lake", "width", 200, "height", 120));
+    assertThat(again.body().get("result").get("seed"))
+        .as("same prompt, same picture")
+        .isEqualTo(result.get("seed"));
+    AppFixture.Answer meta =
+        app.postJson("/api/analyze/metadata", Map.of("image_id", result.get("image_id").asText()));
     assertThat(meta.body().get("result").get("data").get("width").asInt()).isEqualTo(200);
   }
 
   @Test
   void badInputGetsJsonErrors() throws Exception {
-    assertError(app.postJson("/api/analyze/nope", Map.of("image_id", imageId)), 404, "no analyzer named 'nope'");
-    assertError(app.postJson("/api/analyze/colors", Map.of("image_id", "missing")), 404, "no image with id 'missing'");
+    assertError(
+        app.postJson("/api/analyze/nope", Map.of("image_id", imageId)),
+        404,
+        "no analyzer named 'nope'");
+    assertError(
+        app.postJson("/api/analyze/colors", Map.of("image_id", "missing")),
+        404,
+        "no image with id 'missing'");
     assertError(app.postJson("/api/analyze/colors", Map.of()), 400, "missing field 'image_id'");
     assertError(app.postJson("/api/analyze/colors", "{not json"), 400, "malformed JSON");
-    assertError(app.postJson("/api/analyze/colors?async=maybe", Map.of("image_id", imageId)), 400, "async");
-    assertError(app.postJson("/api/analyze/comprehensive", Map.of("image_id", imageId, "analyses", Map.of())), 400, "at least one");
-    assertError(app.postJson("/api/analyze/comprehensive", Map.of("image_id", imageId, "analyses", Map.of("x", true))), 400, "unknown analysis 'x'");
-    assertError(app.postJson("/api/generate", Map.of("prompt", "big", "width", 8192, "height", 100)), 400, "between 16 and 4096");
+    assertError(
+        app.postJson("/api/analyze/colors?async=maybe", Map.of("image_id", imageId)), 400, "async");
+    assertError(
+        app.postJson(
+            "/api/analyze/comprehensive", Map.of("image_id", imageId, "analyses", Map.of())),
+        400,
+        "at least one");
+    assertError(
+        app.postJson(
+            "/api/analyze/comprehensive",
+            Map.of("image_id", imageId, "analyses", Map.of("x", true))),
+        400,
+        "unknown analysis 'x'");
+    assertError(
+        app.postJson("/api/generate", Map.of("prompt", "big", "width", 8192, "height", 100)),
+        400,
+        "between 16 and 4096");
     assertError(app.postJson("/api/generate", Map.of("width", 100)), 400, "missing field 'prompt'");
     assertError(app.get("/api/images/unknown"), 404, "no image");
     assertError(app.get("/api/presets/unknown"), 404, "no preset");
     assertError(app.get("/api/nothing-here"), 404, "no such resource");
-    assertError(app.send("DELETE", "/api/analyzers", HttpRequest.BodyPublishers.noBody(), null), 405, "use GET");
+    assertError(
+        app.send("DELETE", "/api/analyzers", HttpRequest.BodyPublishers.noBody(), null),
+        405,
+        "use GET");
   }
 
   @Test

@@ -32,7 +32,8 @@ class SqliteBrowserTest {
   }
 
   @Test
-  void analysisShowsLive_widgetReconnectsAfterARestart_andHistoryKeepsTheTask(@TempDir Path dir) throws Exception {
+  void analysisShowsLive_widgetReconnectsAfterARestart_andHistoryKeepsTheTask(@TempDir Path dir)
+      throws Exception {
     BrowserSupport.requireChromium();
     String store = "sqlite:" + dir.resolve("jobs.db");
     app = AppFixture.start(dir.resolve("data"), store);
@@ -41,7 +42,8 @@ class SqliteBrowserTest {
     live.openPanel();
 
     String imageId = app.upload(TestImages.png(300, 200), "persisted.png");
-    String id = app.startAsync("/api/analyze/brightness", Map.of("image_id", imageId, "pace_ms", 100));
+    String id =
+        app.startAsync("/api/analyze/brightness", Map.of("image_id", imageId, "pace_ms", 100));
     live.waitUntil(Duration.ofSeconds(10), d -> live.task(id) != null);
     live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(id)));
     assertThat(Files.size(dir.resolve("jobs.db"))).isPositive();
@@ -49,14 +51,19 @@ class SqliteBrowserTest {
     // the server goes away: the widget says so, then reconnects by itself when it is back
     int port = app.server.port();
     app.close();
-    live.waitUntil(Duration.ofSeconds(10), d -> "disconnected".equals(live.host().getAttribute("data-connection")));
+    live.waitUntil(
+        Duration.ofSeconds(10),
+        d -> "disconnected".equals(live.host().getAttribute("data-connection")));
     assertThat(live.byTestId("disconnected").isDisplayed()).isTrue();
     assertThat(live.fab().getAttribute("aria-label")).endsWith(", disconnected");
     app = AppFixture.start(dir.resolve("data"), store, port);
-    live.waitUntil(Duration.ofSeconds(40), d -> "connected".equals(live.host().getAttribute("data-connection")));
+    live.waitUntil(
+        Duration.ofSeconds(40),
+        d -> "connected".equals(live.host().getAttribute("data-connection")));
     assertThat(live.byTestId("disconnected").isDisplayed()).isFalse();
     assertThat(app.status(id)).as("kept by SQLite across the restart").isEqualTo("completed");
-    String next = app.startAsync("/api/analyze/metadata", Map.of("image_id", imageId, "pace_ms", 100));
+    String next =
+        app.startAsync("/api/analyze/metadata", Map.of("image_id", imageId, "pace_ms", 100));
     live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(next)));
 
     live.byTestId("tab-history").click();
@@ -66,6 +73,9 @@ class SqliteBrowserTest {
 
   @SuppressWarnings("unchecked")
   private static List<String> historyIds(WidgetPage page) {
-    return (List<String>) page.js("return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='history-task']\")).map(r => r.dataset.jobId);", page.host());
+    return (List<String>)
+        page.js(
+            "return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='history-task']\")).map(r => r.dataset.jobId);",
+            page.host());
   }
 }

@@ -26,9 +26,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The seed design's user flows in real headless Chromium against the example app (in-memory
- * store): single analysis, comprehensive analysis, failed task and retry, concurrent operations,
- * cancel from the widget, job text rendered as text, and the badge count.
+ * The seed design's user flows in real headless Chromium against the example app (in-memory store):
+ * single analysis, comprehensive analysis, failed task and retry, concurrent operations, cancel
+ * from the widget, job text rendered as text, and the badge count.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskManagerBrowserTest {
@@ -74,60 +74,81 @@ class TaskManagerBrowserTest {
     WebElement dialog = driver.findElement(By.cssSelector("[data-testid='analyze-dialog']"));
     page.waitUntil(SHORT, d -> dialog.isDisplayed());
     new Select(driver.findElement(By.cssSelector("[data-testid='pace']"))).selectByValue("150");
-    assertThat(driver.findElement(By.cssSelector("[data-testid='analysis-colors']")).isSelected()).isTrue();
+    assertThat(driver.findElement(By.cssSelector("[data-testid='analysis-colors']")).isSelected())
+        .isTrue();
     driver.findElement(By.cssSelector("[data-testid='run-analyses']")).click();
     // the modal closes at once: the work goes on in the background
     page.waitUntil(Duration.ofSeconds(1), d -> !dialog.isDisplayed());
 
     String id = page.waitUntil(SHORT, d -> rowIdWithTitle("beach-single.png"));
     page.openPanel();
-    assertThat(page.part(id, "task-title")).isEqualTo("Analyzing dominant colours of beach-single.png");
+    assertThat(page.part(id, "task-title"))
+        .isEqualTo("Analyzing dominant colours of beach-single.png");
     page.waitUntil(LONG, d -> "completed".equals(page.status(id)));
     long completedAt = System.nanoTime();
 
     List<Integer> seen = progressOf(id);
-    assertThat(seen).as("progress values the row showed").anySatisfy(p -> assertThat(p).isBetween(1, 99));
+    assertThat(seen)
+        .as("progress values the row showed")
+        .anySatisfy(p -> assertThat(p).isBetween(1, 99));
     assertThat(seen).isSorted();
     assertThat(page.part(id, "task-percent")).isEqualTo("100%");
-    assertThat(toastTexts()).anySatisfy(t -> assertThat(t).contains("Completed: Analyzing dominant colours of beach-single.png"));
+    assertThat(toastTexts())
+        .anySatisfy(
+            t ->
+                assertThat(t)
+                    .contains("Completed: Analyzing dominant colours of beach-single.png"));
 
     JsonNode job = app.job(id);
     String thumbnailId = job.get("child_job_ids").get(0).asText();
     assertThat(app.job(thumbnailId).get("type").asText()).isEqualTo("generate_thumbnail");
-    assertThat(page.parentRow(thumbnailId)).as("the thumbnail task is nested under its analysis").isEqualTo(id);
+    assertThat(page.parentRow(thumbnailId))
+        .as("the thumbnail task is nested under its analysis")
+        .isEqualTo(id);
 
     // auto-dismissed after about 5 s, not before
     page.waitUntil(Duration.ofSeconds(9), d -> page.task(id) == null);
-    assertThat(Duration.ofNanos(System.nanoTime() - completedAt)).isGreaterThan(Duration.ofMillis(4000));
+    assertThat(Duration.ofNanos(System.nanoTime() - completedAt))
+        .isGreaterThan(Duration.ofMillis(4000));
 
     // the preset and its preview appear on the page
-    page.waitUntil(SHORT, d -> !d.findElements(By.cssSelector("[data-testid='preset-thumbnail']")).isEmpty());
+    page.waitUntil(
+        SHORT, d -> !d.findElements(By.cssSelector("[data-testid='preset-thumbnail']")).isEmpty());
     assertThat(driver.findElements(By.cssSelector("[data-testid='preset-card']"))).isNotEmpty();
   }
 
   @Test
-  void comprehensiveAnalysis_parentCountsSixChildren_thumbnailsQueue_allComplete() throws Exception {
+  void comprehensiveAnalysis_parentCountsSixChildren_thumbnailsQueue_allComplete()
+      throws Exception {
     String imageId = app.upload(TestImages.png(640, 420), "harbour.png");
     page.open();
-    WebElement card = page.waitUntil(SHORT, d -> d.findElement(By.cssSelector("[data-image-id='" + imageId + "']")));
+    WebElement card =
+        page.waitUntil(
+            SHORT, d -> d.findElement(By.cssSelector("[data-image-id='" + imageId + "']")));
     card.findElement(By.cssSelector("[data-testid='analyze-button']")).click();
     driver.findElement(By.cssSelector("[data-testid='select-all']")).click();
     new Select(driver.findElement(By.cssSelector("[data-testid='pace']"))).selectByValue("150");
     driver.findElement(By.cssSelector("[data-testid='run-analyses']")).click();
 
-    String parent = page.waitUntil(SHORT, d -> rowIdWithTitle("Comprehensive analysis of harbour.png"));
+    String parent =
+        page.waitUntil(SHORT, d -> rowIdWithTitle("Comprehensive analysis of harbour.png"));
     page.openPanel();
     List<String> children = new ArrayList<>();
-    await().atMost(SHORT).untilAsserted(() -> {
-      children.clear();
-      app.job(parent).get("child_job_ids").forEach(c -> children.add(c.asText()));
-      assertThat(children).hasSize(6);
-    });
+    await()
+        .atMost(SHORT)
+        .untilAsserted(
+            () -> {
+              children.clear();
+              app.job(parent).get("child_job_ids").forEach(c -> children.add(c.asText()));
+              assertThat(children).hasSize(6);
+            });
     page.waitUntil(SHORT, d -> children.stream().allMatch(c -> parent.equals(page.parentRow(c))));
     // the parent counts its children while they run: some of six done, not all
     page.waitUntil(LONG, d -> String.valueOf(page.part(parent, "child-count")).matches("[1-5]/6"));
     assertThat(page.part(parent, "task-message")).matches("\\d/6 tasks done");
-    Files.write(Path.of("target", "task-manager-comprehensive.png"), driver.getScreenshotAs(OutputType.BYTES));
+    Files.write(
+        Path.of("target", "task-manager-comprehensive.png"),
+        driver.getScreenshotAs(OutputType.BYTES));
 
     page.waitUntil(LONG, d -> "completed".equals(page.status(parent)));
     assertThat(page.part(parent, "child-count")).isEqualTo("6/6");
@@ -145,24 +166,31 @@ class TaskManagerBrowserTest {
       assertThat(page.status(child)).isEqualTo("completed");
     }
     assertThat(app.get("/api/presets?image_id=" + imageId).body()).hasSize(6);
-    assertThat(toastTexts()).anySatisfy(t -> assertThat(t).contains("Completed: Comprehensive analysis of harbour.png"));
+    assertThat(toastTexts())
+        .anySatisfy(
+            t -> assertThat(t).contains("Completed: Comprehensive analysis of harbour.png"));
     page.waitUntil(Duration.ofSeconds(9), d -> page.task(parent) == null);
   }
 
   @Test
   void failedTask_turnsRed_staysVisible_showsFullError_andRetryWorks() throws Exception {
     String imageId = app.upload(TestImages.png(200, 150), "broken-model.png");
-    String id = app.startAsync("/api/analyze/sharpness",
-        Map.of("image_id", imageId, "pace_ms", 50, "fail_first_attempts", 1));
+    String id =
+        app.startAsync(
+            "/api/analyze/sharpness",
+            Map.of("image_id", imageId, "pace_ms", 50, "fail_first_attempts", 1));
     page.openPanel();
     page.waitUntil(SHORT, d -> "failed".equals(page.status(id)));
     assertThat(page.fab().getAttribute("data-state")).isEqualTo("failed");
     WebElement row = page.task(id);
     assertThat(row.getCssValue("border-left-color")).isEqualTo("rgba(220, 38, 38, 1)");
-    assertThat(toastTexts()).anySatisfy(t -> assertThat(t).contains("Failed: Analyzing sharpness of broken-model.png"));
+    assertThat(toastTexts())
+        .anySatisfy(t -> assertThat(t).contains("Failed: Analyzing sharpness of broken-model.png"));
 
     // failed tasks are not auto-dismissed
-    await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
+    await()
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(8))
         .until(() -> "failed".equals(page.status(id)));
 
     String error = app.job(id).get("error").asText();
@@ -181,28 +209,50 @@ class TaskManagerBrowserTest {
     page.recordProgress();
     page.openPanel();
     String imageId = app.upload(TestImages.png(400, 300), "street.png");
-    String comprehensive = app.startAsync("/api/analyze/comprehensive",
-        Map.of("image_id", imageId, "pace_ms", 150, "analyses", Map.of("colors", true, "edges", true, "brightness", true)));
-    String single = app.startAsync("/api/analyze/composition", Map.of("image_id", imageId, "pace_ms", 200));
-    String generation = app.startAsync("/api/generate", Map.of("prompt", "three at once", "width", 512, "height", 512, "pace_ms", 30));
+    String comprehensive =
+        app.startAsync(
+            "/api/analyze/comprehensive",
+            Map.of(
+                "image_id",
+                imageId,
+                "pace_ms",
+                150,
+                "analyses",
+                Map.of("colors", true, "edges", true, "brightness", true)));
+    String single =
+        app.startAsync("/api/analyze/composition", Map.of("image_id", imageId, "pace_ms", 200));
+    String generation =
+        app.startAsync(
+            "/api/generate",
+            Map.of("prompt", "three at once", "width", 512, "height", 512, "pace_ms", 30));
     List<String> ids = List.of(comprehensive, single, generation);
 
-    page.waitUntil(SHORT, d -> ids.stream().allMatch(id -> page.task(id) != null)
-        && ids.stream().noneMatch(id -> "completed".equals(page.status(id))));
+    page.waitUntil(
+        SHORT,
+        d ->
+            ids.stream().allMatch(id -> page.task(id) != null)
+                && ids.stream().noneMatch(id -> "completed".equals(page.status(id))));
     page.waitUntil(LONG, d -> ids.stream().allMatch(id -> "completed".equals(page.status(id))));
 
     List<Map<String, Object>> log = page.progressLog();
     for (String id : ids) {
       Set<Integer> intermediate = new HashSet<>();
-      log.stream().filter(e -> id.equals(e.get("id"))).map(e -> ((Number) e.get("p")).intValue())
-          .filter(p -> p > 0 && p < 100).forEach(intermediate::add);
-      assertThat(intermediate).as("intermediate progress values shown for %s", id).hasSizeGreaterThanOrEqualTo(2);
+      log.stream()
+          .filter(e -> id.equals(e.get("id")))
+          .map(e -> ((Number) e.get("p")).intValue())
+          .filter(p -> p > 0 && p < 100)
+          .forEach(intermediate::add);
+      assertThat(intermediate)
+          .as("intermediate progress values shown for %s", id)
+          .hasSizeGreaterThanOrEqualTo(2);
     }
     // they ran at the same time: each one's updates overlap the others' in time
     for (String a : ids) {
       for (String b : ids) {
         if (!a.equals(b)) {
-          assertThat(firstUpdate(log, a)).as("%s started updating before %s finished", a, b).isLessThan(lastUpdate(log, b));
+          assertThat(firstUpdate(log, a))
+              .as("%s started updating before %s finished", a, b)
+              .isLessThan(lastUpdate(log, b));
         }
       }
     }
@@ -231,9 +281,13 @@ class TaskManagerBrowserTest {
     assertThat(job.get("progress").asDouble()).isLessThan(1.0);
     assertThat(page.percent(id)).isLessThan(100);
     assertThat(page.part(id, "task-message")).startsWith("Rendered row ");
-    assertThat(app.get("/api/images").body()).as("a cancelled render stores no image").hasSize(imagesBefore);
+    assertThat(app.get("/api/images").body())
+        .as("a cancelled render stores no image")
+        .hasSize(imagesBefore);
     // a cancelled task offers retry and dismiss, no cancel
-    assertThat(page.task(id).findElement(By.cssSelector("[data-testid='task-retry']")).isDisplayed()).isTrue();
+    assertThat(
+            page.task(id).findElement(By.cssSelector("[data-testid='task-retry']")).isDisplayed())
+        .isTrue();
     page.click(id, "task-dismiss");
     page.waitUntil(SHORT, d -> page.task(id) == null);
   }
@@ -242,14 +296,20 @@ class TaskManagerBrowserTest {
   void jobTextIsRenderedAsText_neverAsHtml() throws Exception {
     String name = "<img src=x onerror=alert(1)>.png";
     String imageId = app.upload(TestImages.png(120, 90), name);
-    String id = app.startAsync("/api/analyze/metadata", Map.of("image_id", imageId, "pace_ms", 150));
+    String id =
+        app.startAsync("/api/analyze/metadata", Map.of("image_id", imageId, "pace_ms", 150));
     page.openPanel();
     page.waitUntil(SHORT, d -> page.task(id) != null);
     assertThat(page.part(id, "task-title")).isEqualTo("Analyzing metadata of " + name);
-    assertThat(page.js("return arguments[0].shadowRoot.querySelectorAll('img').length;", page.host())).isEqualTo(0L);
+    assertThat(
+            page.js("return arguments[0].shadowRoot.querySelectorAll('img').length;", page.host()))
+        .isEqualTo(0L);
     page.waitUntil(LONG, d -> "completed".equals(page.status(id)));
-    assertThat(toastTexts()).anySatisfy(t -> assertThat(t).contains("Completed: Analyzing metadata of " + name));
-    assertThat(page.js("return arguments[0].shadowRoot.querySelectorAll('img').length;", page.host())).isEqualTo(0L);
+    assertThat(toastTexts())
+        .anySatisfy(t -> assertThat(t).contains("Completed: Analyzing metadata of " + name));
+    assertThat(
+            page.js("return arguments[0].shadowRoot.querySelectorAll('img').length;", page.host()))
+        .isEqualTo(0L);
     assertThat(page.js("return document.querySelectorAll('img[src=\"x\"]').length;")).isEqualTo(0L);
     assertThat(page.part(id, "task-title")).isEqualTo("Analyzing metadata of " + name);
     boolean alertShown;
@@ -268,19 +328,33 @@ class TaskManagerBrowserTest {
     page.waitUntil(SHORT, d -> page.badge().equals("0"));
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      ids.add(app.startAsync("/api/generate", Map.of("prompt", "badge " + i, "width", 256, "height", 256, "pace_ms", 120)));
+      ids.add(
+          app.startAsync(
+              "/api/generate",
+              Map.of("prompt", "badge " + i, "width", 256, "height", 256, "pace_ms", 120)));
     }
     page.waitUntil(SHORT, d -> page.badge().equals("3"));
     assertThat(app.activeTopLevel()).isEqualTo(3);
     assertThat(page.fab().getAttribute("aria-label")).isEqualTo("Task manager: 3 active tasks");
     assertThat(page.fab().getAttribute("data-state")).isEqualTo("running");
 
-    app.send("POST", "/api/jobs/" + ids.get(0) + "/cancel", java.net.http.HttpRequest.BodyPublishers.noBody(), null);
+    app.send(
+        "POST",
+        "/api/jobs/" + ids.get(0) + "/cancel",
+        java.net.http.HttpRequest.BodyPublishers.noBody(),
+        null);
     page.waitUntil(SHORT, d -> page.badge().equals("2"));
-    await().atMost(SHORT).untilAsserted(() -> assertThat(page.badge()).isEqualTo(String.valueOf(app.activeTopLevel())));
+    await()
+        .atMost(SHORT)
+        .untilAsserted(
+            () -> assertThat(page.badge()).isEqualTo(String.valueOf(app.activeTopLevel())));
 
     for (String id : ids.subList(1, 3)) {
-      app.send("POST", "/api/jobs/" + id + "/cancel", java.net.http.HttpRequest.BodyPublishers.noBody(), null);
+      app.send(
+          "POST",
+          "/api/jobs/" + id + "/cancel",
+          java.net.http.HttpRequest.BodyPublishers.noBody(),
+          null);
     }
     page.waitUntil(SHORT, d -> page.badge().equals("0"));
     assertThat(app.activeTopLevel()).isZero();
@@ -291,20 +365,25 @@ class TaskManagerBrowserTest {
   @Test
   void historyView_search_andClearAllCompleted() throws Exception {
     String imageId = app.upload(TestImages.png(100, 80), "history-check.png");
-    assertThat(app.postJson("/api/analyze/brightness", Map.of("image_id", imageId)).status()).isEqualTo(200);
+    assertThat(app.postJson("/api/analyze/brightness", Map.of("image_id", imageId)).status())
+        .isEqualTo(200);
     page.openPanel();
     page.byTestId("tab-history").click();
-    page.waitUntil(SHORT, d -> historyTitles().stream().anyMatch(t -> t.contains("history-check.png")));
+    page.waitUntil(
+        SHORT, d -> historyTitles().stream().anyMatch(t -> t.contains("history-check.png")));
 
     page.byTestId("search").sendKeys("history-check");
-    page.waitUntil(SHORT, d -> {
-      List<String> titles = historyTitles();
-      return !titles.isEmpty() && titles.stream().allMatch(t -> t.contains("history-check"));
-    });
+    page.waitUntil(
+        SHORT,
+        d -> {
+          List<String> titles = historyTitles();
+          return !titles.isEmpty() && titles.stream().allMatch(t -> t.contains("history-check"));
+        });
 
     page.byTestId("clear-completed").click();
-    await().atMost(SHORT).untilAsserted(() ->
-        assertThat(app.get("/api/jobs?status=completed").body()).isEmpty());
+    await()
+        .atMost(SHORT)
+        .untilAsserted(() -> assertThat(app.get("/api/jobs?status=completed").body()).isEmpty());
     page.waitUntil(SHORT, d -> historyTitles().isEmpty());
     assertThat(toastTexts()).anySatisfy(t -> assertThat(t).startsWith("Cleared "));
   }
@@ -313,35 +392,55 @@ class TaskManagerBrowserTest {
 
   /** The job id of the live row whose title contains {@code text}, or null. */
   private String rowIdWithTitle(String text) {
-    return (String) page.js("""
+    return (String)
+        page.js(
+            """
         const rows = arguments[0].shadowRoot.querySelectorAll("li[data-testid='task']");
         for (const r of rows) {
           const t = r.querySelector("[data-testid='task-title']");
           if (t && t.textContent.includes(arguments[1])) return r.dataset.jobId;
         }
-        return null;""", page.host(), text);
+        return null;""",
+            page.host(),
+            text);
   }
 
   @SuppressWarnings("unchecked")
   private List<String> toastTexts() {
-    return (List<String>) page.js("return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='toast-text']\")).map(t => t.textContent);", page.host());
+    return (List<String>)
+        page.js(
+            "return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='toast-text']\")).map(t => t.textContent);",
+            page.host());
   }
 
   @SuppressWarnings("unchecked")
   private List<String> historyTitles() {
-    return (List<String>) page.js("return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='history-list'] > [data-testid='history-task'] > .head [data-testid='task-title']\")).map(t => t.textContent);", page.host());
+    return (List<String>)
+        page.js(
+            "return Array.from(arguments[0].shadowRoot.querySelectorAll(\"[data-testid='history-list'] > [data-testid='history-task'] > .head [data-testid='task-title']\")).map(t => t.textContent);",
+            page.host());
   }
 
   private List<Integer> progressOf(String id) {
-    return page.progressLog().stream().filter(e -> id.equals(e.get("id")))
-        .map(e -> ((Number) e.get("p")).intValue()).toList();
+    return page.progressLog().stream()
+        .filter(e -> id.equals(e.get("id")))
+        .map(e -> ((Number) e.get("p")).intValue())
+        .toList();
   }
 
   private static double firstUpdate(List<Map<String, Object>> log, String id) {
-    return log.stream().filter(e -> id.equals(e.get("id"))).mapToDouble(e -> ((Number) e.get("t")).doubleValue()).min().orElseThrow();
+    return log.stream()
+        .filter(e -> id.equals(e.get("id")))
+        .mapToDouble(e -> ((Number) e.get("t")).doubleValue())
+        .min()
+        .orElseThrow();
   }
 
   private static double lastUpdate(List<Map<String, Object>> log, String id) {
-    return log.stream().filter(e -> id.equals(e.get("id"))).mapToDouble(e -> ((Number) e.get("t")).doubleValue()).max().orElseThrow();
+    return log.stream()
+        .filter(e -> id.equals(e.get("id")))
+        .mapToDouble(e -> ((Number) e.get("t")).doubleValue())
+        .max()
+        .orElseThrow();
   }
 }

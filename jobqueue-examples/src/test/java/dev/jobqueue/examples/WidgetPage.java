@@ -27,7 +27,8 @@ final class WidgetPage {
   /** Loads the page and waits until the widget is connected to the stream. */
   WidgetPage open() {
     driver.get(base.toString());
-    waitUntil(Duration.ofSeconds(15), d -> "connected".equals(host().getAttribute("data-connection")));
+    waitUntil(
+        Duration.ofSeconds(15), d -> "connected".equals(host().getAttribute("data-connection")));
     return this;
   }
 
@@ -56,18 +57,25 @@ final class WidgetPage {
 
   /** The live-view row of {@code jobId}, or null when it is not shown. */
   WebElement task(String jobId) {
-    List<WebElement> rows = shadow().findElements(By.cssSelector("li[data-testid='task'][data-job-id='" + jobId + "']"));
+    List<WebElement> rows =
+        shadow()
+            .findElements(By.cssSelector("li[data-testid='task'][data-job-id='" + jobId + "']"));
     return rows.isEmpty() ? null : rows.get(0);
   }
 
   /** Text of a part of {@code jobId}'s own row (not of its children). */
   String part(String jobId, String testId) {
-    Object text = js("""
+    Object text =
+        js(
+            """
         const row = arguments[0].shadowRoot.querySelector(`li[data-testid='task'][data-job-id='${arguments[1]}']`);
         if (!row) return null;
         const el = Array.from(row.querySelectorAll(`[data-testid='${arguments[2]}']`))
             .find(e => e.closest("li[data-testid='task']") === row);
-        return el ? el.textContent : null;""", host(), jobId, testId);
+        return el ? el.textContent : null;""",
+            host(),
+            jobId,
+            testId);
     return (String) text;
   }
 
@@ -83,10 +91,14 @@ final class WidgetPage {
 
   /** The id of the task row that contains {@code jobId}'s row, or null at top level. */
   String parentRow(String jobId) {
-    return (String) js("""
+    return (String)
+        js(
+            """
         const row = arguments[0].shadowRoot.querySelector(`li[data-testid='task'][data-job-id='${arguments[1]}']`);
         const parent = row && row.parentElement ? row.parentElement.closest("li[data-testid='task']") : null;
-        return parent ? parent.dataset.jobId : null;""", host(), jobId);
+        return parent ? parent.dataset.jobId : null;""",
+            host(),
+            jobId);
   }
 
   private String attr(String jobId, String name) {
@@ -100,11 +112,15 @@ final class WidgetPage {
 
   /** Clicks a button of {@code jobId}'s own row. */
   void click(String jobId, String testId) {
-    js("""
+    js(
+        """
         const row = arguments[0].shadowRoot.querySelector(`li[data-testid='task'][data-job-id='${arguments[1]}']`);
         const button = Array.from(row.querySelectorAll(`[data-testid='${arguments[2]}']`))
             .find(e => e.closest("li[data-testid='task']") === row);
-        button.scrollIntoView({block: 'nearest'});""", host(), jobId, testId);
+        button.scrollIntoView({block: 'nearest'});""",
+        host(),
+        jobId,
+        testId);
     WebElement row = task(jobId);
     for (WebElement b : row.findElements(By.cssSelector("[data-testid='" + testId + "']"))) {
       if (b.isDisplayed()) {
@@ -125,7 +141,8 @@ final class WidgetPage {
    * page), so a test can prove progress moved without sampling at the right moment.
    */
   void recordProgress() {
-    js("""
+    js(
+        """
         window.__progress = [];
         const root = arguments[0].shadowRoot;
         new MutationObserver(ms => {
@@ -135,7 +152,8 @@ final class WidgetPage {
               window.__progress.push({id: r.dataset.jobId, p: Number(r.dataset.progress), s: r.dataset.status, t: performance.now()});
             }
           }
-        }).observe(root, {subtree: true, attributes: true, attributeFilter: ['data-progress', 'data-status']});""", host());
+        }).observe(root, {subtree: true, attributes: true, attributeFilter: ['data-progress', 'data-status']});""",
+        host());
   }
 
   @SuppressWarnings("unchecked")

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The filter must be registered with async support (the stream uses servlet async I/O); in
  * Tomcat the servlet the request maps to must support async too. The filter does not close the
- * queue; {@link #destroy()} ends the streams, the queue subscription, the heartbeat thread and
- * the stream writer threads ({@code jobqueue-sse-writer-N}).
+ * queue; {@link #destroy()} ends the streams, the queue subscription, the heartbeat thread and the
+ * stream writer threads ({@code jobqueue-sse-writer-N}).
  */
 public final class JobQueueFilter implements Filter {
   private static final Logger log = LoggerFactory.getLogger(JobQueueFilter.class);
@@ -68,10 +68,19 @@ public final class JobQueueFilter implements Filter {
     this.config = config;
     JobJson json = new JobJson(config.exposeInput());
     SseFrames frames = new SseFrames(json);
-    this.hub = new SseHub(config.queue(), frames, config.replayBuffer(), config.heartbeat(),
-        config.maxConnections());
-    this.api = new ApiHandler(config, json, new UiResources(JobQueueFilter.class.getClassLoader()),
-        new StreamEndpoint(config, hub, frames));
+    this.hub =
+        new SseHub(
+            config.queue(),
+            frames,
+            config.replayBuffer(),
+            config.heartbeat(),
+            config.maxConnections());
+    this.api =
+        new ApiHandler(
+            config,
+            json,
+            new UiResources(JobQueueFilter.class.getClassLoader()),
+            new StreamEndpoint(config, hub, frames));
   }
 
   /** A builder for a filter serving {@code queue}. */
@@ -93,11 +102,16 @@ public final class JobQueueFilter implements Filter {
       hub.start();
       started = true;
     }
-    log.info("jobqueue filter serving {} (users {}, input {}, max {} streams, heartbeat {} ms, "
-            + "replay buffer {}, client buffer {})", config.basePath(),
-        config.userResolver() == null ? "not scoped" : "scoped", config.exposeInput()
-            ? "exposed" : "hidden", config.maxConnections(), config.heartbeat().toMillis(),
-        config.replayBuffer(), config.clientBuffer());
+    log.info(
+        "jobqueue filter serving {} (users {}, input {}, max {} streams, heartbeat {} ms, "
+            + "replay buffer {}, client buffer {})",
+        config.basePath(),
+        config.userResolver() == null ? "not scoped" : "scoped",
+        config.exposeInput() ? "exposed" : "hidden",
+        config.maxConnections(),
+        config.heartbeat().toMillis(),
+        config.replayBuffer(),
+        config.clientBuffer());
   }
 
   @Override
@@ -121,8 +135,8 @@ public final class JobQueueFilter implements Filter {
   private String pathUnderBase(HttpServletRequest req) {
     String uri = req.getRequestURI();
     String context = req.getContextPath();
-    String path = context != null && uri.startsWith(context) ? uri.substring(context.length())
-        : uri;
+    String path =
+        context != null && uri.startsWith(context) ? uri.substring(context.length()) : uri;
     int semicolon = path.indexOf(';'); // path parameters such as ;jsessionid
     if (semicolon >= 0) {
       path = path.substring(0, semicolon);
@@ -165,8 +179,8 @@ public final class JobQueueFilter implements Filter {
   }
 
   /**
-   * Options of {@link JobQueueFilter}; each is checked when set. Defaults are the {@code
-   * DEFAULT_*} constants of the filter.
+   * Options of {@link JobQueueFilter}; each is checked when set. Defaults are the {@code DEFAULT_*}
+   * constants of the filter.
    */
   public static final class Builder {
     private final JobQueue queue;
@@ -187,8 +201,13 @@ public final class JobQueueFilter implements Filter {
 
     /** Where the API lives, for example {@code /api/jobs}: starts with '/', no trailing '/'. */
     public Builder basePath(String path) {
-      if (path == null || !path.startsWith("/") || path.length() < 2 || path.endsWith("/")
-          || path.contains("//") || path.contains(";") || path.contains("?")) {
+      if (path == null
+          || !path.startsWith("/")
+          || path.length() < 2
+          || path.endsWith("/")
+          || path.contains("//")
+          || path.contains(";")
+          || path.contains("?")) {
         throw new IllegalArgumentException(
             "basePath must start with '/', not end with '/' and not be '/', got '" + path + "'");
       }
@@ -197,9 +216,9 @@ public final class JobQueueFilter implements Filter {
     }
 
     /**
-     * Maps a request to the id of its user, scoping every call and the stream to that user's
-     * jobs (another user's job answers 404). A null or blank answer means not signed in (401).
-     * Without a resolver every caller sees every job.
+     * Maps a request to the id of its user, scoping every call and the stream to that user's jobs
+     * (another user's job answers 404). A null or blank answer means not signed in (401). Without a
+     * resolver every caller sees every job.
      */
     public Builder userResolver(Function<HttpServletRequest, String> resolver) {
       this.userResolver = Objects.requireNonNull(resolver, "userResolver");
@@ -290,9 +309,19 @@ public final class JobQueueFilter implements Filter {
     }
 
     public JobQueueFilter build() {
-      return new JobQueueFilter(new ApiConfig(queue, basePath, userResolver,
-          Set.copyOf(allowedOrigins), exposeInput, maxConnections, maxBodyBytes, heartbeat,
-          replayBuffer, clientBuffer, reconnectDelay));
+      return new JobQueueFilter(
+          new ApiConfig(
+              queue,
+              basePath,
+              userResolver,
+              Set.copyOf(allowedOrigins),
+              exposeInput,
+              maxConnections,
+              maxBodyBytes,
+              heartbeat,
+              replayBuffer,
+              clientBuffer,
+              reconnectDelay));
     }
   }
 }

@@ -33,8 +33,11 @@ abstract class AbstractFilterTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration HEARTBEAT = Duration.ofMillis(200);
 
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   JobQueue queue;
   JobQueueFilter filter;
   ServletContainer container;
@@ -46,20 +49,25 @@ abstract class AbstractFilterTest {
 
   @BeforeEach
   void start() throws Exception {
-    queue = JobQueue.builder().workers(2)
-        .handler("work", ctx -> Map.of("ok", true))
-        .handler("flaky", ctx -> {
-          throw new IllegalStateException("disk full");
-        })
-        .build();
-    filter = JobQueueFilter.builder(queue)
-        .userResolver(req -> req.getHeader("X-User"))
-        .allowedOrigins(Set.of("https://allowed.example"))
-        .heartbeat(HEARTBEAT)
-        .maxBodyBytes(1024)
-        .replayBuffer(1000)
-        .clientBuffer(16)
-        .build();
+    queue =
+        JobQueue.builder()
+            .workers(2)
+            .handler("work", ctx -> Map.of("ok", true))
+            .handler(
+                "flaky",
+                ctx -> {
+                  throw new IllegalStateException("disk full");
+                })
+            .build();
+    filter =
+        JobQueueFilter.builder(queue)
+            .userResolver(req -> req.getHeader("X-User"))
+            .allowedOrigins(Set.of("https://allowed.example"))
+            .heartbeat(HEARTBEAT)
+            .maxBodyBytes(1024)
+            .replayBuffer(1000)
+            .clientBuffer(16)
+            .build();
     container = newContainer();
     port = container.start(filter);
     base = "http://localhost:" + port;
@@ -92,8 +100,8 @@ abstract class AbstractFilterTest {
   }
 
   HttpRequest.Builder req(String path, String user) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     if (user != null) {
       b.header("X-User", user);
     }
@@ -122,7 +130,9 @@ abstract class AbstractFilterTest {
 
   static void assertError(HttpResponse<String> r, int status) throws Exception {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).get().asString()
+    assertThat(r.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
         .startsWith("application/json");
     JsonNode n = json(r);
     assertThat(n.get("status").asInt()).isEqualTo(status);
@@ -191,7 +201,9 @@ abstract class AbstractFilterTest {
 
     HttpResponse<String> r = get("/api/jobs", "alice");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).get().asString()
+    assertThat(r.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
         .startsWith("application/json");
     assertThat(ids(json(r))).containsExactly(a3.id(), a2.id(), a1.id()).doesNotContain(b1.id());
 
@@ -242,8 +254,11 @@ abstract class AbstractFilterTest {
     assertThat(json(r).get("status").asText()).isEqualTo("cancelled");
     assertError(post("/api/jobs/" + queued.id() + "/cancel", "alice"), 409);
 
-    Job fixed = queue.tracker().create(
-        JobRequest.builder("upload", "fixed").userId("alice").cancelable(false).build());
+    Job fixed =
+        queue
+            .tracker()
+            .create(
+                JobRequest.builder("upload", "fixed").userId("alice").cancelable(false).build());
     assertError(post("/api/jobs/" + fixed.id() + "/cancel", "alice"), 409);
 
     Job bobs = tracked("bob", "bob's");
@@ -256,14 +271,22 @@ abstract class AbstractFilterTest {
     assertThat(wrong.headers().firstValue("Allow")).contains("POST");
 
     Job other = tracked("alice", "other");
-    assertError(send(req("/api/jobs/" + other.id() + "/cancel", "alice")
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{not json"))), 400);
-    assertError(send(req("/api/jobs/" + other.id() + "/cancel", "alice")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "a".repeat(2000) + "\"}"))), 413);
+    assertError(
+        send(
+            req("/api/jobs/" + other.id() + "/cancel", "alice")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{not json"))),
+        400);
+    assertError(
+        send(
+            req("/api/jobs/" + other.id() + "/cancel", "alice")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "a".repeat(2000) + "\"}"))),
+        413);
     assertThat(queue.get(other.id()).status()).isEqualTo(JobStatus.QUEUED);
-    HttpResponse<String> withBody = send(req("/api/jobs/" + other.id() + "/cancel", "alice")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"user\"}")));
+    HttpResponse<String> withBody =
+        send(
+            req("/api/jobs/" + other.id() + "/cancel", "alice")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"user\"}")));
     assertThat(withBody.statusCode()).isEqualTo(200);
   }
 
@@ -295,8 +318,8 @@ abstract class AbstractFilterTest {
     assertError(delete("/api/jobs/" + active.id(), "alice"), 409);
     assertError(delete("/api/jobs/" + bobs.id(), "alice"), 404);
     assertThat(queue.find(bobs.id())).isPresent();
-    HttpResponse<String> put = send(req("/api/jobs/" + active.id(), "alice")
-        .PUT(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> put =
+        send(req("/api/jobs/" + active.id(), "alice").PUT(HttpRequest.BodyPublishers.noBody()));
     assertError(put, 405);
     assertThat(put.headers().firstValue("Allow")).contains("GET, DELETE");
   }
@@ -344,20 +367,27 @@ abstract class AbstractFilterTest {
     completed("bob", "bob's");
     HttpResponse<String> j = get("/api/jobs/export?format=json", "alice");
     assertThat(j.statusCode()).isEqualTo(200);
-    assertThat(j.headers().firstValue("Content-Disposition")).get().asString()
-        .startsWith("attachment; filename=\"jobs-").endsWith(".json\"");
+    assertThat(j.headers().firstValue("Content-Disposition"))
+        .get()
+        .asString()
+        .startsWith("attachment; filename=\"jobs-")
+        .endsWith(".json\"");
     assertThat(ids(json(j))).containsExactly(a.id());
     assertThat(json(j).get(0).get("result").get("url").asText()).isEqualTo("/files/" + a.id());
 
     HttpResponse<String> c = get("/api/jobs/export?format=csv&status=completed", "alice");
     assertThat(c.statusCode()).isEqualTo(200);
     assertThat(c.headers().firstValue("Content-Type")).get().asString().startsWith("text/csv");
-    assertThat(c.headers().firstValue("Content-Disposition")).get().asString()
-        .startsWith("attachment;").endsWith(".csv\"");
+    assertThat(c.headers().firstValue("Content-Disposition"))
+        .get()
+        .asString()
+        .startsWith("attachment;")
+        .endsWith(".csv\"");
     String[] lines = c.body().split("\r\n");
     assertThat(lines).hasSize(2);
     assertThat(lines[0]).startsWith("job_id,type,status,");
-    assertThat(lines[1]).startsWith(a.id() + ",upload,completed,")
+    assertThat(lines[1])
+        .startsWith(a.id() + ",upload,completed,")
         .contains(",'=cmd|' /C calc'!A0,")
         .contains("\"{\"\"url\"\":\"\"/files/" + a.id() + "\"\"}\"")
         .doesNotContain("bob");
@@ -370,35 +400,56 @@ abstract class AbstractFilterTest {
   @Test
   void crossOriginMutationsAreRefusedSameOriginAndAllowListedPass() throws Exception {
     Job j1 = tracked("alice", "one");
-    HttpResponse<String> evil = send(req("/api/jobs/" + j1.id() + "/cancel", "alice")
-        .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> evil =
+        send(
+            req("/api/jobs/" + j1.id() + "/cancel", "alice")
+                .header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     assertError(evil, 403);
     assertThat(queue.get(j1.id()).status()).isEqualTo(JobStatus.QUEUED);
     Job done = completed("alice", "done");
-    assertError(send(req("/api/jobs/" + done.id(), "alice").header("Origin", "null").DELETE()),
+    assertError(
+        send(req("/api/jobs/" + done.id(), "alice").header("Origin", "null").DELETE()), 403);
+    assertError(
+        send(
+            req("/api/jobs?status=completed", "alice")
+                .header("Origin", "http://localhost:" + (port + 1))
+                .DELETE()),
         403);
-    assertError(send(req("/api/jobs?status=completed", "alice")
-        .header("Origin", "http://localhost:" + (port + 1)).DELETE()), 403);
     assertThat(queue.find(done.id())).isPresent();
 
-    HttpResponse<String> own = send(req("/api/jobs/" + j1.id() + "/cancel", "alice")
-        .header("Origin", "http://localhost:" + port).POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> own =
+        send(
+            req("/api/jobs/" + j1.id() + "/cancel", "alice")
+                .header("Origin", "http://localhost:" + port)
+                .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(own.statusCode()).isEqualTo(200);
     Job j2 = tracked("alice", "two");
-    HttpResponse<String> allowed = send(req("/api/jobs/" + j2.id() + "/cancel", "alice")
-        .header("Origin", "https://allowed.example").POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> allowed =
+        send(
+            req("/api/jobs/" + j2.id() + "/cancel", "alice")
+                .header("Origin", "https://allowed.example")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(allowed.statusCode()).isEqualTo(200);
     assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
         .contains("https://allowed.example");
     // reads from another origin are not state-changing: answered (the browser hides them)
-    assertThat(send(req("/api/jobs", "alice").header("Origin", "https://evil.example").GET())
-        .statusCode()).isEqualTo(200);
+    assertThat(
+            send(req("/api/jobs", "alice").header("Origin", "https://evil.example").GET())
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void inputIsNotExposedByDefault() throws Exception {
-    Job j = queue.tracker().create(JobRequest.builder("upload", "with a secret").userId("alice")
-        .input(Map.of("api_key", "k-123")).build());
+    Job j =
+        queue
+            .tracker()
+            .create(
+                JobRequest.builder("upload", "with a secret")
+                    .userId("alice")
+                    .input(Map.of("api_key", "k-123"))
+                    .build());
     assertThat(get("/api/jobs/" + j.id(), "alice").body()).doesNotContain("k-123", "\"input\"");
     assertThat(get("/api/jobs/export?format=csv", "alice").body()).doesNotContain("k-123");
   }
@@ -413,12 +464,14 @@ abstract class AbstractFilterTest {
     assertThat(r.body()).contains(".jq-test");
     String etag = r.headers().firstValue("ETag").orElseThrow();
     assertThat(r.headers().firstValue("Cache-Control")).isPresent();
-    HttpResponse<String> again = send(req("/api/jobs/ui/test-fixture.css", null)
-        .header("If-None-Match", etag).GET());
+    HttpResponse<String> again =
+        send(req("/api/jobs/ui/test-fixture.css", null).header("If-None-Match", etag).GET());
     assertThat(again.statusCode()).isEqualTo(304);
     assertError(get("/api/jobs/ui/missing.js", null), 404);
-    for (String evil : List.of("/api/jobs/ui/..%2F..%2Fsimplelogger.properties",
-        "/api/jobs/ui/%2e%2e", "/api/jobs/ui/.%2e/simplelogger.properties")) {
+    for (String evil :
+        List.of(
+            "/api/jobs/ui/..%2F..%2Fsimplelogger.properties",
+            "/api/jobs/ui/%2e%2e", "/api/jobs/ui/.%2e/simplelogger.properties")) {
       HttpResponse<String> t = get(evil, null);
       assertThat(t.statusCode()).as(evil).isIn(400, 401, 404); // 401: normalised to a job id
       assertThat(t.body()).doesNotContain("simpleLogger");
@@ -434,7 +487,9 @@ abstract class AbstractFilterTest {
     completed("bob", "bob's");
     SseStream s = stream("", "alice", Map.of());
     assertThat(s.response.statusCode()).isEqualTo(200);
-    assertThat(s.response.headers().firstValue("Content-Type")).get().asString()
+    assertThat(s.response.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
         .startsWith("text/event-stream");
     assertThat(s.response.headers().firstValue("Cache-Control")).contains("no-cache");
 
@@ -453,8 +508,12 @@ abstract class AbstractFilterTest {
     queue.delete(created.id());
     await().until(() -> s.lines.stream().anyMatch(l -> l.equals("event: deleted")));
 
-    int i = s.lines.indexOf("data: " + new String(
-        new dev.jobqueue.servlet.internal.JobJson(false).toBytes(done), StandardCharsets.UTF_8));
+    int i =
+        s.lines.indexOf(
+            "data: "
+                + new String(
+                    new dev.jobqueue.servlet.internal.JobJson(false).toBytes(done),
+                    StandardCharsets.UTF_8));
     assertThat(i).as("completed event as one data line: %s", s.lines).isGreaterThan(0);
     assertThat(s.lines.get(i - 1)).matches("id: \\d+");
     assertThat(s.lines.get(i + 1)).isEmpty();
@@ -471,11 +530,15 @@ abstract class AbstractFilterTest {
         assertThat(job.get("user_id").asText()).isEqualTo("alice");
       }
     }
-    assertThat(statuses(s)).containsSubsequence(existing.id() + ":running",
-        existing.id() + ":completed", created.id() + ":queued", created.id() + ":cancelled");
+    assertThat(statuses(s))
+        .containsSubsequence(
+            existing.id() + ":running",
+            existing.id() + ":completed",
+            created.id() + ":queued",
+            created.id() + ":cancelled");
     // ids increase
-    List<Long> ids = s.blocks().stream().filter(b -> b.id() != null)
-        .map(b -> Long.parseLong(b.id())).toList();
+    List<Long> ids =
+        s.blocks().stream().filter(b -> b.id() != null).map(b -> Long.parseLong(b.id())).toList();
     assertThat(ids).isSorted();
     // heartbeats are comments
     await().until(() -> s.lines.contains(": heartbeat"));
@@ -488,20 +551,30 @@ abstract class AbstractFilterTest {
     Job run = running("alice", "running");
     SseStream byStatus = stream("?status=running", "alice", Map.of());
     SseStream byJob = stream("?job_id=" + queued.id(), "alice", Map.of());
-    await().until(() -> statuses(byStatus).contains(run.id() + ":running")
-        && statuses(byJob).contains(queued.id() + ":queued"));
+    await()
+        .until(
+            () ->
+                statuses(byStatus).contains(run.id() + ":running")
+                    && statuses(byJob).contains(queued.id() + ":queued"));
     queue.tracker().complete(run.id(), null);
     queue.tracker().start(queued.id());
-    await().until(() -> statuses(byStatus).contains(queued.id() + ":running")
-        && statuses(byJob).contains(queued.id() + ":running"));
-    assertThat(statuses(byStatus)).containsExactly(run.id() + ":running",
-        run.id() + ":completed", queued.id() + ":running");
+    await()
+        .until(
+            () ->
+                statuses(byStatus).contains(queued.id() + ":running")
+                    && statuses(byJob).contains(queued.id() + ":running"));
+    assertThat(statuses(byStatus))
+        .containsExactly(run.id() + ":running", run.id() + ":completed", queued.id() + ":running");
     assertThat(statuses(byJob)).containsExactly(queued.id() + ":queued", queued.id() + ":running");
 
-    Job parent = queue.tracker().create(JobRequest.builder("batch", "batch").userId("alice").build());
+    Job parent =
+        queue.tracker().create(JobRequest.builder("batch", "batch").userId("alice").build());
     SseStream byParent = stream("?parent_job_id=" + parent.id(), "alice", Map.of());
-    Job child = queue.tracker().create(JobRequest.builder("upload", "child").userId("alice")
-        .parent(parent.id()).build());
+    Job child =
+        queue
+            .tracker()
+            .create(
+                JobRequest.builder("upload", "child").userId("alice").parent(parent.id()).build());
     tracked("alice", "unrelated");
     await().until(() -> statuses(byParent).contains(child.id() + ":queued"));
     assertThat(statuses(byParent)).allMatch(s -> s.startsWith(child.id()));
@@ -519,8 +592,8 @@ abstract class AbstractFilterTest {
     SseStream first = stream("", "alice", Map.of());
     Job c = tracked("alice", "c");
     await().until(() -> statuses(first).contains(c.id() + ":queued"));
-    String lastId = first.blocks().stream().filter(x -> x.id() != null)
-        .reduce((x, y) -> y).orElseThrow().id();
+    String lastId =
+        first.blocks().stream().filter(x -> x.id() != null).reduce((x, y) -> y).orElseThrow().id();
     first.close();
     await().until(() -> filter.openConnections() == 0);
 
@@ -537,8 +610,14 @@ abstract class AbstractFilterTest {
     Job d = tracked("alice", "after");
     await().until(() -> statuses(resumed).contains(d.id() + ":queued"));
     List<String> got = statuses(resumed);
-    assertThat(got).containsSubsequence(a.id() + ":running", a.id() + ":completed",
-        b.id() + ":running", b.id() + ":failed", c.id() + ":cancelled", d.id() + ":queued");
+    assertThat(got)
+        .containsSubsequence(
+            a.id() + ":running",
+            a.id() + ":completed",
+            b.id() + ":running",
+            b.id() + ":failed",
+            c.id() + ":cancelled",
+            d.id() + ":queued");
     // each status change exactly once (a's progress update also reads "running"), no snapshot
     assertThat(got).filteredOn(s -> s.equals(b.id() + ":running")).hasSize(1);
     assertThat(got).filteredOn(s -> s.equals(a.id() + ":completed")).hasSize(1);
@@ -565,8 +644,11 @@ abstract class AbstractFilterTest {
     // push the client's id out of the ring (1000 events)
     Job old = tracked("alice", "old");
     SseStream before = stream("", "alice", Map.of());
-    await().until(() -> !before.blocks().isEmpty()
-        && before.blocks().stream().anyMatch(x -> x.id() != null));
+    await()
+        .until(
+            () ->
+                !before.blocks().isEmpty()
+                    && before.blocks().stream().anyMatch(x -> x.id() != null));
     String oldId = before.blocks().stream().filter(x -> x.id() != null).findFirst().get().id();
     // status events of another user: never coalesced, so they surely fill the ring
     for (int i = 0; i < 1010; i++) {
@@ -575,8 +657,10 @@ abstract class AbstractFilterTest {
     Job marker = tracked("alice", "marker"); // once it arrives, the hub has seen the fillers
     await().until(() -> statuses(before).contains(marker.id() + ":queued"));
     SseStream tooOld = stream("", "alice", Map.of("Last-Event-ID", oldId));
-    await().untilAsserted(() -> assertThat(statuses(tooOld)).as("%s", tooOld.lines)
-        .contains(old.id() + ":queued"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(statuses(tooOld)).as("%s", tooOld.lines).contains(old.id() + ":queued"));
     assertThat(tooOld.events().get(0).event()).isEqualTo("reset");
   }
 
@@ -589,9 +673,11 @@ abstract class AbstractFilterTest {
     stuck.connect(new java.net.InetSocketAddress("localhost", port));
     toClose.add(stuck);
     OutputStream o = stuck.getOutputStream();
-    o.write(("GET /api/jobs/stream HTTP/1.1\r\nHost: localhost:" + port
-        + "\r\nX-User: alice\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    o.write(
+        ("GET /api/jobs/stream HTTP/1.1\r\nHost: localhost:"
+                + port
+                + "\r\nX-User: alice\r\nAccept: text/event-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     o.flush();
     SseStream reader = stream("", "alice", Map.of());
     await().until(() -> filter.openConnections() == 2);
@@ -604,7 +690,8 @@ abstract class AbstractFilterTest {
       Job j = running("alice", "big " + i);
       queue.tracker().complete(j.id(), Map.of("blob", big));
       work.add(queue.submit(JobRequest.builder("work", "w" + i).userId("alice").build()));
-      await().atMost(Duration.ofSeconds(2))
+      await()
+          .atMost(Duration.ofSeconds(2))
           .until(() -> statuses(reader).contains(j.id() + ":completed"));
     }
     for (Job w : work) {
@@ -621,21 +708,26 @@ abstract class AbstractFilterTest {
     // Everyone watches every job (no user resolver). One client never reads; two do. Events are
     // broadcast in waves, each waiting only for the reading clients; the stuck one overflows
     // its buffer and is dropped while the others get every status change, in id order.
-    JobQueueFilter wide = JobQueueFilter.builder(queue).heartbeat(HEARTBEAT).clientBuffer(64)
-        .build();
+    JobQueueFilter wide =
+        JobQueueFilter.builder(queue).heartbeat(HEARTBEAT).clientBuffer(64).build();
     ServletContainer other = newContainer();
-    toClose.add(() -> {
-      other.close();
-      wide.destroy();
-    });
+    toClose.add(
+        () -> {
+          other.close();
+          wide.destroy();
+        });
     int otherPort = other.start(wide);
     Socket stuck = new Socket();
     stuck.setReceiveBufferSize(4096);
     stuck.connect(new java.net.InetSocketAddress("localhost", otherPort));
     toClose.add(stuck);
-    stuck.getOutputStream().write(("GET /api/jobs/stream HTTP/1.1\r\nHost: localhost:"
-        + otherPort + "\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    stuck
+        .getOutputStream()
+        .write(
+            ("GET /api/jobs/stream HTTP/1.1\r\nHost: localhost:"
+                    + otherPort
+                    + "\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     URI uri = URI.create("http://localhost:" + otherPort + "/api/jobs/stream");
     List<SseStream> readers = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
@@ -701,8 +793,11 @@ abstract class AbstractFilterTest {
   }
 
   static List<String> writerThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).filter(n -> n.startsWith("jobqueue-sse-")).toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("jobqueue-sse-"))
+        .toList();
   }
 
   @Test
@@ -730,20 +825,21 @@ abstract class AbstractFilterTest {
 
   @Test
   void streamsPastTheCapGet503WithRetryAfter() throws Exception {
-    JobQueueFilter capped = JobQueueFilter.builder(queue).maxConnections(1).heartbeat(HEARTBEAT)
-        .build();
+    JobQueueFilter capped =
+        JobQueueFilter.builder(queue).maxConnections(1).heartbeat(HEARTBEAT).build();
     ServletContainer other = newContainer();
-    toClose.add(() -> {
-      other.close();
-      capped.destroy();
-    });
+    toClose.add(
+        () -> {
+          other.close();
+          capped.destroy();
+        });
     int otherPort = other.start(capped);
     URI uri = URI.create("http://localhost:" + otherPort + "/api/jobs/stream");
     SseStream one = new SseStream(http, HttpRequest.newBuilder(uri).build());
     toClose.add(one);
     await().until(() -> capped.openConnections() == 1);
-    HttpResponse<String> two = http.send(HttpRequest.newBuilder(uri).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> two =
+        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertError(two, 503);
     assertThat(two.headers().firstValue("Retry-After")).isPresent();
     one.close();

@@ -45,15 +45,18 @@ final class SseStream implements AutoCloseable {
 
   SseStream(HttpClient client, HttpRequest request) throws Exception {
     response = client.send(request, HttpResponse.BodyHandlers.ofLines());
-    reader = new Thread(() -> {
-      try {
-        response.body().forEach(lines::add);
-      } catch (RuntimeException closed) {
-        // closed by the test or the server
-      } finally {
-        ended = true;
-      }
-    }, "test-sse-reader");
+    reader =
+        new Thread(
+            () -> {
+              try {
+                response.body().forEach(lines::add);
+              } catch (RuntimeException closed) {
+                // closed by the test or the server
+              } finally {
+                ended = true;
+              }
+            },
+            "test-sse-reader");
     reader.setDaemon(true);
     reader.start();
   }

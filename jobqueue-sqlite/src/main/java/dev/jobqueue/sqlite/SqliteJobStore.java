@@ -44,6 +44,7 @@ import javax.sql.DataSource;
 public final class SqliteJobStore implements JobStore {
   /** Name of the writer thread. */
   public static final String WRITER_THREAD_NAME = "jobqueue-sqlite-writer";
+
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_READ_CONNECTIONS = 4;
   public static final Duration DEFAULT_PROGRESS_FLUSH_INTERVAL = Duration.ofMillis(250);
@@ -52,8 +53,8 @@ public final class SqliteJobStore implements JobStore {
   /** How a commit reaches the disk. */
   public enum Durability {
     /**
-     * {@code synchronous=FULL}: a change is on disk when the call returns; survives a process
-     * crash and a power loss. The default.
+     * {@code synchronous=FULL}: a change is on disk when the call returns; survives a process crash
+     * and a power loss. The default.
      */
     FULL,
     /**
@@ -98,7 +99,9 @@ public final class SqliteJobStore implements JobStore {
     return engine.file();
   }
 
-  /** Commits made so far and the changes they held; changes / commits is the group-commit factor. */
+  /**
+   * Commits made so far and the changes they held; changes / commits is the group-commit factor.
+   */
   public WriteStats writeStats() {
     return new WriteStats(engine.commits(), engine.committedChanges());
   }
@@ -117,9 +120,9 @@ public final class SqliteJobStore implements JobStore {
   }
 
   /**
-   * Stores every job in one transaction and one commit, all or none: when an id exists already
-   * (or appears twice in {@code jobs}) a {@link dev.jobqueue.spi.DuplicateJobException} is thrown
-   * and none of them is stored.
+   * Stores every job in one transaction and one commit, all or none: when an id exists already (or
+   * appears twice in {@code jobs}) a {@link dev.jobqueue.spi.DuplicateJobException} is thrown and
+   * none of them is stored.
    */
   @Override
   public void insertAll(List<Job> jobs) {
@@ -145,7 +148,10 @@ public final class SqliteJobStore implements JobStore {
     return engine.update(Objects.requireNonNull(next, "next"), expectedVersion);
   }
 
-  /** The future completes on the writer thread after the commit; callbacks must not call the store synchronously. */
+  /**
+   * The future completes on the writer thread after the commit; callbacks must not call the store
+   * synchronously.
+   */
   @Override
   public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
     return engine.updateAsync(Objects.requireNonNull(next, "next"), expectedVersion);
@@ -168,7 +174,8 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public int renewLeases(String owner, Instant until) {
-    return engine.renewLeases(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(until, "until"));
+    return engine.renewLeases(
+        Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(until, "until"));
   }
 
   @Override
@@ -279,9 +286,17 @@ public final class SqliteJobStore implements JobStore {
      * @throws dev.jobqueue.StoreException naming the file and what to do, when it cannot be opened
      */
     public SqliteJobStore build() {
-      return new SqliteJobStore(SqliteEngine.open(new SqliteConfig(file, dataSource,
-          durability == Durability.FULL, busyTimeout, readConnections, progressFlushInterval,
-          maxBatch, createDirectories)));
+      return new SqliteJobStore(
+          SqliteEngine.open(
+              new SqliteConfig(
+                  file,
+                  dataSource,
+                  durability == Durability.FULL,
+                  busyTimeout,
+                  readConnections,
+                  progressFlushInterval,
+                  maxBatch,
+                  createDirectories)));
     }
   }
 }

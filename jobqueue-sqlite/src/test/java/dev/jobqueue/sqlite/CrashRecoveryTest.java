@@ -31,36 +31,47 @@ import org.junit.jupiter.api.io.TempDir;
  * queued jobs run, and a parent whose child was interrupted ends accordingly.
  */
 class CrashRecoveryTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** What the killed process reported, by kind (COMPLETED, RUNNING, QUEUED, PARENT). */
   private Map<String, List<String>> crash(Path file) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = dir.resolve("worker.log");
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashWorker.class.getName(), file.toString())
-        .redirectError(log.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWorker.class.getName(),
+                file.toString())
+            .redirectError(log.toFile())
+            .start();
     Map<String, List<String>> seen = new LinkedHashMap<>();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the process was killed
-      }
-      lines.add("EOF");
-    }, "crash-worker-stdout");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process was killed
+              }
+              lines.add("EOF");
+            },
+            "crash-worker-stdout");
     reader.setDaemon(true);
     reader.start();
     try {
       while (true) {
         String line = lines.poll(60, TimeUnit.SECONDS);
-        assertThat(line).as("worker output; its log:\n%s", readLog(log)).isNotNull().isNotEqualTo("EOF");
+        assertThat(line)
+            .as("worker output; its log:\n%s", readLog(log))
+            .isNotNull()
+            .isNotEqualTo("EOF");
         if (line.equals("READY")) {
           break;
         }
@@ -84,7 +95,10 @@ class CrashRecoveryTest {
   }
 
   private static JobQueue restart(SqliteJobStore store, RecoveryPolicy policy) {
-    return JobQueue.builder().store(store).workers(2).recoveryPolicy(policy)
+    return JobQueue.builder()
+        .store(store)
+        .workers(2)
+        .recoveryPolicy(policy)
         .handler("quick", ctx -> Map.of("done", ctx.jobId()))
         .handler("block", ctx -> Map.of("second", "attempt " + ctx.attempt()))
         .handler("parent", ctx -> Map.of())
@@ -144,10 +158,13 @@ class CrashRecoveryTest {
   }
 
   private static void awaitStatus(JobQueue queue, List<String> ids, JobStatus status) {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      for (String id : ids) {
-        assertThat(queue.get(id).status()).as(queue.get(id).describe()).isEqualTo(status);
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              for (String id : ids) {
+                assertThat(queue.get(id).status()).as(queue.get(id).describe()).isEqualTo(status);
+              }
+            });
   }
 }

@@ -25,18 +25,26 @@ public final class CrashWorker {
   public static void main(String[] args) throws Exception {
     SqliteJobStore store = SqliteJobStore.open(Path.of(args[0]));
     CountDownLatch never = new CountDownLatch(1);
-    JobQueue queue = JobQueue.builder().store(store).workers(BLOCKING + 1).defaultMaxAttempts(2)
-        .handler("quick", ctx -> Map.of("done", ctx.jobId()))
-        .handler("block", ctx -> {
-          ctx.progress(0.5, "half way, then the process dies");
-          never.await();
-          return Map.of();
-        })
-        .handler("parent", ctx -> {
-          ctx.spawn(JobRequest.builder("block", "child of " + ctx.jobId()).build());
-          return Map.of("spawned", true);
-        })
-        .build();
+    JobQueue queue =
+        JobQueue.builder()
+            .store(store)
+            .workers(BLOCKING + 1)
+            .defaultMaxAttempts(2)
+            .handler("quick", ctx -> Map.of("done", ctx.jobId()))
+            .handler(
+                "block",
+                ctx -> {
+                  ctx.progress(0.5, "half way, then the process dies");
+                  never.await();
+                  return Map.of();
+                })
+            .handler(
+                "parent",
+                ctx -> {
+                  ctx.spawn(JobRequest.builder("block", "child of " + ctx.jobId()).build());
+                  return Map.of("spawned", true);
+                })
+            .build();
     for (int i = 0; i < QUICK_DONE; i++) {
       Job j = queue.submit(JobRequest.builder("quick", "quick " + i).build());
       Job done = queue.await(j.id(), Duration.ofSeconds(30));
@@ -48,14 +56,19 @@ public final class CrashWorker {
       System.out.println("RUNNING " + j.id());
     }
     Job parent = queue.submit(JobRequest.builder("parent", "parent").build());
-    String child = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-        .until(() -> queue.get(parent.id()).childJobIds(), ids -> !ids.isEmpty()).get(0);
+    String child =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> queue.get(parent.id()).childJobIds(), ids -> !ids.isEmpty())
+            .get(0);
     waitRunning(queue, child);
     System.out.println("PARENT " + parent.id());
     System.out.println("RUNNING " + child);
     for (int i = 0; i < QUEUED_BEHIND; i++) {
       // every worker is blocked, so these stay queued
-      System.out.println("QUEUED " + queue.submit(JobRequest.builder("quick", "later " + i).build()).id());
+      System.out.println(
+          "QUEUED " + queue.submit(JobRequest.builder("quick", "later " + i).build()).id());
     }
     System.out.println("READY");
     System.out.flush();
@@ -63,7 +76,10 @@ public final class CrashWorker {
   }
 
   private static void waitRunning(JobQueue queue, String id) {
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-        .until(() -> queue.get(id).status() == JobStatus.RUNNING && queue.get(id).progress() >= 0.5);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () -> queue.get(id).status() == JobStatus.RUNNING && queue.get(id).progress() >= 0.5);
   }
 }

@@ -24,8 +24,7 @@ class GroupCommitTest {
   private static final int THREADS = 8;
   private static final int PER_THREAD = 200;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
   @AfterEach
@@ -51,15 +50,21 @@ class GroupCommitTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<CompletableFuture<Boolean>>>> submitted = new ArrayList<>();
       for (List<Job> mine : perThread) {
-        submitted.add(pool.submit(() -> {
-          start.await();
-          List<CompletableFuture<Boolean>> fs = new ArrayList<>();
-          for (Job j : mine) {
-            fs.add(store.updateAsync(TestJobs.next(j, JobStatus.COMPLETED).toBuilder()
-                .result(Map.of("id", j.id())).build(), 1));
-          }
-          return fs;
-        }));
+        submitted.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<CompletableFuture<Boolean>> fs = new ArrayList<>();
+                  for (Job j : mine) {
+                    fs.add(
+                        store.updateAsync(
+                            TestJobs.next(j, JobStatus.COMPLETED).toBuilder()
+                                .result(Map.of("id", j.id()))
+                                .build(),
+                            1));
+                  }
+                  return fs;
+                }));
       }
       start.countDown();
       int completed = 0;
@@ -74,7 +79,8 @@ class GroupCommitTest {
       long changes = after.changes() - before.changes();
       long commits = after.commits() - before.commits();
       assertThat(changes).isEqualTo(THREADS * PER_THREAD);
-      assertThat(commits).as("group commit: %d changes in %d commits", changes, commits)
+      assertThat(commits)
+          .as("group commit: %d changes in %d commits", changes, commits)
           .isLessThan(changes / 4);
     }
     // everything survived the close: reopen and check every job
@@ -102,16 +108,19 @@ class GroupCommitTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> fs = new ArrayList<>();
       for (Job j : jobs) {
-        fs.add(pool.submit(() -> {
-          start.await();
-          Job cur = j;
-          for (int i = 1; i <= PER_THREAD; i++) {
-            Job nx = cur.toBuilder().version(cur.version() + 1).result(Map.of("n", i)).build();
-            assertThat(store.update(nx, cur.version())).isTrue();
-            cur = nx;
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  Job cur = j;
+                  for (int i = 1; i <= PER_THREAD; i++) {
+                    Job nx =
+                        cur.toBuilder().version(cur.version() + 1).result(Map.of("n", i)).build();
+                    assertThat(store.update(nx, cur.version())).isTrue();
+                    cur = nx;
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : fs) {
@@ -138,21 +147,23 @@ class GroupCommitTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Integer>> fs = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
-        fs.add(pool.submit(() -> {
-          start.await();
-          int duplicates = 0;
-          for (int i = 0; i < PER_THREAD; i++) {
-            store.insert(TestJobs.job("t").build());
-            if (i % 50 == 0) {
-              try {
-                store.insert(dup); // fails alone; the batch it shares goes on
-              } catch (dev.jobqueue.spi.DuplicateJobException e) {
-                duplicates++;
-              }
-            }
-          }
-          return duplicates;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int duplicates = 0;
+                  for (int i = 0; i < PER_THREAD; i++) {
+                    store.insert(TestJobs.job("t").build());
+                    if (i % 50 == 0) {
+                      try {
+                        store.insert(dup); // fails alone; the batch it shares goes on
+                      } catch (dev.jobqueue.spi.DuplicateJobException e) {
+                        duplicates++;
+                      }
+                    }
+                  }
+                  return duplicates;
+                }));
       }
       start.countDown();
       for (Future<Integer> f : fs) {

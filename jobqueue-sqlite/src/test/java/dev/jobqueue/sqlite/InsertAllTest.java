@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** insertAll: one change, one commit, all or none, durable. */
 class InsertAllTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
   @AfterEach
@@ -62,8 +61,10 @@ class InsertAllTest {
         assertThat(store.get(j.id())).contains(j);
       }
       // claim order is priority, then insertion order within the batch
-      List<Job> claimed = store.claim(new ClaimRequest(Set.of("t"), Instant.now(), "me",
-          Instant.now().plusSeconds(60), 300));
+      List<Job> claimed =
+          store.claim(
+              new ClaimRequest(
+                  Set.of("t"), Instant.now(), "me", Instant.now().plusSeconds(60), 300));
       assertThat(claimed).hasSize(300);
       assertThat(claimed.get(0).id()).isEqualTo(batch.get(2).id());
       assertThat(claimed.get(1).id()).isEqualTo(batch.get(5).id());
@@ -141,18 +142,21 @@ class InsertAllTest {
         }
         good.addAll(mineGood);
         bad.addAll(mineBad);
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < 20; i++) {
-            List<Job> b = i % 4 == 0 ? mineBad.get(i / 4) : mineGood.get(i - i / 4 - 1);
-            if (i % 4 == 0) {
-              assertThatThrownBy(() -> store.insertAll(b)).isInstanceOf(DuplicateJobException.class);
-            } else {
-              store.insertAll(b);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < 20; i++) {
+                    List<Job> b = i % 4 == 0 ? mineBad.get(i / 4) : mineGood.get(i - i / 4 - 1);
+                    if (i % 4 == 0) {
+                      assertThatThrownBy(() -> store.insertAll(b))
+                          .isInstanceOf(DuplicateJobException.class);
+                    } else {
+                      store.insertAll(b);
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {

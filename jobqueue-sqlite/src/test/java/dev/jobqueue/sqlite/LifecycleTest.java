@@ -20,27 +20,35 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 class LifecycleTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static long writerThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(SqliteJobStore.WRITER_THREAD_NAME) && t.isAlive()).count();
+        .filter(t -> t.getName().equals(SqliteJobStore.WRITER_THREAD_NAME) && t.isAlive())
+        .count();
   }
 
   @Test
   void aCompletionCallbackMaySubmitTheNextJob() throws Exception {
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"));
-        JobQueue q = JobQueue.builder().store(store).workers(1)
-            .handler("t", ctx -> Map.of("n", ctx.input().get("n"))).build()) {
+        JobQueue q =
+            JobQueue.builder()
+                .store(store)
+                .workers(1)
+                .handler("t", ctx -> Map.of("n", ctx.input().get("n")))
+                .build()) {
       Job first = q.submit(JobRequest.builder("t", "first").input(Map.of("n", 1)).build());
       // The end of a job is stored by the store's writer thread; a plain (not async) callback
       // that submits, and so waits for that writer, must not run on it.
       CompletableFuture<String> thread = new CompletableFuture<>();
-      CompletableFuture<Job> second = q.completion(first.id()).thenApply(done -> {
-        thread.complete(Thread.currentThread().getName());
-        return q.submit(JobRequest.builder("t", "second").input(Map.of("n", 2)).build());
-      });
+      CompletableFuture<Job> second =
+          q.completion(first.id())
+              .thenApply(
+                  done -> {
+                    thread.complete(Thread.currentThread().getName());
+                    return q.submit(
+                        JobRequest.builder("t", "second").input(Map.of("n", 2)).build());
+                  });
       Job submitted = second.get(10, TimeUnit.SECONDS);
       assertThat(q.await(submitted.id(), java.time.Duration.ofSeconds(10)).status())
           .isEqualTo(JobStatus.COMPLETED);
@@ -58,32 +66,66 @@ class LifecycleTest {
     store.close();
     store.close();
     assertThat(writerThreads()).as("no leaked writer thread").isEqualTo(before);
-    assertThatThrownBy(() -> store.get(j.id())).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> store.get(j.id()))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> store.insert(TestJobs.job("t").build()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThatThrownBy(() -> store.updateProgress(TestJobs.next(j, JobStatus.RUNNING), 1))
         .isInstanceOf(IllegalStateException.class);
-    assertThat(store.updateAsync(TestJobs.next(j, JobStatus.RUNNING), 1)).isCompletedExceptionally();
+    assertThat(store.updateAsync(TestJobs.next(j, JobStatus.RUNNING), 1))
+        .isCompletedExceptionally();
   }
 
   @Test
   void everyFieldSurvivesAReopenWithNanosecondTimestamps() {
     Path file = dir.resolve("jobs.db");
     Instant t = Instant.parse("2026-03-04T05:06:07.123456789Z");
-    Job full = new Job.Builder()
-        .id("full").type("analyze").status(JobStatus.FAILED)
-        .createdAt(t).startedAt(t.plusNanos(1)).completedAt(t.plusSeconds(3)).updatedAt(t.plusSeconds(4))
-        .progress(0.5).progressMessage("½ done ✓ \"q\"").currentStep(2).totalSteps(4)
-        .title("Ünïcode title").description("d").parentJobId("p").childJobIds(List.of("c1", "c2"))
-        .result(Map.of("list", List.of(1, "two", 3.5, true), "big", Long.MAX_VALUE, "nested",
-            Map.of("x", Map.of())))
-        .error("boom").userId("alice").cancelable(false).priority(-4).attempt(3).maxAttempts(5)
-        .dependsOn(List.of("d1")).optional(true).etaSeconds(0.25).warnings(List.of("w"))
-        .input(Map.of("k", "v")).version(9).runAt(Instant.parse("1970-01-01T00:00:00Z"))
-        .owner("node").leaseExpiresAt(Instant.parse("2262-01-01T00:00:00Z"))
-        .cancelRequested(true).tracked(true).awaitingChildren(true)
-        .build();
+    Job full =
+        new Job.Builder()
+            .id("full")
+            .type("analyze")
+            .status(JobStatus.FAILED)
+            .createdAt(t)
+            .startedAt(t.plusNanos(1))
+            .completedAt(t.plusSeconds(3))
+            .updatedAt(t.plusSeconds(4))
+            .progress(0.5)
+            .progressMessage("½ done ✓ \"q\"")
+            .currentStep(2)
+            .totalSteps(4)
+            .title("Ünïcode title")
+            .description("d")
+            .parentJobId("p")
+            .childJobIds(List.of("c1", "c2"))
+            .result(
+                Map.of(
+                    "list",
+                    List.of(1, "two", 3.5, true),
+                    "big",
+                    Long.MAX_VALUE,
+                    "nested",
+                    Map.of("x", Map.of())))
+            .error("boom")
+            .userId("alice")
+            .cancelable(false)
+            .priority(-4)
+            .attempt(3)
+            .maxAttempts(5)
+            .dependsOn(List.of("d1"))
+            .optional(true)
+            .etaSeconds(0.25)
+            .warnings(List.of("w"))
+            .input(Map.of("k", "v"))
+            .version(9)
+            .runAt(Instant.parse("1970-01-01T00:00:00Z"))
+            .owner("node")
+            .leaseExpiresAt(Instant.parse("2262-01-01T00:00:00Z"))
+            .cancelRequested(true)
+            .tracked(true)
+            .awaitingChildren(true)
+            .build();
     try (SqliteJobStore store = SqliteJobStore.open(file)) {
       store.insert(full);
     }
@@ -96,7 +138,8 @@ class LifecycleTest {
   void aTimestampOutsideTheStoredRangeIsRefusedWithoutHarm() {
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"))) {
       Job far = TestJobs.job("t").runAt(Instant.parse("3000-01-01T00:00:00Z")).build();
-      assertThatThrownBy(() -> store.insert(far)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> store.insert(far))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("1677 to 2262");
       assertThat(store.get(far.id())).isEmpty();
       store.insert(TestJobs.job("t").build());
@@ -111,15 +154,19 @@ class LifecycleTest {
       Job b = TestJobs.job("t").build();
       store.insert(a);
       store.insert(b);
-      CompletableFuture<Boolean> chained = store.updateAsync(TestJobs.next(a, JobStatus.RUNNING), 1)
-          .thenApply(ok -> store.update(TestJobs.next(b, JobStatus.RUNNING), 1));
+      CompletableFuture<Boolean> chained =
+          store
+              .updateAsync(TestJobs.next(a, JobStatus.RUNNING), 1)
+              .thenApply(ok -> store.update(TestJobs.next(b, JobStatus.RUNNING), 1));
       assertThatThrownBy(() -> chained.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(IllegalStateException.class)
           .hasMessageContaining("thenApplyAsync");
       // the async form works
-      CompletableFuture<Boolean> ok = store.updateAsync(TestJobs.next(b, JobStatus.RUNNING), 1)
-          .thenApplyAsync(x -> store.get(b.id()).orElseThrow().status() == JobStatus.RUNNING);
+      CompletableFuture<Boolean> ok =
+          store
+              .updateAsync(TestJobs.next(b, JobStatus.RUNNING), 1)
+              .thenApplyAsync(x -> store.get(b.id()).orElseThrow().status() == JobStatus.RUNNING);
       assertThat(ok.get(30, TimeUnit.SECONDS)).isTrue();
     }
   }
@@ -141,8 +188,10 @@ class LifecycleTest {
   @Test
   void theNonDurableModeIsOffByDefaultAndWorksWhenAsked() {
     Job j = TestJobs.job("t").build();
-    try (SqliteJobStore store = SqliteJobStore.builder(dir.resolve("fast.db"))
-        .durability(SqliteJobStore.Durability.NOT_DURABLE_ON_POWER_LOSS).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(dir.resolve("fast.db"))
+            .durability(SqliteJobStore.Durability.NOT_DURABLE_ON_POWER_LOSS)
+            .build()) {
       store.insert(j);
     }
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("fast.db"))) {

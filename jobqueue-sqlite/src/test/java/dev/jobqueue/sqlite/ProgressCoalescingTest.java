@@ -21,10 +21,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** updateProgress: visible at once, compare-and-set against what the store knows, written coalesced. */
+/**
+ * updateProgress: visible at once, compare-and-set against what the store knows, written coalesced.
+ */
 class ProgressCoalescingTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
   @AfterEach
@@ -33,8 +34,13 @@ class ProgressCoalescingTest {
   }
 
   private static Job progress(Job j, int i, int of) {
-    return j.toBuilder().version(j.version() + 1).progress((double) i / of)
-        .progressMessage(i + "/" + of).currentStep(i).totalSteps(of).build();
+    return j.toBuilder()
+        .version(j.version() + 1)
+        .progress((double) i / of)
+        .progressMessage(i + "/" + of)
+        .currentStep(i)
+        .totalSteps(of)
+        .build();
   }
 
   /** The progress column as committed in the file, read with a connection of our own. */
@@ -52,8 +58,8 @@ class ProgressCoalescingTest {
   @Test
   void manyProgressUpdatesCostFewCommitsAndReachTheFileSoon() throws Exception {
     Path file = dir.resolve("jobs.db");
-    try (SqliteJobStore store = SqliteJobStore.builder(file)
-        .progressFlushInterval(Duration.ofMillis(100)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).progressFlushInterval(Duration.ofMillis(100)).build()) {
       Job j = TestJobs.job("t").build();
       store.insert(j);
       Job running = TestJobs.next(j, JobStatus.RUNNING);
@@ -71,10 +77,12 @@ class ProgressCoalescingTest {
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
       long commits = store.writeStats().commits() - commitsBefore;
       // at most one flush per interval, plus one in flight
-      assertThat(commits).as("%d commits for %d progress updates in %d ms", commits, n, elapsedMs)
+      assertThat(commits)
+          .as("%d commits for %d progress updates in %d ms", commits, n, elapsedMs)
           .isLessThanOrEqualTo(elapsedMs / 100 + 2);
       Job last = p;
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(committedProgress(file, j.id())).isEqualTo(1.0));
       assertThat(store.get(j.id()).orElseThrow()).isEqualTo(last);
     }
@@ -84,8 +92,8 @@ class ProgressCoalescingTest {
   void pendingProgressIsWrittenOnClose() throws Exception {
     Path file = dir.resolve("jobs.db");
     Job last;
-    try (SqliteJobStore store = SqliteJobStore.builder(file)
-        .progressFlushInterval(Duration.ofSeconds(60)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).progressFlushInterval(Duration.ofSeconds(60)).build()) {
       Job j = TestJobs.job("t").build();
       store.insert(j);
       Job running = TestJobs.next(j, JobStatus.RUNNING);
@@ -102,8 +110,8 @@ class ProgressCoalescingTest {
   @Test
   void aStatusChangeAfterProgressBuildsOnItAndStaleProgressIsRefused() throws Exception {
     Path file = dir.resolve("jobs.db");
-    try (SqliteJobStore store = SqliteJobStore.builder(file)
-        .progressFlushInterval(Duration.ofSeconds(60)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).progressFlushInterval(Duration.ofSeconds(60)).build()) {
       Job j = TestJobs.job("t").build();
       store.insert(j);
       Job running = TestJobs.next(j, JobStatus.RUNNING);
@@ -111,19 +119,22 @@ class ProgressCoalescingTest {
       Job p = progress(running, 1, 2);
       assertThat(store.updateProgress(p, running.version())).isTrue();
       assertThat(store.update(TestJobs.next(running, JobStatus.COMPLETED), running.version()))
-          .as("the store knows the progress version, not the row's").isFalse();
+          .as("the store knows the progress version, not the row's")
+          .isFalse();
       Job done = TestJobs.next(p, JobStatus.COMPLETED);
       assertThat(store.update(done, p.version())).isTrue();
       assertThat(store.updateProgress(progress(p, 2, 2), p.version())).isFalse();
       assertThat(store.get(j.id()).orElseThrow()).isEqualTo(done);
       assertThat(store.updateProgress(progress(done, 1, 1), done.version()))
-          .as("CAS only: the store does not judge statuses").isTrue();
+          .as("CAS only: the store does not judge statuses")
+          .isTrue();
       assertThat(store.delete(j.id(), done.version())).isFalse();
       assertThat(store.delete(j.id(), done.version() + 1)).isTrue();
       assertThat(store.updateProgress(progress(done, 1, 1), done.version() + 1)).isFalse();
       assertThat(store.get(j.id())).isEmpty();
       assertThat(store.updateProgress(progress(TestJobs.job("t").build(), 1, 1), 1))
-          .as("unknown job").isFalse();
+          .as("unknown job")
+          .isFalse();
     }
   }
 
@@ -131,8 +142,8 @@ class ProgressCoalescingTest {
   void progressRacingAStatusChangeNeverBothWin() throws Exception {
     Path file = dir.resolve("jobs.db");
     int rounds = 200;
-    try (SqliteJobStore store = SqliteJobStore.builder(file)
-        .progressFlushInterval(Duration.ofMillis(10)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).progressFlushInterval(Duration.ofMillis(10)).build()) {
       for (int r = 0; r < rounds; r++) {
         Job j = TestJobs.job("t").build();
         store.insert(j);
@@ -141,14 +152,18 @@ class ProgressCoalescingTest {
         Job cancelled = TestJobs.next(running, JobStatus.CANCELLED);
         Job progressed = progress(running, 1, 2);
         CountDownLatch go = new CountDownLatch(1);
-        Future<Boolean> a = pool.submit(() -> {
-          go.await();
-          return store.update(cancelled, running.version());
-        });
-        Future<Boolean> b = pool.submit(() -> {
-          go.await();
-          return store.updateProgress(progressed, running.version());
-        });
+        Future<Boolean> a =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return store.update(cancelled, running.version());
+                });
+        Future<Boolean> b =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return store.updateProgress(progressed, running.version());
+                });
         go.countDown();
         boolean cancelWon = a.get(30, TimeUnit.SECONDS);
         boolean progressWon = b.get(30, TimeUnit.SECONDS);

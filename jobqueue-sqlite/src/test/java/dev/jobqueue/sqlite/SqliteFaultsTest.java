@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every way opening or writing can fail gives a StoreException naming the file and what to do. */
 class SqliteFaultsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aMissingDirectoryIsAnErrorAndIsNotCreated() {
@@ -83,11 +82,16 @@ class SqliteFaultsTest {
     }
     int rc = -1;
     try {
-      rc = new ProcessBuilder("chattr", "+i", d.toString()).redirectErrorStream(true).start().waitFor();
+      rc =
+          new ProcessBuilder("chattr", "+i", d.toString())
+              .redirectErrorStream(true)
+              .start()
+              .waitFor();
     } catch (IOException e) {
       // no chattr here
     }
-    Assumptions.assumeTrue(rc == 0 && !canCreateIn(d),
+    Assumptions.assumeTrue(
+        rc == 0 && !canCreateIn(d),
         "cannot make a directory read-only here (running as root without chattr)");
     return true;
   }
@@ -123,12 +127,14 @@ class SqliteFaultsTest {
         Statement st = other.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
       long start = System.nanoTime();
-      assertThatThrownBy(() -> SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(300)).build())
+      assertThatThrownBy(
+              () -> SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(300)).build())
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(file.toString())
           .hasMessageContaining("locked by another process")
           .hasMessageContaining("300 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(300));
       st.execute("ROLLBACK");
     }
     // the failed open released everything: the file opens now
@@ -140,7 +146,8 @@ class SqliteFaultsTest {
   @Test
   void aLockTakenWhileOpenFailsOnlyTheChangesThatWaitedAndWritesNothingHalf() throws Exception {
     Path file = dir.resolve("jobs.db");
-    try (SqliteJobStore store = SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(200)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(200)).build()) {
       Job before = TestJobs.job("t").build();
       store.insert(before);
       Job blocked = TestJobs.job("t").build();
@@ -157,7 +164,8 @@ class SqliteFaultsTest {
       // the writer survived the failure and goes on
       Job after = TestJobs.job("t").build();
       store.insert(after);
-      assertThat(store.query(JobQuery.all())).extracting(Job::id)
+      assertThat(store.query(JobQuery.all()))
+          .extracting(Job::id)
           .containsExactly(after.id(), before.id());
     }
   }
@@ -165,7 +173,8 @@ class SqliteFaultsTest {
   @Test
   void aBatchBlockedByALockFailsOnceNotOncePerChange() throws Exception {
     Path file = dir.resolve("jobs.db");
-    try (SqliteJobStore store = SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(200)).build()) {
+    try (SqliteJobStore store =
+        SqliteJobStore.builder(file).busyTimeout(Duration.ofMillis(200)).build()) {
       java.util.List<Job> jobs = new java.util.ArrayList<>();
       for (int i = 0; i < 50; i++) {
         Job j = TestJobs.job("t").build();
@@ -176,7 +185,8 @@ class SqliteFaultsTest {
           Statement st = other.createStatement()) {
         st.execute("BEGIN EXCLUSIVE");
         long start = System.nanoTime();
-        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> fs = new java.util.ArrayList<>();
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> fs =
+            new java.util.ArrayList<>();
         for (Job j : jobs) {
           fs.add(store.updateAsync(TestJobs.next(j, dev.jobqueue.JobStatus.CANCELLED), 1));
         }
@@ -188,8 +198,11 @@ class SqliteFaultsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         st.execute("ROLLBACK");
       }
-      assertThat(store.query(JobQuery.builder().status(dev.jobqueue.JobStatus.QUEUED).limit(100).build()))
-          .as("nothing half-written").hasSize(50);
+      assertThat(
+              store.query(
+                  JobQuery.builder().status(dev.jobqueue.JobStatus.QUEUED).limit(100).build()))
+          .as("nothing half-written")
+          .hasSize(50);
     }
   }
 
@@ -222,7 +235,8 @@ class SqliteFaultsTest {
     assertThatThrownBy(() -> b.readConnections(0)).hasMessageContaining("readConnections");
     assertThatThrownBy(() -> b.progressFlushInterval(Duration.ofMillis(1)))
         .hasMessageContaining("progressFlushInterval");
-    assertThatThrownBy(() -> b.busyTimeout(Duration.ofSeconds(-1))).hasMessageContaining("busyTimeout");
+    assertThatThrownBy(() -> b.busyTimeout(Duration.ofSeconds(-1)))
+        .hasMessageContaining("busyTimeout");
     assertThatThrownBy(() -> b.maxBatch(0)).hasMessageContaining("maxBatch");
   }
 }

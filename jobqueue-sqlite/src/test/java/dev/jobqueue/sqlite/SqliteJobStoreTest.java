@@ -7,8 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The storage contract suite, unchanged, on a SQLite file. */
 class SqliteJobStoreTest extends JobStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected JobStore newStore() {

@@ -14,14 +14,22 @@ public final class TestJobs {
 
   public static Job.Builder job(String type) {
     int n = SEQ.incrementAndGet();
-    return new Job.Builder().id("job-" + n).type(type).status(JobStatus.QUEUED)
-        .createdAt(T0.plusMillis(n)).updatedAt(T0.plusMillis(n)).title("Job " + n);
+    return new Job.Builder()
+        .id("job-" + n)
+        .type(type)
+        .status(JobStatus.QUEUED)
+        .createdAt(T0.plusMillis(n))
+        .updatedAt(T0.plusMillis(n))
+        .title("Job " + n);
   }
 
   /** The next snapshot: given status, version + 1. */
   public static Job next(Job j, JobStatus status) {
-    return j.toBuilder().status(status).version(j.version() + 1)
+    return j.toBuilder()
+        .status(status)
+        .version(j.version() + 1)
         .updatedAt(j.updatedAt().plusMillis(1))
-        .completedAt(status.isTerminal() ? j.updatedAt().plusMillis(1) : null).build();
+        .completedAt(status.isTerminal() ? j.updatedAt().plusMillis(1) : null)
+        .build();
   }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * just wrote; whatever it returns must still be exactly the stored row, after any change.
  */
 class WriterSnapshotsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static ClaimRequest claimAll() {
     Instant now = Instant.now();
@@ -37,8 +36,14 @@ class WriterSnapshotsTest {
       // b is cancelled and retried: queued again at version 3 with an error from attempt 1
       Job b2 = TestJobs.next(b, JobStatus.CANCELLED);
       assertThat(store.update(b2, 1)).isTrue();
-      Job b3 = b2.toBuilder().status(JobStatus.QUEUED).version(3).attempt(2).error("boom")
-          .completedAt(null).build();
+      Job b3 =
+          b2.toBuilder()
+              .status(JobStatus.QUEUED)
+              .version(3)
+              .attempt(2)
+              .error("boom")
+              .completedAt(null)
+              .build();
       assertThat(store.update(b3, 2)).isTrue();
 
       List<Job> claimed = store.claim(claimAll());
@@ -58,17 +63,29 @@ class WriterSnapshotsTest {
   @Test
   void aPurgeReturnsTheLastStoredSnapshots() {
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"))) {
-      Job done = TestJobs.job("t").status(JobStatus.COMPLETED).completedAt(TestJobs.T0)
-          .result(Map.of("n", 1)).build();
+      Job done =
+          TestJobs.job("t")
+              .status(JobStatus.COMPLETED)
+              .completedAt(TestJobs.T0)
+              .result(Map.of("n", 1))
+              .build();
       Job run = TestJobs.job("t").build();
       store.insertAll(List.of(done, run));
       Job claimed = store.claim(claimAll()).get(0);
-      Job finished = TestJobs.next(claimed, JobStatus.COMPLETED).toBuilder()
-          .result(Map.of("ok", true)).build();
+      Job finished =
+          TestJobs.next(claimed, JobStatus.COMPLETED).toBuilder()
+              .result(Map.of("ok", true))
+              .build();
       assertThat(store.update(finished, claimed.version())).isTrue();
       // a manual retry, then it fails: the purge must see the failure, not the first completion
-      Job retried = finished.toBuilder().status(JobStatus.QUEUED).version(finished.version() + 1)
-          .completedAt(null).result(null).attempt(2).build();
+      Job retried =
+          finished.toBuilder()
+              .status(JobStatus.QUEUED)
+              .version(finished.version() + 1)
+              .completedAt(null)
+              .result(null)
+              .attempt(2)
+              .build();
       assertThat(store.update(retried, finished.version())).isTrue();
       Job again = store.claim(claimAll()).get(0);
       Job failed = TestJobs.next(again, JobStatus.FAILED).toBuilder().error("second try").build();

@@ -2,8 +2,8 @@ package dev.jobqueue.benchmarks.sse;
 
 /**
  * Delays in microseconds, exact below 2,048 µs and within 0.1 % above (log-linear buckets up to
- * about 2^40 µs). Not thread-safe: each client selector thread keeps its own and they are merged
- * at the end.
+ * about 2^40 µs). Not thread-safe: each client selector thread keeps its own and they are merged at
+ * the end.
  */
 final class Histogram {
   private static final int LINEAR = 2048;

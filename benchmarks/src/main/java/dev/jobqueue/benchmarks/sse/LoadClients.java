@@ -20,19 +20,23 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntFunction;
 
 /**
- * Thousands of HTTP/SSE clients on a few NIO selector threads: raw sockets, a hand-written
- * HTTP/1.1 response parser (chunked or Content-Length) and an SSE line parser that reads just the
- * fields the load test needs straight from the received bytes. An idle client holds no buffer of
- * its own (one 64 KiB read buffer per selector thread), so its heap cost is the socket objects and
- * one small {@link Conn}.
+ * Thousands of HTTP/SSE clients on a few NIO selector threads: raw sockets, a hand-written HTTP/1.1
+ * response parser (chunked or Content-Length) and an SSE line parser that reads just the fields the
+ * load test needs straight from the received bytes. An idle client holds no buffer of its own (one
+ * 64 KiB read buffer per selector thread), so its heap cost is the socket objects and one small
+ * {@link Conn}.
  *
  * <p>Each job event's change time is taken from the event itself: the title carries the creation
- * time ({@code j<index> <nanoTime>}), progress messages theirs ({@code p<k> <nanoTime>}), the result
- * of a completed job {@code {"t": nanoTime}}; a start has no free-text field, so the generator
- * publishes its time in {@code startNanos[index]} before calling {@code start()}.
+ * time ({@code j<index> <nanoTime>}), progress messages theirs ({@code p<k> <nanoTime>}), the
+ * result of a completed job {@code {"t": nanoTime}}; a start has no free-text field, so the
+ * generator publishes its time in {@code startNanos[index]} before calling {@code start()}.
  */
 final class LoadClients implements AutoCloseable {
-  enum Kind { RAW, PLAIN, SSE }
+  enum Kind {
+    RAW,
+    PLAIN,
+    SSE
+  }
 
   static final int QUEUED = 1;
   static final int STARTED = 2;
@@ -60,6 +64,7 @@ final class LoadClients implements AutoCloseable {
   final AtomicInteger failed = new AtomicInteger();
   final AtomicInteger closedByPeer = new AtomicInteger();
   final AtomicInteger rejected = new AtomicInteger();
+
   /** Changes made at or after this time also go to {@link Stats#steady} (past the warm-up). */
   volatile long steadyFromNanos = Long.MAX_VALUE;
 
@@ -99,6 +104,7 @@ final class LoadClients implements AutoCloseable {
     int evJobIndex;
     long evChangeNanos;
     boolean evProgress;
+
     /** Status events seen per job (bit per status), indexed by job index / jobDivisor. */
     byte[] seen;
 
@@ -128,6 +134,7 @@ final class LoadClients implements AutoCloseable {
     long bytes;
     final Histogram all = new Histogram();
     final Histogram status = new Histogram();
+
     /** Delays of changes made after the warm-up (JIT, first connections' buffers). */
     final Histogram steady = new Histogram();
 
@@ -148,15 +155,29 @@ final class LoadClients implements AutoCloseable {
   }
 
   /** Opens {@code n} connections (at most maxHandshakes waiting for their answer at a time). */
-  Conn[] open(Kind kind, int n, InetSocketAddress address, IntFunction<byte[]> request,
-      int jobDivisor, long timeoutMillis) throws IOException, InterruptedException {
+  Conn[] open(
+      Kind kind,
+      int n,
+      InetSocketAddress address,
+      IntFunction<byte[]> request,
+      int jobDivisor,
+      long timeoutMillis)
+      throws IOException, InterruptedException {
     Conn[] conns = new Conn[n];
     long deadline = System.currentTimeMillis() + timeoutMillis;
     for (int i = 0; i < n; i++) {
       long left = deadline - System.currentTimeMillis();
       if (left <= 0 || !handshakes.tryAcquire(left, TimeUnit.MILLISECONDS)) {
-        throw new IOException("timed out opening connection " + i + " of " + n + " (" + ready.get()
-            + " ready, " + failed.get() + " failed)");
+        throw new IOException(
+            "timed out opening connection "
+                + i
+                + " of "
+                + n
+                + " ("
+                + ready.get()
+                + " ready, "
+                + failed.get()
+                + " failed)");
       }
       Conn c = new Conn(i, kind, request == null ? null : request.apply(i), jobDivisor);
       SocketChannel ch = SocketChannel.open();
@@ -195,8 +216,8 @@ final class LoadClients implements AutoCloseable {
   }
 
   /**
-   * Runs an empty task on every worker and waits for it: everything the workers did before is
-   * then visible to the caller.
+   * Runs an empty task on every worker and waits for it: everything the workers did before is then
+   * visible to the caller.
    */
   void barrier() throws InterruptedException {
     CountDownLatch done = new CountDownLatch(workers.length);

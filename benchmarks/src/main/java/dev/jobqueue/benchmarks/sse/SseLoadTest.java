@@ -41,12 +41,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       {@code brate} changes/s.
  * </ol>
  *
- * Measured: events delivered/s, delay from the change to the client reading it (p50/p99/max),
- * lost status changes (every client must see queued, running and completed of each of its jobs),
- * and heap + direct memory per idle connection beside two baselines measured the same way in the
- * same run: N raw TCP connections to a bare NIO acceptor (the clients' own cost plus a bare
- * server socket) and N idle keep-alive HTTP connections to the same Jetty (its per-connection
- * cost). Clients are raw non-blocking sockets on a few selector threads ({@link LoadClients}).
+ * Measured: events delivered/s, delay from the change to the client reading it (p50/p99/max), lost
+ * status changes (every client must see queued, running and completed of each of its jobs), and
+ * heap + direct memory per idle connection beside two baselines measured the same way in the same
+ * run: N raw TCP connections to a bare NIO acceptor (the clients' own cost plus a bare server
+ * socket) and N idle keep-alive HTTP connections to the same Jetty (its per-connection cost).
+ * Clients are raw non-blocking sockets on a few selector threads ({@link LoadClients}).
  *
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.jobqueue.benchmarks.sse.SseLoadTest
@@ -57,11 +57,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Options ({@code key=value} arguments or {@code -Dsse.key=value}): clients (5000), rate (1000),
  * bclients (500), brate (200), seconds (30), scenario (all|user|broadcast), progress (progress
  * updates per job, 3), inflight (jobs in progress at once, 50), threads (client selector threads,
- * 2), memory (true), drain (at most this many seconds to wait for late events, 60), jettyThreads (200),
- * selectors (Jetty selectors, 2), responseBuffer (0 = container default; &gt; 0 puts a filter in
- * front that calls {@code setBufferSize}, an experiment on idle-stream memory), warmup (5: the
- * delays of changes made in the first seconds of the load, while the JIT warms up, are also left
- * out of a second "after warm-up" row); {@code quick} sets 500 clients, 200/s, 100 broadcast
+ * 2), memory (true), drain (at most this many seconds to wait for late events, 60), jettyThreads
+ * (200), selectors (Jetty selectors, 2), responseBuffer (0 = container default; &gt; 0 puts a
+ * filter in front that calls {@code setBufferSize}, an experiment on idle-stream memory), warmup
+ * (5: the delays of changes made in the first seconds of the load, while the JIT warms up, are also
+ * left out of a second "after warm-up" row); {@code quick} sets 500 clients, 200/s, 100 broadcast
  * clients, 100/s, 8 s, warm-up 2 s.
  */
 public final class SseLoadTest {
@@ -81,7 +81,8 @@ public final class SseLoadTest {
           String k = a.replaceFirst("^--", "");
           values.put(k.substring(0, k.indexOf('=')), k.substring(k.indexOf('=') + 1));
         } else {
-          throw new IllegalArgumentException("unknown argument '" + a + "': use key=value or quick");
+          throw new IllegalArgumentException(
+              "unknown argument '" + a + "': use key=value or quick");
         }
       }
       quick |= Boolean.getBoolean("sse.quick");
@@ -159,12 +160,17 @@ public final class SseLoadTest {
   public static void main(String[] args) throws Exception {
     Options o = new Options(args);
     System.out.println("SSE load test, options " + o.values);
-    System.out.printf(Locale.ROOT, "JVM %s, %d cores, max heap %d MiB%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        Locale.ROOT,
+        "JVM %s, %d cores, max heap %d MiB%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
     double rawTracker = rawTrackerRate(o);
-    System.out.printf(Locale.ROOT, "baseline: tracker alone (no listener, unpaced, 2 s): %,.0f "
-        + "changes/s%n", rawTracker);
+    System.out.printf(
+        Locale.ROOT,
+        "baseline: tracker alone (no listener, unpaced, 2 s): %,.0f " + "changes/s%n",
+        rawTracker);
     List<Result> results = new ArrayList<>();
     String scenario = o.s("scenario");
     if (scenario.equals("all") || scenario.equals("user")) {
@@ -180,10 +186,11 @@ public final class SseLoadTest {
   private static double rawTrackerRate(Options o) throws InterruptedException {
     try (JobQueue queue = JobQueue.builder().workers(0).build()) {
       int inflight = o.i("inflight");
-      AtomicLongArray starts = new AtomicLongArray(
-          UpdateGenerator.capacity(500_000, 2, o.i("progress"), inflight));
-      UpdateGenerator g = new UpdateGenerator(queue.tracker(), 1000, 0, o.i("progress"), inflight,
-          2_000_000_000L, starts);
+      AtomicLongArray starts =
+          new AtomicLongArray(UpdateGenerator.capacity(500_000, 2, o.i("progress"), inflight));
+      UpdateGenerator g =
+          new UpdateGenerator(
+              queue.tracker(), 1000, 0, o.i("progress"), inflight, 2_000_000_000L, starts);
       Thread t = new Thread(g, "sse-load-raw-generator");
       t.start();
       t.join();
@@ -193,8 +200,13 @@ public final class SseLoadTest {
 
   private static Result run(Options o, String name, boolean scoped, int clients, int rate)
       throws Exception {
-    System.out.printf(Locale.ROOT, "%n=== %s: %,d clients, %,d changes/s, %d s ===%n", name,
-        clients, rate, o.i("seconds"));
+    System.out.printf(
+        Locale.ROOT,
+        "%n=== %s: %,d clients, %,d changes/s, %d s ===%n",
+        name,
+        clients,
+        rate,
+        o.i("seconds"));
     Result r = new Result();
     r.name = name;
     r.clientsWanted = clients;
@@ -228,10 +240,13 @@ public final class SseLoadTest {
     if (responseBuffer > 0) {
       // Experiment, off by default: a smaller response buffer set in front of the filter, to
       // see how much of an idle stream's memory is the container's output buffer.
-      FilterHolder shrink = new FilterHolder((jakarta.servlet.Filter) (req, resp, chain) -> {
-        resp.setBufferSize(responseBuffer);
-        chain.doFilter(req, resp);
-      });
+      FilterHolder shrink =
+          new FilterHolder(
+              (jakarta.servlet.Filter)
+                  (req, resp, chain) -> {
+                    resp.setBufferSize(responseBuffer);
+                    chain.doFilter(req, resp);
+                  });
       shrink.setAsyncSupported(true);
       context.addFilter(shrink, "/*", EnumSet.of(DispatcherType.REQUEST));
     }
@@ -252,9 +267,15 @@ public final class SseLoadTest {
       boolean memory = Boolean.parseBoolean(o.s("memory"));
       if (memory) {
         // Warm up both request paths once so class loading and lazy init are not counted.
-        LoadClients.Conn[] warm = load.open(LoadClients.Kind.PLAIN, 50, address,
-            i -> ("GET /plain HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII),
-            1, 30_000);
+        LoadClients.Conn[] warm =
+            load.open(
+                LoadClients.Kind.PLAIN,
+                50,
+                address,
+                i ->
+                    ("GET /plain HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                1,
+                30_000);
         load.awaitReady(50, 30_000);
         load.closeAll(warm);
         resetCounters(load);
@@ -264,11 +285,20 @@ public final class SseLoadTest {
       long h0 = usedHeapAfterGc();
       long d0 = directUsed();
       long c0 = System.nanoTime();
-      LoadClients.Conn[] conns = load.open(LoadClients.Kind.SSE, clients, address,
-          i -> ("GET /api/jobs/stream HTTP/1.1\r\n" + host + "Accept: text/event-stream\r\n"
-              + (scoped ? "X-User: u" + i + "\r\n" : "") + "\r\n")
-              .getBytes(StandardCharsets.US_ASCII),
-          scoped ? clients : 1, 180_000);
+      LoadClients.Conn[] conns =
+          load.open(
+              LoadClients.Kind.SSE,
+              clients,
+              address,
+              i ->
+                  ("GET /api/jobs/stream HTTP/1.1\r\n"
+                          + host
+                          + "Accept: text/event-stream\r\n"
+                          + (scoped ? "X-User: u" + i + "\r\n" : "")
+                          + "\r\n")
+                      .getBytes(StandardCharsets.US_ASCII),
+              scoped ? clients : 1,
+              180_000);
       load.awaitReady(clients, 120_000);
       r.connectSeconds = (System.nanoTime() - c0) / 1e9;
       r.clientsConnected = load.ready.get();
@@ -276,29 +306,47 @@ public final class SseLoadTest {
       for (int i = 0; i < 100 && filter.openConnections() < r.clientsConnected; i++) {
         Thread.sleep(50);
       }
-      System.out.printf(Locale.ROOT, "SSE: %,d of %,d clients connected in %.1f s (%d failed, %d "
-              + "answered 503), filter reports %,d open streams%n", r.clientsConnected, clients,
-          r.connectSeconds, load.failed.get(), r.rejected, filter.openConnections());
+      System.out.printf(
+          Locale.ROOT,
+          "SSE: %,d of %,d clients connected in %.1f s (%d failed, %d "
+              + "answered 503), filter reports %,d open streams%n",
+          r.clientsConnected,
+          clients,
+          r.connectSeconds,
+          load.failed.get(),
+          r.rejected,
+          filter.openConnections());
       if (memory && r.clientsConnected > 0) {
         Thread.sleep(500);
         long h1 = usedHeapAfterGc();
         long d1 = directUsed();
         r.sseHeap = (h1 - h0) / (double) r.clientsConnected;
         r.sseDirect = (d1 - d0) / (double) r.clientsConnected;
-        System.out.printf(Locale.ROOT, "memory: SSE idle %,.0f B heap + %,.0f B direct per "
-            + "connection (client side included)%n", r.sseHeap, r.sseDirect);
+        System.out.printf(
+            Locale.ROOT,
+            "memory: SSE idle %,.0f B heap + %,.0f B direct per "
+                + "connection (client side included)%n",
+            r.sseHeap,
+            r.sseDirect);
       }
 
       // ---- load phase
       load.resetStats();
-      var os = (com.sun.management.OperatingSystemMXBean)
-          ManagementFactory.getOperatingSystemMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
       Map<Long, Long> threadCpu0 = threadCpu();
       long w0 = System.nanoTime();
       load.steadyFromNanos = w0 + o.i("warmup") * 1_000_000_000L;
-      UpdateGenerator g = new UpdateGenerator(queue.tracker(), scoped ? clients : 0, rate,
-          progress, inflight, seconds * 1_000_000_000L, startNanos);
+      UpdateGenerator g =
+          new UpdateGenerator(
+              queue.tracker(),
+              scoped ? clients : 0,
+              rate,
+              progress,
+              inflight,
+              seconds * 1_000_000_000L,
+              startNanos);
       generatorThread = new Thread(g, "sse-load-generator");
       generatorThread.start();
       long lastOps = 0;
@@ -315,8 +363,14 @@ public final class SseLoadTest {
           loadSum += la;
           loadSamples++;
         }
-        System.out.printf(Locale.ROOT, "%4d %10d %12d %14d %5d %8d%n", s, ops - lastOps,
-            ev - lastEvents, load.statusEvents(), filter.openConnections(),
+        System.out.printf(
+            Locale.ROOT,
+            "%4d %10d %12d %14d %5d %8d%n",
+            s,
+            ops - lastOps,
+            ev - lastEvents,
+            load.statusEvents(),
+            filter.openConnections(),
             filter.droppedClients());
         lastOps = ops;
         lastEvents = ev;
@@ -410,23 +464,32 @@ public final class SseLoadTest {
     ServerSocketChannel acceptor = ServerSocketChannel.open();
     acceptor.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
     List<SocketChannel> accepted = new ArrayList<>(n);
-    Thread t = new Thread(() -> {
-      try {
-        while (true) {
-          SocketChannel ch = acceptor.accept();
-          synchronized (accepted) {
-            accepted.add(ch);
-          }
-        }
-      } catch (IOException closed) {
-        // acceptor closed
-      }
-    }, "sse-load-raw-acceptor");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  SocketChannel ch = acceptor.accept();
+                  synchronized (accepted) {
+                    accepted.add(ch);
+                  }
+                }
+              } catch (IOException closed) {
+                // acceptor closed
+              }
+            },
+            "sse-load-raw-acceptor");
     t.setDaemon(true);
     t.start();
     long h0 = usedHeapAfterGc();
-    LoadClients.Conn[] conns = load.open(LoadClients.Kind.RAW, n,
-        (InetSocketAddress) acceptor.getLocalAddress(), null, 1, 120_000);
+    LoadClients.Conn[] conns =
+        load.open(
+            LoadClients.Kind.RAW,
+            n,
+            (InetSocketAddress) acceptor.getLocalAddress(),
+            null,
+            1,
+            120_000);
     load.awaitReady(n, 60_000);
     for (int i = 0; i < 200; i++) {
       synchronized (accepted) {
@@ -439,8 +502,12 @@ public final class SseLoadTest {
     int count = load.ready.get();
     long h1 = usedHeapAfterGc();
     r.rawHeap = (h1 - h0) / (double) count;
-    System.out.printf(Locale.ROOT, "memory baseline: %,d raw TCP connections, %,.0f B heap per "
-        + "connection (client + bare server socket)%n", count, r.rawHeap);
+    System.out.printf(
+        Locale.ROOT,
+        "memory baseline: %,d raw TCP connections, %,.0f B heap per "
+            + "connection (client + bare server socket)%n",
+        count,
+        r.rawHeap);
     load.closeAll(conns);
     acceptor.close();
     synchronized (accepted) {
@@ -453,13 +520,24 @@ public final class SseLoadTest {
   }
 
   /** Baseline 2: N idle HTTP/1.1 keep-alive connections to the same Jetty, one request each. */
-  private static void measurePlain(LoadClients load, ServerConnector connector,
-      InetSocketAddress address, String host, int n, Result r) throws Exception {
+  private static void measurePlain(
+      LoadClients load,
+      ServerConnector connector,
+      InetSocketAddress address,
+      String host,
+      int n,
+      Result r)
+      throws Exception {
     long h0 = usedHeapAfterGc();
     long d0 = directUsed();
-    LoadClients.Conn[] conns = load.open(LoadClients.Kind.PLAIN, n, address,
-        i -> ("GET /plain HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII),
-        1, 120_000);
+    LoadClients.Conn[] conns =
+        load.open(
+            LoadClients.Kind.PLAIN,
+            n,
+            address,
+            i -> ("GET /plain HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII),
+            1,
+            120_000);
     load.awaitReady(n, 60_000);
     int count = load.ready.get();
     Thread.sleep(500);
@@ -467,8 +545,12 @@ public final class SseLoadTest {
     long d1 = directUsed();
     r.plainHeap = (h1 - h0) / (double) count;
     r.plainDirect = (d1 - d0) / (double) count;
-    System.out.printf(Locale.ROOT, "memory baseline: %,d idle keep-alive HTTP connections, %,.0f B "
-        + "heap + %,.0f B direct per connection (client side included)%n", count, r.plainHeap,
+    System.out.printf(
+        Locale.ROOT,
+        "memory baseline: %,d idle keep-alive HTTP connections, %,.0f B "
+            + "heap + %,.0f B direct per connection (client side included)%n",
+        count,
+        r.plainHeap,
         r.plainDirect);
     load.closeAll(conns);
     for (int i = 0; i < 200 && !connector.getConnectedEndPoints().isEmpty(); i++) {
@@ -500,10 +582,14 @@ public final class SseLoadTest {
       byGroup.merge(group, now - before.getOrDefault(id, 0L), Long::sum);
     }
     StringBuilder b = new StringBuilder();
-    byGroup.entrySet().stream().filter(e -> e.getValue() > wallNanos / 100)
+    byGroup.entrySet().stream()
+        .filter(e -> e.getValue() > wallNanos / 100)
         .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
-        .forEach(e -> b.append(String.format(Locale.ROOT, "%s %.2f, ", e.getKey(),
-            e.getValue() / (double) wallNanos)));
+        .forEach(
+            e ->
+                b.append(
+                    String.format(
+                        Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue() / (double) wallNanos)));
     return b.length() == 0 ? "" : b.substring(0, b.length() - 2);
   }
 
@@ -526,69 +612,149 @@ public final class SseLoadTest {
 
   private static void printResult(Result r) {
     LoadClients.Stats s = r.stats;
-    System.out.printf(Locale.ROOT, "%s: generated %,d changes (%,d status, %,d jobs) at %,.0f/s; "
+    System.out.printf(
+        Locale.ROOT,
+        "%s: generated %,d changes (%,d status, %,d jobs) at %,.0f/s; "
             + "received %,d events (%,d status, %,d progress), %d duplicates, %d foreign, "
             + "%d resets; lost %,d status events on %d clients; %d closed by the server "
-            + "(filter dropped %d)%n", r.name, r.generated, r.statusChanges, r.jobs,
-        r.generatedRate, s.events, s.statusEvents, s.progressEvents, s.duplicates, s.foreign,
-        s.resets, r.lostStatus, r.clientsWithLoss, r.closedByPeer, r.dropped);
+            + "(filter dropped %d)%n",
+        r.name,
+        r.generated,
+        r.statusChanges,
+        r.jobs,
+        r.generatedRate,
+        s.events,
+        s.statusEvents,
+        s.progressEvents,
+        s.duplicates,
+        s.foreign,
+        s.resets,
+        r.lostStatus,
+        r.clientsWithLoss,
+        r.closedByPeer,
+        r.dropped);
   }
 
   private static void summary(Options o, double rawTracker, List<Result> results) {
-    System.out.printf(Locale.ROOT, "%n==================== SSE load test summary ====================%n");
-    System.out.printf(Locale.ROOT, "baseline, same run: tracker alone makes %,.0f changes/s "
-        + "(no listener, unpaced)%n", rawTracker);
-    System.out.println("memory = (heap used after System.gc() with N idle connections - before) / N,"
-        + " plus the JVM's direct buffer pool the same way; clients live in this JVM, so each row"
-        + " includes them, and the raw TCP row is mostly the client side");
+    System.out.printf(
+        Locale.ROOT, "%n==================== SSE load test summary ====================%n");
+    System.out.printf(
+        Locale.ROOT,
+        "baseline, same run: tracker alone makes %,.0f changes/s " + "(no listener, unpaced)%n",
+        rawTracker);
+    System.out.println(
+        "memory = (heap used after System.gc() with N idle connections - before) / N,"
+            + " plus the JVM's direct buffer pool the same way; clients live in this JVM, so each row"
+            + " includes them, and the raw TCP row is mostly the client side");
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%n[%s]%s%n", r.name,
-          r.failure == null ? "" : "  FAILED: " + r.failure);
-      row("clients connected", String.format(Locale.ROOT, "%,d of %,d in %.1f s (%d got 503)",
-          r.clientsConnected, r.clientsWanted, r.connectSeconds, r.rejected));
+      System.out.printf(
+          Locale.ROOT, "%n[%s]%s%n", r.name, r.failure == null ? "" : "  FAILED: " + r.failure);
+      row(
+          "clients connected",
+          String.format(
+              Locale.ROOT,
+              "%,d of %,d in %.1f s (%d got 503)",
+              r.clientsConnected,
+              r.clientsWanted,
+              r.connectSeconds,
+              r.rejected));
       if (!Double.isNaN(r.sseHeap)) {
-        row("memory / idle SSE connection",
-            String.format(Locale.ROOT, "%,.0f B heap + %,.0f B direct (server + client, same JVM)",
-                r.sseHeap, r.sseDirect));
-        row("  baseline: keep-alive HTTP", String.format(Locale.ROOT,
-            "%,.0f B heap + %,.0f B direct (Jetty connection + client)", r.plainHeap,
-            r.plainDirect));
-        row("  baseline: raw TCP", String.format(Locale.ROOT,
-            "%,.0f B heap (client + bare server socket)", r.rawHeap));
-        row("  => server cost per SSE stream", String.format(Locale.ROOT,
-            "~%,.0f B (SSE - raw TCP, heap + direct); filter's own share ~%,.0f B (SSE - "
-                + "keep-alive)", r.sseHeap + r.sseDirect - r.rawHeap,
-            r.sseHeap + r.sseDirect - r.plainHeap - r.plainDirect));
+        row(
+            "memory / idle SSE connection",
+            String.format(
+                Locale.ROOT,
+                "%,.0f B heap + %,.0f B direct (server + client, same JVM)",
+                r.sseHeap,
+                r.sseDirect));
+        row(
+            "  baseline: keep-alive HTTP",
+            String.format(
+                Locale.ROOT,
+                "%,.0f B heap + %,.0f B direct (Jetty connection + client)",
+                r.plainHeap,
+                r.plainDirect));
+        row(
+            "  baseline: raw TCP",
+            String.format(Locale.ROOT, "%,.0f B heap (client + bare server socket)", r.rawHeap));
+        row(
+            "  => server cost per SSE stream",
+            String.format(
+                Locale.ROOT,
+                "~%,.0f B (SSE - raw TCP, heap + direct); filter's own share ~%,.0f B (SSE - "
+                    + "keep-alive)",
+                r.sseHeap + r.sseDirect - r.rawHeap,
+                r.sseHeap + r.sseDirect - r.plainHeap - r.plainDirect));
       }
       if (r.stats == null) {
         continue;
       }
       LoadClients.Stats s = r.stats;
-      row("changes generated", String.format(Locale.ROOT,
-          "%,.0f/s (target %,.0f/s; max lag behind schedule %.1f ms; tracker call p99 %d µs)",
-          r.generatedRate, r.targetRate, r.maxLagMillis, r.callP99Micros));
-      row("events delivered", String.format(Locale.ROOT,
-          "%,.0f/s (%,.0f/s if nothing were coalesced; status changes %,.0f/s)",
-          r.deliveredRate, r.expectedDeliveries, r.statusDeliveredRate));
-      row("delay change -> client, all", String.format(Locale.ROOT,
-          "p50 %s  p99 %s  p99.9 %s  max %s  (%,d events)", ms(s.all.quantile(0.5)),
-          ms(s.all.quantile(0.99)), ms(s.all.quantile(0.999)), ms(s.all.max()), s.all.count()));
-      row("delay after " + o.i("warmup") + " s warm-up", String.format(Locale.ROOT,
-          "p50 %s  p99 %s  p99.9 %s  max %s  (%,d events)", ms(s.steady.quantile(0.5)),
-          ms(s.steady.quantile(0.99)), ms(s.steady.quantile(0.999)), ms(s.steady.max()),
-          s.steady.count()));
-      row("delay, status changes only", String.format(Locale.ROOT,
-          "p50 %s  p99 %s  max %s", ms(s.status.quantile(0.5)), ms(s.status.quantile(0.99)),
-          ms(s.status.max())));
-      row("status events lost", String.format(Locale.ROOT,
-          "%,d of %,d expected, after waiting for late ones (%d clients affected; %d duplicates;"
-              + " %d of another user)",
-          r.lostStatus, r.expectedStatus, r.clientsWithLoss, s.duplicates, s.foreign));
-      row("clients closed by server", String.format(Locale.ROOT, "%d (filter dropped %d)",
-          r.closedByPeer, r.dropped));
-      row("CPU", String.format(Locale.ROOT,
-          "this JVM %.2f cores (server + clients + generator); machine load avg %.1f",
-          r.cpuCores, r.loadAverage));
+      row(
+          "changes generated",
+          String.format(
+              Locale.ROOT,
+              "%,.0f/s (target %,.0f/s; max lag behind schedule %.1f ms; tracker call p99 %d µs)",
+              r.generatedRate,
+              r.targetRate,
+              r.maxLagMillis,
+              r.callP99Micros));
+      row(
+          "events delivered",
+          String.format(
+              Locale.ROOT,
+              "%,.0f/s (%,.0f/s if nothing were coalesced; status changes %,.0f/s)",
+              r.deliveredRate,
+              r.expectedDeliveries,
+              r.statusDeliveredRate));
+      row(
+          "delay change -> client, all",
+          String.format(
+              Locale.ROOT,
+              "p50 %s  p99 %s  p99.9 %s  max %s  (%,d events)",
+              ms(s.all.quantile(0.5)),
+              ms(s.all.quantile(0.99)),
+              ms(s.all.quantile(0.999)),
+              ms(s.all.max()),
+              s.all.count()));
+      row(
+          "delay after " + o.i("warmup") + " s warm-up",
+          String.format(
+              Locale.ROOT,
+              "p50 %s  p99 %s  p99.9 %s  max %s  (%,d events)",
+              ms(s.steady.quantile(0.5)),
+              ms(s.steady.quantile(0.99)),
+              ms(s.steady.quantile(0.999)),
+              ms(s.steady.max()),
+              s.steady.count()));
+      row(
+          "delay, status changes only",
+          String.format(
+              Locale.ROOT,
+              "p50 %s  p99 %s  max %s",
+              ms(s.status.quantile(0.5)),
+              ms(s.status.quantile(0.99)),
+              ms(s.status.max())));
+      row(
+          "status events lost",
+          String.format(
+              Locale.ROOT,
+              "%,d of %,d expected, after waiting for late ones (%d clients affected; %d duplicates;"
+                  + " %d of another user)",
+              r.lostStatus,
+              r.expectedStatus,
+              r.clientsWithLoss,
+              s.duplicates,
+              s.foreign));
+      row(
+          "clients closed by server",
+          String.format(Locale.ROOT, "%d (filter dropped %d)", r.closedByPeer, r.dropped));
+      row(
+          "CPU",
+          String.format(
+              Locale.ROOT,
+              "this JVM %.2f cores (server + clients + generator); machine load avg %.1f",
+              r.cpuCores,
+              r.loadAverage));
       row("  by thread (cores)", r.threadCores);
       row("tail after the generator stopped", String.format(Locale.ROOT, "%.1f s", r.drainSeconds));
     }

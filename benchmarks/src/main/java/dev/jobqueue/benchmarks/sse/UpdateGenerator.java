@@ -9,9 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Produces job changes through {@link JobTracker} at a fixed total rate (one thread, paced by
- * {@code System.nanoTime()}), or as fast as it can when the rate is 0. {@code inflight} jobs are
- * in progress at once; each op advances one of them round-robin through create → start →
- * {@code progress} × progress updates → complete, so every op is one job change (one event).
+ * {@code System.nanoTime()}), or as fast as it can when the rate is 0. {@code inflight} jobs are in
+ * progress at once; each op advances one of them round-robin through create → start → {@code
+ * progress} × progress updates → complete, so every op is one job change (one event).
  *
  * <p>The time of each change is taken just before the tracker call and travels with the job (see
  * {@link LoadClients}); job {@code i} belongs to user {@code "u" + (i % users)} when users > 0.
@@ -38,8 +38,14 @@ final class UpdateGenerator implements Runnable {
   final Histogram callMicros = new Histogram();
   volatile Throwable failure;
 
-  UpdateGenerator(JobTracker tracker, int users, double rate, int progressPerJob, int inflight,
-      long durationNanos, AtomicLongArray startNanos) {
+  UpdateGenerator(
+      JobTracker tracker,
+      int users,
+      double rate,
+      int progressPerJob,
+      int inflight,
+      long durationNanos,
+      AtomicLongArray startNanos) {
     this.tracker = tracker;
     this.users = users;
     this.rate = rate;
@@ -53,8 +59,9 @@ final class UpdateGenerator implements Runnable {
 
   /** Jobs that can be created in {@code seconds} at {@code rate} changes/s, with some room. */
   static int capacity(double rate, double seconds, int progressPerJob, int inflight) {
-    return (int) Math.min(Integer.MAX_VALUE - 8,
-        rate * seconds / (3 + progressPerJob) * 1.2 + inflight + 1024);
+    return (int)
+        Math.min(
+            Integer.MAX_VALUE - 8, rate * seconds / (3 + progressPerJob) * 1.2 + inflight + 1024);
   }
 
   @Override

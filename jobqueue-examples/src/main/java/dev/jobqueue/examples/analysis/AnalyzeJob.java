@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Handler of {@code analyze} jobs: runs one analyzer on one image, saves the result as a preset
- * and spawns the preset's {@code generate_thumbnail} job as an optional child (a failed preview
- * only adds a warning).
+ * Handler of {@code analyze} jobs: runs one analyzer on one image, saves the result as a preset and
+ * spawns the preset's {@code generate_thumbnail} job as an optional child (a failed preview only
+ * adds a warning).
  *
  * <p>Input: {@code image_id}, {@code analyzer}, optional {@code pace_ms} (pause per step, to make
  * progress visible), {@code fail_first_attempts} (fail that many attempts on purpose, to show
@@ -37,12 +37,17 @@ public final class AnalyzeJob implements JobHandler {
   }
 
   /** The request of an analysis job, shared by the single and comprehensive endpoints. */
-  public static JobRequest.Builder request(Analyzer analyzer, StoredImage image, Map<String, Object> options) {
+  public static JobRequest.Builder request(
+      Analyzer analyzer, StoredImage image, Map<String, Object> options) {
     Map<String, Object> input = new LinkedHashMap<>(options);
     input.put("image_id", image.id());
     input.put("analyzer", analyzer.name());
-    return JobRequest.builder(TYPE, "Analyzing " + analyzer.label().toLowerCase(java.util.Locale.ROOT)
-            + " of " + image.name())
+    return JobRequest.builder(
+            TYPE,
+            "Analyzing "
+                + analyzer.label().toLowerCase(java.util.Locale.ROOT)
+                + " of "
+                + image.name())
         .description(analyzer.description())
         .totalSteps(analyzer.steps() + 1)
         .input(input);
@@ -59,17 +64,29 @@ public final class AnalyzeJob implements JobHandler {
     steps.next("Decoded " + pixels.getWidth() + "×" + pixels.getHeight() + " pixels");
     int failFirst = Inputs.integer(in, "fail_first_attempts", 0);
     if (ctx.attempt() <= failFirst) {
-      throw new IllegalStateException("Simulated failure of the '" + analyzer.name()
-          + "' analyzer on attempt " + ctx.attempt() + " (the request asked for fail_first_attempts="
-          + failFirst + ").\nA real analyzer fails like this when its model server times out: "
-          + "java.net.SocketTimeoutException: Read timed out after 30000 ms.\n"
-          + (ctx.attempt() < failFirst ? "Retry: attempt " + (ctx.attempt() + 1) + " will fail too."
-              : "Retry the task: attempt " + (ctx.attempt() + 1) + " will succeed."));
+      throw new IllegalStateException(
+          "Simulated failure of the '"
+              + analyzer.name()
+              + "' analyzer on attempt "
+              + ctx.attempt()
+              + " (the request asked for fail_first_attempts="
+              + failFirst
+              + ").\nA real analyzer fails like this when its model server times out: "
+              + "java.net.SocketTimeoutException: Read timed out after 30000 ms.\n"
+              + (ctx.attempt() < failFirst
+                  ? "Retry: attempt " + (ctx.attempt() + 1) + " will fail too."
+                  : "Retry the task: attempt " + (ctx.attempt() + 1) + " will succeed."));
     }
     Map<String, Object> data = analyzer.analyze(new AnalysisInput(image, pixels), steps);
     String summary = String.valueOf(data.get("summary"));
-    Preset preset = presets.create(analyzer.label() + " of " + image.name(), analyzer.name(),
-        image.id(), summary, data, ctx.jobId());
+    Preset preset =
+        presets.create(
+            analyzer.label() + " of " + image.name(),
+            analyzer.name(),
+            image.id(),
+            summary,
+            data,
+            ctx.jobId());
     ctx.spawn(ThumbnailJob.request(preset, pace, Inputs.bool(in, "fail_thumbnail")));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("summary", summary);

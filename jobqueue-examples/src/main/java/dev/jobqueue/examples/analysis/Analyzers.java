@@ -20,15 +20,22 @@ public final class Analyzers {
 
   /** The six built-in analyzers. */
   public static Analyzers builtIn() {
-    return new Analyzers(List.of(new ColorPaletteAnalyzer(), new BrightnessAnalyzer(),
-        new SharpnessAnalyzer(), new EdgeAnalyzer(), new CompositionAnalyzer(), new MetadataAnalyzer()));
+    return new Analyzers(
+        List.of(
+            new ColorPaletteAnalyzer(),
+            new BrightnessAnalyzer(),
+            new SharpnessAnalyzer(),
+            new EdgeAnalyzer(),
+            new CompositionAnalyzer(),
+            new MetadataAnalyzer()));
   }
 
   /** The analyzer, or a 404 listing the known names. */
   public Analyzer get(String name) {
     Analyzer a = byName.get(name);
     if (a == null) {
-      throw HttpError.notFound("no analyzer named '" + name + "'; known: " + String.join(", ", byName.keySet()));
+      throw HttpError.notFound(
+          "no analyzer named '" + name + "'; known: " + String.join(", ", byName.keySet()));
     }
     return a;
   }

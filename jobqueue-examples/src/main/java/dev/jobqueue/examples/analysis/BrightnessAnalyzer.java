@@ -62,12 +62,23 @@ public final class BrightnessAnalyzer implements Analyzer {
       }
       bins.add(Pixels.round((double) c / n, 4));
     }
-    String exposure = mean < 70 && p95 < 180 ? "underexposed" : mean > 185 && p5 > 80 ? "overexposed" : "balanced";
+    String exposure =
+        mean < 70 && p95 < 180
+            ? "underexposed"
+            : mean > 185 && p5 > 80 ? "overexposed" : "balanced";
     String contrastVerdict = contrast < 30 ? "low" : contrast > 75 ? "high" : "normal";
     steps.next("Statistics ready");
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", "Mean brightness " + Math.round(mean) + "/255, " + contrastVerdict
-        + " contrast (" + Math.round(contrast) + "), " + exposure);
+    result.put(
+        "summary",
+        "Mean brightness "
+            + Math.round(mean)
+            + "/255, "
+            + contrastVerdict
+            + " contrast ("
+            + Math.round(contrast)
+            + "), "
+            + exposure);
     result.put("mean", Pixels.round(mean, 2));
     result.put("contrast_rms", Pixels.round(contrast, 2));
     result.put("p5", p5);

@@ -57,8 +57,10 @@ public final class ColorPaletteAnalyzer implements Analyzer {
       if (counts[c] == 0) {
         continue;
       }
-      int rgb = ((int) Math.round(centers[c][0]) << 16) | ((int) Math.round(centers[c][1]) << 8)
-          | (int) Math.round(centers[c][2]);
+      int rgb =
+          ((int) Math.round(centers[c][0]) << 16)
+              | ((int) Math.round(centers[c][1]) << 8)
+              | (int) Math.round(centers[c][2]);
       Map<String, Object> colour = new LinkedHashMap<>();
       colour.put("hex", Pixels.hex(rgb));
       colour.put("share", Pixels.round((double) counts[c] / px.length, 4));
@@ -68,8 +70,15 @@ public final class ColorPaletteAnalyzer implements Analyzer {
     steps.next("Palette ready");
     Map<String, Object> dominant = palette.get(0);
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", "Dominant colour " + dominant.get("hex") + " ("
-        + Math.round((Double) dominant.get("share") * 100) + "%), " + palette.size() + " colours");
+    result.put(
+        "summary",
+        "Dominant colour "
+            + dominant.get("hex")
+            + " ("
+            + Math.round((Double) dominant.get("share") * 100)
+            + "%), "
+            + palette.size()
+            + " colours");
     result.put("dominant", dominant.get("hex"));
     result.put("palette", palette);
     return result;
@@ -130,8 +139,12 @@ public final class ColorPaletteAnalyzer implements Analyzer {
     }
     double[][] next = new double[old.length][];
     for (int c = 0; c < old.length; c++) {
-      next[c] = counts[c] == 0 ? old[c]
-          : new double[] {sums[c][0] / counts[c], sums[c][1] / counts[c], sums[c][2] / counts[c]};
+      next[c] =
+          counts[c] == 0
+              ? old[c]
+              : new double[] {
+                sums[c][0] / counts[c], sums[c][1] / counts[c], sums[c][2] / counts[c]
+              };
     }
     return next;
   }

@@ -58,7 +58,9 @@ public final class CompositionAnalyzer implements Analyzer {
       for (int y = from; y < to; y++) {
         for (int x = 0; x < w; x++) {
           int p = rgb[y * w + x];
-          double colour = Math.sqrt(sq(((p >> 16) & 0xFF) - mr) + sq(((p >> 8) & 0xFF) - mg) + sq((p & 0xFF) - mb));
+          double colour =
+              Math.sqrt(
+                  sq(((p >> 16) & 0xFF) - mr) + sq(((p >> 8) & 0xFF) - mg) + sq((p & 0xFF) - mb));
           double gx = g.at(Math.min(w - 1, x + 1), y) - g.at(Math.max(0, x - 1), y);
           double gy = g.at(x, Math.min(h - 1, y + 1)) - g.at(x, Math.max(0, y - 1));
           saliency[y * w + x] = colour + 0.5 * Math.hypot(gx, gy);
@@ -117,12 +119,23 @@ public final class CompositionAnalyzer implements Analyzer {
     }
     double thirdsScore = Math.max(0, 1 - bestDistance / MAX_THIRDS_DISTANCE);
     double centreDistance = Math.hypot(cx - 0.5, cy - 0.5);
-    String verdict = bestDistance < 0.08 ? "follows the rule of thirds"
-        : centreDistance < 0.08 ? "centred subject" : "free composition";
+    String verdict =
+        bestDistance < 0.08
+            ? "follows the rule of thirds"
+            : centreDistance < 0.08 ? "centred subject" : "free composition";
     steps.next("Rule-of-thirds score ready");
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", "Subject at (" + Pixels.round(cx, 2) + ", " + Pixels.round(cy, 2) + "): "
-        + verdict + ", thirds score " + Math.round(thirdsScore * 100) + "%");
+    result.put(
+        "summary",
+        "Subject at ("
+            + Pixels.round(cx, 2)
+            + ", "
+            + Pixels.round(cy, 2)
+            + "): "
+            + verdict
+            + ", thirds score "
+            + Math.round(thirdsScore * 100)
+            + "%");
     result.put("center_of_mass", Map.of("x", Pixels.round(cx, 4), "y", Pixels.round(cy, 4)));
     result.put("nearest_power_point", Map.of("x", Pixels.round(px, 4), "y", Pixels.round(py, 4)));
     result.put("thirds_score", Pixels.round(thirdsScore, 4));

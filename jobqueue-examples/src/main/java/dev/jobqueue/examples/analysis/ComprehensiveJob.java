@@ -17,8 +17,10 @@ import java.util.Map;
  */
 public final class ComprehensiveJob implements JobHandler {
   public static final String TYPE = "comprehensive_analyze";
+
   /** Options passed on to every child. */
-  static final List<String> CHILD_OPTIONS = List.of("pace_ms", "fail_first_attempts", "fail_thumbnail");
+  static final List<String> CHILD_OPTIONS =
+      List.of("pace_ms", "fail_first_attempts", "fail_thumbnail");
 
   private final Analyzers analyzers;
   private final ImageStore images;
@@ -28,7 +30,8 @@ public final class ComprehensiveJob implements JobHandler {
     this.images = images;
   }
 
-  public static JobRequest request(StoredImage image, List<String> analyses, Map<String, Object> options) {
+  public static JobRequest request(
+      StoredImage image, List<String> analyses, Map<String, Object> options) {
     Map<String, Object> input = new LinkedHashMap<>(options);
     input.put("image_id", image.id());
     input.put("analyses", analyses);

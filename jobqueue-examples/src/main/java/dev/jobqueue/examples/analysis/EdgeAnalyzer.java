@@ -6,6 +6,7 @@ import java.util.Map;
 /** Edge density and orientation from Sobel gradients. */
 public final class EdgeAnalyzer implements Analyzer {
   private static final int BANDS = 8;
+
   /** Gradient magnitude (0–255 scale input) above which a pixel counts as an edge. */
   static final double EDGE_THRESHOLD = 100;
 
@@ -44,10 +45,20 @@ public final class EdgeAnalyzer implements Analyzer {
       int to = Math.min(h - 1, Pixels.bandStart(b + 1, BANDS, h));
       for (int y = from; y < to; y++) {
         for (int x = 1; x < w - 1; x++) {
-          double gx = -g.at(x - 1, y - 1) - 2 * g.at(x - 1, y) - g.at(x - 1, y + 1)
-              + g.at(x + 1, y - 1) + 2 * g.at(x + 1, y) + g.at(x + 1, y + 1);
-          double gy = -g.at(x - 1, y - 1) - 2 * g.at(x, y - 1) - g.at(x + 1, y - 1)
-              + g.at(x - 1, y + 1) + 2 * g.at(x, y + 1) + g.at(x + 1, y + 1);
+          double gx =
+              -g.at(x - 1, y - 1)
+                  - 2 * g.at(x - 1, y)
+                  - g.at(x - 1, y + 1)
+                  + g.at(x + 1, y - 1)
+                  + 2 * g.at(x + 1, y)
+                  + g.at(x + 1, y + 1);
+          double gy =
+              -g.at(x - 1, y - 1)
+                  - 2 * g.at(x, y - 1)
+                  - g.at(x + 1, y - 1)
+                  + g.at(x - 1, y + 1)
+                  + 2 * g.at(x, y + 1)
+                  + g.at(x + 1, y + 1);
           double mag = Math.hypot(gx, gy);
           magnitudeSum += mag;
           n++;
@@ -68,7 +79,9 @@ public final class EdgeAnalyzer implements Analyzer {
     Map<String, Object> shares = new LinkedHashMap<>();
     int dominant = 0;
     for (int i = 0; i < 4; i++) {
-      shares.put(names[i], orientationTotal == 0 ? 0.0 : Pixels.round(orientation[i] / orientationTotal, 4));
+      shares.put(
+          names[i],
+          orientationTotal == 0 ? 0.0 : Pixels.round(orientation[i] / orientationTotal, 4));
       if (orientation[i] > orientation[dominant]) {
         dominant = i;
       }
@@ -77,8 +90,14 @@ public final class EdgeAnalyzer implements Analyzer {
     String busy = density < 0.02 ? "smooth" : density < 0.12 ? "moderately detailed" : "busy";
     steps.next("Edge statistics ready");
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", "Edge density " + Pixels.round(density * 100, 1) + "% (" + busy + ")"
-        + (orientationTotal == 0 ? "" : ", mostly " + names[dominant] + " edges"));
+    result.put(
+        "summary",
+        "Edge density "
+            + Pixels.round(density * 100, 1)
+            + "% ("
+            + busy
+            + ")"
+            + (orientationTotal == 0 ? "" : ", mostly " + names[dominant] + " edges"));
     result.put("edge_density", Pixels.round(density, 5));
     result.put("mean_gradient", Pixels.round(n == 0 ? 0 : magnitudeSum / n, 2));
     result.put("dominant_orientation", orientationTotal == 0 ? null : names[dominant]);

@@ -75,14 +75,27 @@ public final class MetadataAnalyzer implements Analyzer {
     result.put("unique_colors_sampled", unique.size());
     steps.next("Counted colours");
     Map<String, Object> ordered = new LinkedHashMap<>();
-    ordered.put("summary", result.get("format").toString().toUpperCase(java.util.Locale.ROOT) + " "
-        + w + "×" + h + " (" + result.get("aspect_ratio") + ", " + result.get("megapixels") + " MP), "
-        + image.size() / 1024 + " KB" + (cm.hasAlpha() ? ", with alpha" : ""));
+    ordered.put(
+        "summary",
+        result.get("format").toString().toUpperCase(java.util.Locale.ROOT)
+            + " "
+            + w
+            + "×"
+            + h
+            + " ("
+            + result.get("aspect_ratio")
+            + ", "
+            + result.get("megapixels")
+            + " MP), "
+            + image.size() / 1024
+            + " KB"
+            + (cm.hasAlpha() ? ", with alpha" : ""));
     ordered.putAll(result);
     return ordered;
   }
 
-  private static void readFormatMetadata(StoredImage image, Map<String, Object> result) throws IOException {
+  private static void readFormatMetadata(StoredImage image, Map<String, Object> result)
+      throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(image.file().toFile())) {
       var readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -145,9 +158,13 @@ public final class MetadataAnalyzer implements Analyzer {
     }
     for (Node c = textNode.getFirstChild(); c != null && out.size() < 10; c = c.getNextSibling()) {
       NamedNodeMap attrs = c.getAttributes();
-      if (attrs != null && attrs.getNamedItem("keyword") != null && attrs.getNamedItem("value") != null) {
+      if (attrs != null
+          && attrs.getNamedItem("keyword") != null
+          && attrs.getNamedItem("value") != null) {
         String value = attrs.getNamedItem("value").getNodeValue();
-        out.put(attrs.getNamedItem("keyword").getNodeValue(), value.length() > 200 ? value.substring(0, 200) : value);
+        out.put(
+            attrs.getNamedItem("keyword").getNodeValue(),
+            value.length() > 200 ? value.substring(0, 200) : value);
       }
     }
   }

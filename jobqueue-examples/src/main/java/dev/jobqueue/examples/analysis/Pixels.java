@@ -23,7 +23,8 @@ public final class Pixels {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.setColor(java.awt.Color.WHITE); // transparent pixels are judged on white
       g.fillRect(0, 0, w, h);
@@ -53,7 +54,9 @@ public final class Pixels {
     return new Gray(img.getWidth(), img.getHeight(), v);
   }
 
-  /** Rows {@code [from, to)} of band {@code band} when {@code height} rows are cut in {@code bands}. */
+  /**
+   * Rows {@code [from, to)} of band {@code band} when {@code height} rows are cut in {@code bands}.
+   */
   public static int bandStart(int band, int bands, int height) {
     return (int) ((long) band * height / bands);
   }

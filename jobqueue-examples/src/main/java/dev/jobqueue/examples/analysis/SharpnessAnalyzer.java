@@ -41,7 +41,8 @@ public final class SharpnessAnalyzer implements Analyzer {
       int to = Math.min(h - 1, Pixels.bandStart(b + 1, BANDS, h));
       for (int y = from; y < to; y++) {
         for (int x = 1; x < w - 1; x++) {
-          double lap = g.at(x - 1, y) + g.at(x + 1, y) + g.at(x, y - 1) + g.at(x, y + 1) - 4 * g.at(x, y);
+          double lap =
+              g.at(x - 1, y) + g.at(x + 1, y) + g.at(x, y - 1) + g.at(x, y + 1) - 4 * g.at(x, y);
           int rx = Math.min(2, x * 3 / w);
           int ry = Math.min(2, y * 3 / h);
           sum[ry][rx] += lap;
@@ -77,8 +78,14 @@ public final class SharpnessAnalyzer implements Analyzer {
     String verdict = variance < 60 ? "blurry" : variance < 300 ? "soft" : "sharp";
     steps.next("Focus measure ready");
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", "Laplacian variance " + Math.round(variance) + " (" + verdict
-        + "), sharpest region " + bestRegion);
+    result.put(
+        "summary",
+        "Laplacian variance "
+            + Math.round(variance)
+            + " ("
+            + verdict
+            + "), sharpest region "
+            + bestRegion);
     result.put("laplacian_variance", Pixels.round(variance, 2));
     result.put("verdict", verdict);
     result.put("sharpest_region", bestRegion);

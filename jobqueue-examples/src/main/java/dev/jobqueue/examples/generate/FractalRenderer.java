@@ -21,7 +21,8 @@ public final class FractalRenderer {
   }
 
   /** The parameters a prompt selects. */
-  public record Params(long seed, double cRe, double cIm, double zoom, double rotation, double[] phase) {}
+  public record Params(
+      long seed, double cRe, double cIm, double zoom, double rotation, double[] phase) {}
 
   public static Params params(String prompt) {
     long seed = seed(prompt);
@@ -29,11 +30,17 @@ public final class FractalRenderer {
     double angle = r.nextDouble() * 2 * Math.PI;
     double radius = 0.7885 + (r.nextDouble() - 0.5) * 0.03;
     double[] phase = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
-    return new Params(seed, radius * Math.cos(angle), radius * Math.sin(angle),
-        1.1 + r.nextDouble() * 0.7, r.nextDouble() * 2 * Math.PI, phase);
+    return new Params(
+        seed,
+        radius * Math.cos(angle),
+        radius * Math.sin(angle),
+        1.1 + r.nextDouble() * 0.7,
+        r.nextDouble() * 2 * Math.PI,
+        phase);
   }
 
-  public BufferedImage render(String prompt, int width, int height, RowListener listener) throws Exception {
+  public BufferedImage render(String prompt, int width, int height, RowListener listener)
+      throws Exception {
     Params p = params(prompt);
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     double scale = 3.0 / (p.zoom() * Math.min(width, height));
@@ -80,7 +87,8 @@ public final class FractalRenderer {
 
   private static long seed(String prompt) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
       long s = 0;
       for (int i = 0; i < 8; i++) {
         s = (s << 8) | (d[i] & 0xFF);

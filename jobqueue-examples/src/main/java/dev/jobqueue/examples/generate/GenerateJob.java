@@ -34,8 +34,15 @@ public final class GenerateJob implements JobHandler {
     input.put("width", width);
     input.put("height", height);
     input.put("pace_ms", paceMillis);
-    return JobRequest.builder(TYPE, "Generating “" + (prompt.length() > 60 ? prompt.substring(0, 60) + "…" : prompt)
-            + "” (" + width + "×" + height + ")")
+    return JobRequest.builder(
+            TYPE,
+            "Generating “"
+                + (prompt.length() > 60 ? prompt.substring(0, 60) + "…" : prompt)
+                + "” ("
+                + width
+                + "×"
+                + height
+                + ")")
         .description("Julia-set render seeded by the prompt")
         .input(input)
         .build();
@@ -51,21 +58,36 @@ public final class GenerateJob implements JobHandler {
     int every = Math.max(1, height / 100);
     long started = System.nanoTime();
     ctx.progress(0, height, "Starting render");
-    BufferedImage image = renderer.render(prompt, width, height, rows -> {
-      ctx.throwIfCancelled();
-      if (rows % every == 0 || rows == height) {
-        if (pace > 0) {
-          Thread.sleep(pace);
-        }
-        ctx.progress(rows, height, "Rendered row " + rows + " of " + height);
-      }
-    });
+    BufferedImage image =
+        renderer.render(
+            prompt,
+            width,
+            height,
+            rows -> {
+              ctx.throwIfCancelled();
+              if (rows % every == 0 || rows == height) {
+                if (pace > 0) {
+                  Thread.sleep(pace);
+                }
+                ctx.progress(rows, height, "Rendered row " + rows + " of " + height);
+              }
+            });
     long renderMs = (System.nanoTime() - started) / 1_000_000;
     StoredImage stored = images.savePng(image, "generated-" + slug(prompt) + ".png");
     FractalRenderer.Params p = FractalRenderer.params(prompt);
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("summary", width + "×" + height + " Julia set c=" + Pixels.round(p.cRe(), 4) + (p.cIm() < 0 ? "" : "+")
-        + Pixels.round(p.cIm(), 4) + "i in " + renderMs + " ms");
+    result.put(
+        "summary",
+        width
+            + "×"
+            + height
+            + " Julia set c="
+            + Pixels.round(p.cRe(), 4)
+            + (p.cIm() < 0 ? "" : "+")
+            + Pixels.round(p.cIm(), 4)
+            + "i in "
+            + renderMs
+            + " ms");
     result.put("image_id", stored.id());
     result.put("url", stored.url());
     result.put("preview_url", stored.url());
@@ -77,7 +99,11 @@ public final class GenerateJob implements JobHandler {
   }
 
   private static String slug(String prompt) {
-    String s = prompt.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    String s =
+        prompt
+            .toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-|-$", "");
     return s.isEmpty() ? "image" : s.length() > 40 ? s.substring(0, 40) : s;
   }
 }

@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/analyze/{analyzer}} and {@code POST /api/analyze/comprehensive}, body
- * {@code {"image_id": ..., "analyses": {"colors": true, ...}}}, with {@code ?async=true}.
+ * {@code POST /api/analyze/{analyzer}} and {@code POST /api/analyze/comprehensive}, body {@code
+ * {"image_id": ..., "analyses": {"colors": true, ...}}}, with {@code ?async=true}.
  *
  * <p>Demo options in the body: {@code pace_ms} (0–5000, a pause per step so progress is visible on
- * small images), {@code fail_first_attempts} (0–10, fail that many attempts on purpose) and
- * {@code fail_thumbnail} (the preview job fails; the analysis still completes, with a warning).
+ * small images), {@code fail_first_attempts} (0–10, fail that many attempts on purpose) and {@code
+ * fail_thumbnail} (the preview job fails; the analysis still completes, with a warning).
  */
 public final class AnalyzeServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
@@ -35,7 +35,12 @@ public final class AnalyzeServlet extends JsonServlet {
   private final transient ImageStore images;
   private final transient JobAnswers answers;
 
-  public AnalyzeServlet(ObjectMapper json, JobQueue queue, Analyzers analyzers, ImageStore images, JobAnswers answers) {
+  public AnalyzeServlet(
+      ObjectMapper json,
+      JobQueue queue,
+      Analyzers analyzers,
+      ImageStore images,
+      JobAnswers answers) {
     super(json);
     this.queue = queue;
     this.analyzers = analyzers;
@@ -44,10 +49,12 @@ public final class AnalyzeServlet extends JsonServlet {
   }
 
   @Override
-  protected void handle(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     if (path.size() != 1 || path.get(0).isEmpty()) {
-      throw HttpError.notFound("use POST /api/analyze/{analyzer}; analyzers are listed at /api/analyzers");
+      throw HttpError.notFound(
+          "use POST /api/analyze/{analyzer}; analyzers are listed at /api/analyzers");
     }
     requireMethod(method, "POST");
     String name = path.get(0);
@@ -56,9 +63,10 @@ public final class AnalyzeServlet extends JsonServlet {
     ObjectNode body = readObject(req);
     StoredImage image = images.get(requireText(body, "image_id"));
     Map<String, Object> options = options(body);
-    Job job = analyzer == null
-        ? queue.submit(ComprehensiveJob.request(image, selected(body), options))
-        : queue.submit(AnalyzeJob.request(analyzer, image, options).build());
+    Job job =
+        analyzer == null
+            ? queue.submit(ComprehensiveJob.request(image, selected(body), options))
+            : queue.submit(AnalyzeJob.request(analyzer, image, options).build());
     JobAnswers.Answer answer = answers.answer(job, async);
     send(resp, answer.status(), answer.body());
   }
@@ -80,7 +88,8 @@ public final class AnalyzeServlet extends JsonServlet {
     JsonNode analyses = body.get("analyses");
     List<String> names = new ArrayList<>();
     if (analyses == null || analyses.isNull()) {
-      throw HttpError.badRequest("missing field 'analyses', e.g. {\"colors\": true, \"sharpness\": true}");
+      throw HttpError.badRequest(
+          "missing field 'analyses', e.g. {\"colors\": true, \"sharpness\": true}");
     }
     if (analyses.isObject()) {
       for (Map.Entry<String, JsonNode> e : analyses.properties()) {
@@ -94,15 +103,19 @@ public final class AnalyzeServlet extends JsonServlet {
     } else if (analyses.isArray()) {
       analyses.forEach(n -> names.add(n.asText()));
     } else {
-      throw HttpError.badRequest("field 'analyses' must be an object of name → true/false or an array of names");
+      throw HttpError.badRequest(
+          "field 'analyses' must be an object of name → true/false or an array of names");
     }
     if (names.isEmpty()) {
       throw HttpError.badRequest("select at least one analysis");
     }
     for (String n : names) {
       if (n.equals(COMPREHENSIVE) || analyzers.all().stream().noneMatch(a -> a.name().equals(n))) {
-        throw HttpError.badRequest("unknown analysis '" + n + "'; known: "
-            + String.join(", ", analyzers.all().stream().map(Analyzer::name).toList()));
+        throw HttpError.badRequest(
+            "unknown analysis '"
+                + n
+                + "'; known: "
+                + String.join(", ", analyzers.all().stream().map(Analyzer::name).toList()));
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(names));

@@ -19,17 +19,20 @@ public final class AnalyzersServlet extends JsonServlet {
   }
 
   @Override
-  protected void handle(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     requireMethod(method, "GET");
     if (!path.isEmpty()) {
       throw HttpError.notFound("no such resource: " + req.getRequestURI());
     }
-    List<Map<String, Object>> list = analyzers.all().stream().map(AnalyzersServlet::describe).toList();
+    List<Map<String, Object>> list =
+        analyzers.all().stream().map(AnalyzersServlet::describe).toList();
     send(resp, 200, list);
   }
 
   private static Map<String, Object> describe(Analyzer a) {
-    return Map.of("name", a.name(), "label", a.label(), "description", a.description(), "steps", a.steps());
+    return Map.of(
+        "name", a.name(), "label", a.label(), "description", a.description(), "steps", a.steps());
   }
 }

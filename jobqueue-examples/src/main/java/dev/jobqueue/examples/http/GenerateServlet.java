@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code POST /api/generate?async=true} body {@code {"prompt": ..., "width": 512, "height": 512}}:
- * a {@code generate_image} job. Sizes outside 16–4096 are refused with 400; {@code pace_ms}
- * (0–200) adds a pause per percent of rows.
+ * a {@code generate_image} job. Sizes outside 16–4096 are refused with 400; {@code pace_ms} (0–200)
+ * adds a pause per percent of rows.
  */
 public final class GenerateServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
@@ -28,7 +28,8 @@ public final class GenerateServlet extends JsonServlet {
   }
 
   @Override
-  protected void handle(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     if (!path.isEmpty()) {
       throw HttpError.notFound("use POST /api/generate");
@@ -38,7 +39,8 @@ public final class GenerateServlet extends JsonServlet {
     ObjectNode body = readObject(req);
     String prompt = requireText(body, "prompt").strip();
     if (prompt.length() > MAX_PROMPT) {
-      throw HttpError.badRequest("the prompt must be at most " + MAX_PROMPT + " characters, got " + prompt.length());
+      throw HttpError.badRequest(
+          "the prompt must be at most " + MAX_PROMPT + " characters, got " + prompt.length());
     }
     int width = intField(body, "width", 512, GenerateJob.MIN_SIZE, GenerateJob.MAX_SIZE);
     int height = intField(body, "height", 512, GenerateJob.MIN_SIZE, GenerateJob.MAX_SIZE);

@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.util.List;
 
 /**
- * {@code POST /api/images} (raw image bytes, or multipart field {@code file}) → 201
- * {@code {"image_id": ...}}; {@code GET /api/images} lists; {@code GET /api/images/{id}} the bytes.
+ * {@code POST /api/images} (raw image bytes, or multipart field {@code file}) → 201 {@code
+ * {"image_id": ...}}; {@code GET /api/images} lists; {@code GET /api/images/{id}} the bytes.
  */
 public final class ImagesServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
@@ -25,7 +25,8 @@ public final class ImagesServlet extends JsonServlet {
   }
 
   @Override
-  protected void handle(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     if (path.isEmpty()) {
       if (method.equals("POST")) {
@@ -52,7 +53,8 @@ public final class ImagesServlet extends JsonServlet {
 
   private StoredImage upload(HttpServletRequest req) throws IOException {
     if (req.getContentLengthLong() > ImageStore.MAX_BYTES + 64 * 1024) {
-      throw HttpError.tooLarge("the upload is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
+      throw HttpError.tooLarge(
+          "the upload is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
     }
     String type = req.getContentType();
     if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
@@ -62,7 +64,8 @@ public final class ImagesServlet extends JsonServlet {
       } catch (Exception e) {
         String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         if (msg.contains("exceed") || msg.contains("too large") || msg.contains("max")) {
-          throw HttpError.tooLarge("the upload is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
+          throw HttpError.tooLarge(
+              "the upload is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
         }
         throw HttpError.badRequest("malformed multipart body: " + e.getMessage());
       }
@@ -81,7 +84,8 @@ public final class ImagesServlet extends JsonServlet {
     try (InputStream in = req.getInputStream()) {
       byte[] bytes = readLimited(in);
       if (bytes.length == 0) {
-        throw HttpError.badRequest("the body is empty: send image bytes or a multipart field 'file'");
+        throw HttpError.badRequest(
+            "the body is empty: send image bytes or a multipart field 'file'");
       }
       return images.save(bytes, name);
     }
@@ -90,7 +94,8 @@ public final class ImagesServlet extends JsonServlet {
   private static byte[] readLimited(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(ImageStore.MAX_BYTES + 1);
     if (bytes.length > ImageStore.MAX_BYTES) {
-      throw HttpError.tooLarge("the image is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
+      throw HttpError.tooLarge(
+          "the image is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
     }
     return bytes;
   }

@@ -35,8 +35,13 @@ public final class JobAnswers {
     try {
       done = queue.await(job.id(), syncTimeout);
     } catch (TimeoutException e) {
-      body.put("error", "the job did not finish within " + syncTimeout.toSeconds()
-          + " s; it keeps running: follow it at /api/jobs/" + job.id() + " or call with ?async=true");
+      body.put(
+          "error",
+          "the job did not finish within "
+              + syncTimeout.toSeconds()
+              + " s; it keeps running: follow it at /api/jobs/"
+              + job.id()
+              + " or call with ?async=true");
       body.put("status", 504);
       return new Answer(504, body);
     }

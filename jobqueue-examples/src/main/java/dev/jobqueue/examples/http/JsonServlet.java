@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of the app's API servlets: routes by method and path segments, answers JSON, and maps
- * every failure to {@code {"error": ..., "status": ...}} without stack traces.
+ * Base of the app's API servlets: routes by method and path segments, answers JSON, and maps every
+ * failure to {@code {"error": ..., "status": ...}} without stack traces.
  */
 public abstract class JsonServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -33,11 +33,13 @@ public abstract class JsonServlet extends HttpServlet {
   }
 
   /** Handles one request; {@code path} holds the segments after the servlet's mapping. */
-  protected abstract void handle(String method, List<String> path, HttpServletRequest req,
-      HttpServletResponse resp) throws Exception;
+  protected abstract void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+      throws Exception;
 
   @Override
-  protected final void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  protected final void service(HttpServletRequest req, HttpServletResponse resp)
+      throws IOException {
     try {
       handle(req.getMethod(), segments(req.getPathInfo()), req, resp);
     } catch (HttpError e) {
@@ -127,8 +129,8 @@ public abstract class JsonServlet extends HttpServlet {
     }
     int value = v.asInt();
     if (value < min || value > max) {
-      throw HttpError.badRequest("field '" + field + "' must be between " + min + " and " + max
-          + ", got " + value);
+      throw HttpError.badRequest(
+          "field '" + field + "' must be between " + min + " and " + max + ", got " + value);
     }
     return value;
   }
@@ -142,7 +144,8 @@ public abstract class JsonServlet extends HttpServlet {
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0 && pair.substring(0, eq).equals(key)) {
-        return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.URLDecoder.decode(
+            pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
     return null;

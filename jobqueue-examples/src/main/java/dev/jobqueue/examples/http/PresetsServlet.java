@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code GET /api/presets[?image_id=]}, {@code /api/presets/{id}}, {@code /api/presets/{id}/thumbnail}. */
+/**
+ * {@code GET /api/presets[?image_id=]}, {@code /api/presets/{id}}, {@code
+ * /api/presets/{id}/thumbnail}.
+ */
 public final class PresetsServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
   private final transient PresetStore presets;
@@ -20,13 +23,18 @@ public final class PresetsServlet extends JsonServlet {
   }
 
   @Override
-  protected void handle(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> path, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     requireMethod(method, "GET");
     if (path.isEmpty()) {
       String imageId = req.getParameter("image_id");
-      send(resp, 200, presets.list().stream()
-          .filter(p -> imageId == null || imageId.equals(p.imageId())).toList());
+      send(
+          resp,
+          200,
+          presets.list().stream()
+              .filter(p -> imageId == null || imageId.equals(p.imageId()))
+              .toList());
       return;
     }
     Preset preset = presets.get(path.get(0));

@@ -7,21 +7,26 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
-/** Serves the page's files from the classpath ({@code dev/jobqueue/examples/web}); JSON 404 otherwise. */
+/**
+ * Serves the page's files from the classpath ({@code dev/jobqueue/examples/web}); JSON 404
+ * otherwise.
+ */
 public final class StaticServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
   private static final String ROOT = "dev/jobqueue/examples/web/";
-  private static final Map<String, String> TYPES = Map.of(
-      "index.html", "text/html; charset=utf-8",
-      "app.js", "text/javascript; charset=utf-8",
-      "app.css", "text/css; charset=utf-8");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "index.html", "text/html; charset=utf-8",
+          "app.js", "text/javascript; charset=utf-8",
+          "app.css", "text/css; charset=utf-8");
 
   public StaticServlet(ObjectMapper json) {
     super(json);
   }
 
   @Override
-  protected void handle(String method, List<String> ignored, HttpServletRequest req, HttpServletResponse resp)
+  protected void handle(
+      String method, List<String> ignored, HttpServletRequest req, HttpServletResponse resp)
       throws Exception {
     String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
     String name = path.equals("/") || path.isEmpty() ? "index.html" : path.substring(1);

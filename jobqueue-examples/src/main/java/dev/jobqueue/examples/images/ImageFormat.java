@@ -33,7 +33,8 @@ public enum ImageFormat {
     if (startsWith(bytes, 0xFF, 0xD8, 0xFF)) {
       return Optional.of(JPEG);
     }
-    if (startsWith(bytes, 'G', 'I', 'F', '8', '7', 'a') || startsWith(bytes, 'G', 'I', 'F', '8', '9', 'a')) {
+    if (startsWith(bytes, 'G', 'I', 'F', '8', '7', 'a')
+        || startsWith(bytes, 'G', 'I', 'F', '8', '9', 'a')) {
       return Optional.of(GIF);
     }
     if (startsWith(bytes, 'B', 'M') && bytes.length >= 26) {

@@ -23,12 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps images as files under {@code dataDir/images}: {@code <id>.<ext>} for the bytes and
- * {@code <id>.json} for the metadata, so they survive restarts like the SQLite-stored jobs.
+ * Keeps images as files under {@code dataDir/images}: {@code <id>.<ext>} for the bytes and {@code
+ * <id>.json} for the metadata, so they survive restarts like the SQLite-stored jobs.
  */
 public final class ImageStore {
   /** Largest accepted upload. */
   public static final int MAX_BYTES = 20 * 1024 * 1024;
+
   /** Largest accepted decoded size, against decompression bombs. */
   public static final long MAX_PIXELS = 40_000_000L;
 
@@ -52,8 +53,17 @@ public final class ImageStore {
           ImageFormat format = ImageFormat.valueOf(m.format());
           Path file = dir.resolve(m.id() + "." + format.extension());
           if (Files.exists(file)) {
-            images.put(m.id(), new StoredImage(m.id(), m.name(), format, m.width(), m.height(),
-                Files.size(file), m.createdAt(), file));
+            images.put(
+                m.id(),
+                new StoredImage(
+                    m.id(),
+                    m.name(),
+                    format,
+                    m.width(),
+                    m.height(),
+                    Files.size(file),
+                    m.createdAt(),
+                    file));
           }
         } catch (IOException | IllegalArgumentException e) {
           LOG.warn("Skipping unreadable image metadata {}", meta, e);
@@ -73,17 +83,24 @@ public final class ImageStore {
     if (bytes.length > MAX_BYTES) {
       throw HttpError.tooLarge("the image is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
     }
-    ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> HttpError.unsupportedMediaType(
-        "not an image: send PNG, JPEG, GIF or BMP bytes (recognised by their content)"));
+    ImageFormat format =
+        ImageFormat.sniff(bytes)
+            .orElseThrow(
+                () ->
+                    HttpError.unsupportedMediaType(
+                        "not an image: send PNG, JPEG, GIF or BMP bytes (recognised by their content)"));
     int[] size = dimensions(bytes);
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     Path file = dir.resolve(id + "." + format.extension());
-    String displayName = name == null || name.isBlank() ? "image." + format.extension() : clip(name.strip());
-    StoredImage image = new StoredImage(id, displayName, format, size[0], size[1], bytes.length,
-        Instant.now(), file);
+    String displayName =
+        name == null || name.isBlank() ? "image." + format.extension() : clip(name.strip());
+    StoredImage image =
+        new StoredImage(
+            id, displayName, format, size[0], size[1], bytes.length, Instant.now(), file);
     try {
       Files.write(file, bytes);
-      json.writeValue(dir.resolve(id + ".json").toFile(),
+      json.writeValue(
+          dir.resolve(id + ".json").toFile(),
           new Meta(id, displayName, format.name(), size[0], size[1], image.createdAt()));
     } catch (IOException e) {
       throw new UncheckedIOException("could not store image " + id + " in " + dir, e);
@@ -114,7 +131,8 @@ public final class ImageStore {
 
   public List<StoredImage> list() {
     return images.values().stream()
-        .sorted(Comparator.comparing(StoredImage::createdAt).reversed()).toList();
+        .sorted(Comparator.comparing(StoredImage::createdAt).reversed())
+        .toList();
   }
 
   /** Decodes the pixels (first frame for GIFs). */
@@ -138,8 +156,8 @@ public final class ImageStore {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if (w < 1 || h < 1 || (long) w * h > MAX_PIXELS) {
-          throw HttpError.badRequest("image dimensions " + w + "x" + h + " are outside 1.."
-              + MAX_PIXELS + " pixels");
+          throw HttpError.badRequest(
+              "image dimensions " + w + "x" + h + " are outside 1.." + MAX_PIXELS + " pixels");
         }
         return new int[] {w, h};
       } finally {
@@ -158,5 +176,6 @@ public final class ImageStore {
     return flat.length() > 120 ? flat.substring(0, 120) : flat;
   }
 
-  private record Meta(String id, String name, String format, int width, int height, Instant createdAt) {}
+  private record Meta(
+      String id, String name, String format, int width, int height, Instant createdAt) {}
 }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What one finished analysis produced: a named, reusable set of values and, once its thumbnail
- * job has run, a preview image.
+ * What one finished analysis produced: a named, reusable set of values and, once its thumbnail job
+ * has run, a preview image.
  */
 public record Preset(
     @JsonProperty("preset_id") String id,

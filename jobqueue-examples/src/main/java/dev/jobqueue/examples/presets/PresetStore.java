@@ -41,10 +41,16 @@ public final class PresetStore {
     }
   }
 
-  public Preset create(String name, String analyzer, String imageId, String summary,
-      Map<String, Object> data, String jobId) {
+  public Preset create(
+      String name,
+      String analyzer,
+      String imageId,
+      String summary,
+      Map<String, Object> data,
+      String jobId) {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    Preset preset = new Preset(id, name, analyzer, imageId, summary, data, jobId, Instant.now(), false);
+    Preset preset =
+        new Preset(id, name, analyzer, imageId, summary, data, jobId, Instant.now(), false);
     write(preset);
     return preset;
   }
@@ -58,7 +64,9 @@ public final class PresetStore {
   }
 
   public List<Preset> list() {
-    return presets.values().stream().sorted(Comparator.comparing(Preset::createdAt).reversed()).toList();
+    return presets.values().stream()
+        .sorted(Comparator.comparing(Preset::createdAt).reversed())
+        .toList();
   }
 
   /** Stores the preview of preset {@code id}. */

@@ -45,8 +45,10 @@ public final class ThumbnailJob implements JobHandler {
     BufferedImage source = images.read(images.get(preset.imageId()));
     steps.next("Loaded the source image");
     if (Inputs.bool(in, "fail")) {
-      throw new IllegalStateException("Simulated thumbnail failure for preset " + preset.id()
-          + " (the request asked for fail_thumbnail=true)");
+      throw new IllegalStateException(
+          "Simulated thumbnail failure for preset "
+              + preset.id()
+              + " (the request asked for fail_thumbnail=true)");
     }
     BufferedImage thumbnail = renderer.render(preset, source);
     steps.next("Rendered " + ThumbnailRenderer.WIDTH + "×" + ThumbnailRenderer.HEIGHT + " preview");

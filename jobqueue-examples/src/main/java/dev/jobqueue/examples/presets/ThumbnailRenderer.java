@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Draws a preset's preview: the source image with an overlay that shows what the analysis found
- * (palette swatches, histogram, edge map, thirds grid and subject...). Shapes only: no fonts, so
- * it works on headless servers without any installed.
+ * (palette swatches, histogram, edge map, thirds grid and subject...). Shapes only: no fonts, so it
+ * works on headless servers without any installed.
  */
 public final class ThumbnailRenderer {
   public static final int WIDTH = 320;
@@ -53,7 +53,9 @@ public final class ThumbnailRenderer {
     }
     int x = 0;
     for (Object o : colours) {
-      if (o instanceof Map<?, ?> c && c.get("hex") instanceof String hex && c.get("share") instanceof Number share) {
+      if (o instanceof Map<?, ?> c
+          && c.get("hex") instanceof String hex
+          && c.get("share") instanceof Number share) {
         int w = (int) Math.round(share.doubleValue() * WIDTH);
         g.setColor(Color.decode(hex));
         g.fillRect(x, HEIGHT - 40, Math.max(w, 2), 40);
@@ -86,7 +88,8 @@ public final class ThumbnailRenderer {
       g.drawLine(x, y + h * i / 3, x + w, y + h * i / 3);
     }
     if (data.get("center_of_mass") instanceof Map<?, ?> c
-        && c.get("x") instanceof Number cx && c.get("y") instanceof Number cy) {
+        && c.get("x") instanceof Number cx
+        && c.get("y") instanceof Number cy) {
       int px = x + (int) Math.round(cx.doubleValue() * w);
       int py = y + (int) Math.round(cy.doubleValue() * h);
       g.setColor(new Color(0xf43f5e));
@@ -99,9 +102,19 @@ public final class ThumbnailRenderer {
     if (!(data.get("regions") instanceof Map<?, ?> regions)) {
       return;
     }
-    double max = regions.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(1);
-    String[] names = {"top-left", "top-center", "top-right", "middle-left", "center", "middle-right",
-        "bottom-left", "bottom-center", "bottom-right"};
+    double max =
+        regions.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(1);
+    String[] names = {
+      "top-left",
+      "top-center",
+      "top-right",
+      "middle-left",
+      "center",
+      "middle-right",
+      "bottom-left",
+      "bottom-center",
+      "bottom-right"
+    };
     for (int i = 0; i < 9; i++) {
       double v = regions.get(names[i]) instanceof Number n ? n.doubleValue() : 0;
       int alpha = (int) Math.round(150 * (1 - (max == 0 ? 0 : v / max)));
@@ -118,13 +131,24 @@ public final class ThumbnailRenderer {
 
   private static BufferedImage sobel(BufferedImage src) {
     Pixels.Gray gray = Pixels.gray(src);
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
     for (int y = 1; y < gray.height() - 1; y++) {
       for (int x = 1; x < gray.width() - 1; x++) {
-        double gx = gray.at(x + 1, y) * 2 + gray.at(x + 1, y - 1) + gray.at(x + 1, y + 1)
-            - gray.at(x - 1, y) * 2 - gray.at(x - 1, y - 1) - gray.at(x - 1, y + 1);
-        double gy = gray.at(x, y + 1) * 2 + gray.at(x - 1, y + 1) + gray.at(x + 1, y + 1)
-            - gray.at(x, y - 1) * 2 - gray.at(x - 1, y - 1) - gray.at(x + 1, y - 1);
+        double gx =
+            gray.at(x + 1, y) * 2
+                + gray.at(x + 1, y - 1)
+                + gray.at(x + 1, y + 1)
+                - gray.at(x - 1, y) * 2
+                - gray.at(x - 1, y - 1)
+                - gray.at(x - 1, y + 1);
+        double gy =
+            gray.at(x, y + 1) * 2
+                + gray.at(x - 1, y + 1)
+                + gray.at(x + 1, y + 1)
+                - gray.at(x, y - 1) * 2
+                - gray.at(x - 1, y - 1)
+                - gray.at(x + 1, y - 1);
         int v = (int) Math.min(255, Math.hypot(gx, gy) / 2);
         out.setRGB(x, y, (v << 16) | (v << 8) | v);
       }

@@ -29,8 +29,10 @@ public record ApiConfig(
 
   /** Active jobs sent in a stream's snapshot at most. */
   public static final int SNAPSHOT_ACTIVE_LIMIT = 1000;
+
   /** Recent finished jobs sent in a stream's snapshot. */
   public static final int SNAPSHOT_FINISHED_LIMIT = 50;
+
   /**
    * Response buffer of an SSE stream, held for as long as the stream is open. Jetty's pool hands
    * out buffers in 4 KiB steps, so less would not save anything there.

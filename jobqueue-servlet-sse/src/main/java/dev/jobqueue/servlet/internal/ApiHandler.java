@@ -23,15 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of DESIGN.md under the base path: routing, the origin and size checks, user
- * scoping and the mapping of failures to JSON errors. Every path below the base path is answered
- * here (unknown ones with a JSON 404), never passed on.
+ * The HTTP API of DESIGN.md under the base path: routing, the origin and size checks, user scoping
+ * and the mapping of failures to JSON errors. Every path below the base path is answered here
+ * (unknown ones with a JSON 404), never passed on.
  */
 public final class ApiHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
   private static final int EXPORT_DEFAULT_LIMIT = 10_000;
   private static final int EXPORT_MAX_LIMIT = 100_000;
-  private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final DateTimeFormatter FILE_STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final ApiConfig config;
   private final JobQueue queue;
@@ -49,7 +50,9 @@ public final class ApiHandler {
     this.stream = stream;
   }
 
-  /** @param rest the path after the base path: "" or starting with "/" */
+  /**
+   * @param rest the path after the base path: "" or starting with "/"
+   */
   public void handle(HttpServletRequest req, HttpServletResponse resp, String rest) {
     try {
       route(req, resp, rest);
@@ -63,7 +66,8 @@ public final class ApiHandler {
     } catch (IllegalArgumentException e) {
       writeError(resp, 400, e.getMessage());
     } catch (IOException e) {
-      log.debug("I/O error answering {} {}: {}", req.getMethod(), req.getRequestURI(), e.toString());
+      log.debug(
+          "I/O error answering {} {}: {}", req.getMethod(), req.getRequestURI(), e.toString());
     } catch (RuntimeException e) {
       log.error("Failed to answer {} {}", req.getMethod(), req.getRequestURI(), e);
       writeError(resp, 500, "internal error; the server log has the details");
@@ -79,14 +83,21 @@ public final class ApiHandler {
       resp.setHeader("Access-Control-Allow-Credentials", "true");
       resp.addHeader("Vary", "Origin");
     }
-    if (method.equals("OPTIONS") && origin != null
+    if (method.equals("OPTIONS")
+        && origin != null
         && req.getHeader("Access-Control-Request-Method") != null) {
       preflight(resp, origin);
       return;
     }
     if (OriginPolicy.isMutating(method) && !origins.permits(req, origin)) {
-      throw new HttpError(403, "cross-origin " + method + " from " + origin + " refused; add the"
-          + " origin to the filter's allowedOrigins if it is one of your pages");
+      throw new HttpError(
+          403,
+          "cross-origin "
+              + method
+              + " from "
+              + origin
+              + " refused; add the"
+              + " origin to the filter's allowedOrigins if it is one of your pages");
     }
     RequestBody.checkDeclaredLength(req, config.maxBodyBytes());
 
@@ -149,8 +160,10 @@ public final class ApiHandler {
 
   private void list(HttpServletRequest req, HttpServletResponse resp, String user)
       throws IOException {
-    JobQuery q = filters(req, user)
-        .limit(QueryParams.intParam(req, "limit", JobQuery.DEFAULT_LIMIT, 1, 1000)).build();
+    JobQuery q =
+        filters(req, user)
+            .limit(QueryParams.intParam(req, "limit", JobQuery.DEFAULT_LIMIT, 1, 1000))
+            .build();
     List<Job> jobs = queue.list(q);
     prepareJson(resp, 200);
     try (JsonGenerator g = json.generator(resp.getOutputStream())) {
@@ -162,7 +175,9 @@ public final class ApiHandler {
     }
   }
 
-  /** {@code DELETE {base}?status=completed}: clears the caller's finished jobs of those statuses. */
+  /**
+   * {@code DELETE {base}?status=completed}: clears the caller's finished jobs of those statuses.
+   */
   private void clear(HttpServletRequest req, HttpServletResponse resp, String user)
       throws IOException {
     Set<JobStatus> statuses = QueryParams.statuses(req);
@@ -172,8 +187,10 @@ public final class ApiHandler {
     }
     for (JobStatus s : statuses) {
       if (!s.isTerminal()) {
-        throw HttpError.badRequest("parameter status: only completed, failed and cancelled jobs"
-            + " can be cleared, not " + s.wireName());
+        throw HttpError.badRequest(
+            "parameter status: only completed, failed and cancelled jobs"
+                + " can be cleared, not "
+                + s.wireName());
       }
     }
     JobQuery scope = filters(req, user).build();
@@ -191,8 +208,10 @@ public final class ApiHandler {
     if (!format.equals("json") && !format.equals("csv")) {
       throw HttpError.badRequest("parameter format must be json or csv, got '" + format + "'");
     }
-    JobQuery q = filters(req, user).limit(QueryParams.intParam(req, "limit", EXPORT_DEFAULT_LIMIT,
-        1, EXPORT_MAX_LIMIT)).build();
+    JobQuery q =
+        filters(req, user)
+            .limit(QueryParams.intParam(req, "limit", EXPORT_DEFAULT_LIMIT, 1, EXPORT_MAX_LIMIT))
+            .build();
     List<Job> jobs = queue.list(q);
     String file = "jobs-" + FILE_STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "." + format;
     resp.setHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");

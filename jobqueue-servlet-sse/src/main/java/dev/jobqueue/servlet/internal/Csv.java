@@ -8,15 +8,38 @@ import java.util.List;
 /**
  * CSV export (RFC 4180) of jobs with the same column names as the JSON. Text cells that a
  * spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR) get a leading
- * apostrophe: job titles, errors and results come from users and handlers, and an export is
- * exactly the file someone opens in Excel.
+ * apostrophe: job titles, errors and results come from users and handlers, and an export is exactly
+ * the file someone opens in Excel.
  */
 public final class Csv {
-  static final List<String> COLUMNS = List.of(
-      "job_id", "type", "status", "created_at", "started_at", "completed_at", "updated_at",
-      "progress", "progress_message", "current_step", "total_steps", "title", "description",
-      "parent_job_id", "child_job_ids", "result", "error", "user_id", "cancelable", "priority",
-      "attempt", "max_attempts", "depends_on", "optional", "eta_seconds", "warnings");
+  static final List<String> COLUMNS =
+      List.of(
+          "job_id",
+          "type",
+          "status",
+          "created_at",
+          "started_at",
+          "completed_at",
+          "updated_at",
+          "progress",
+          "progress_message",
+          "current_step",
+          "total_steps",
+          "title",
+          "description",
+          "parent_job_id",
+          "child_job_ids",
+          "result",
+          "error",
+          "user_id",
+          "cancelable",
+          "priority",
+          "attempt",
+          "max_attempts",
+          "depends_on",
+          "optional",
+          "eta_seconds",
+          "warnings");
 
   private Csv() {}
 

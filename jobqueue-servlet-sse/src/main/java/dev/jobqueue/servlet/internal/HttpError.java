@@ -3,8 +3,8 @@ package dev.jobqueue.servlet.internal;
 import java.util.Map;
 
 /**
- * An answer other than success, with the words the client sees. Thrown inside request handling
- * and turned into {@code {"error": ..., "status": ...}} in one place.
+ * An answer other than success, with the words the client sees. Thrown inside request handling and
+ * turned into {@code {"error": ..., "status": ...}} in one place.
  */
 public final class HttpError extends RuntimeException {
   private final int status;
@@ -31,8 +31,8 @@ public final class HttpError extends RuntimeException {
   }
 
   public static HttpError methodNotAllowed(String method, String allow) {
-    return new HttpError(405, "method " + method + " is not allowed here; use " + allow,
-        Map.of("Allow", allow));
+    return new HttpError(
+        405, "method " + method + " is not allowed here; use " + allow, Map.of("Allow", allow));
   }
 
   public static HttpError notFound(String what) {

@@ -21,14 +21,15 @@ import java.util.Map;
  * documented order, every field present (null where unset), ISO-8601 UTC timestamps. Bookkeeping
  * components of {@link Job} are never written; {@code input} only when the host opted in.
  *
- * <p>Streaming generation rather than data binding: the SSE hub serialises every event once and
- * the export can stream thousands of jobs without building a tree.
+ * <p>Streaming generation rather than data binding: the SSE hub serialises every event once and the
+ * export can stream thousands of jobs without building a tree.
  */
 public final class JobJson {
   /** Shared, thread-safe once configured; used for reading bodies and writing map values. */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      // the export streams thousands of values through one generator: flush once, at the end
-      .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          // the export streams thousands of values through one generator: flush once, at the end
+          .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 

@@ -14,7 +14,9 @@ import java.util.Set;
 public final class OriginPolicy {
   private final Set<String> allowed;
 
-  /** @param allowed normalised origins such as {@code https://app.example.com:8443} */
+  /**
+   * @param allowed normalised origins such as {@code https://app.example.com:8443}
+   */
   public OriginPolicy(Set<String> allowed) {
     this.allowed = Set.copyOf(allowed);
   }
@@ -63,11 +65,12 @@ public final class OriginPolicy {
       scheme = scheme.toLowerCase(Locale.ROOT);
       int port = u.getPort();
       if (port == -1) {
-        port = switch (scheme) {
-          case "http" -> 80;
-          case "https" -> 443;
-          default -> -1;
-        };
+        port =
+            switch (scheme) {
+              case "http" -> 80;
+              case "https" -> 443;
+              default -> -1;
+            };
       }
       if (port == -1) {
         return null;

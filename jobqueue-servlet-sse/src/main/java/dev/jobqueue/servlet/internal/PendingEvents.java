@@ -9,22 +9,26 @@ import java.util.Map;
  * One SSE client's bounded queue of frames not yet written, with progress coalescing. Not
  * thread-safe: its connection guards it.
  *
- * <p>A new frame about a job supersedes that job's pending coalescible frame (a progress update
- * or snapshot entry): the old one is skipped and the new one queued at the tail, so ids on the
- * wire keep increasing and a client resuming from the last id it saw misses nothing. Status
- * changes and deletions are never superseded. When more than {@code capacity} frames are pending
- * after coalescing, {@link #offer} reports an overflow and the client is dropped: it reconnects
- * and gets the current state.
+ * <p>A new frame about a job supersedes that job's pending coalescible frame (a progress update or
+ * snapshot entry): the old one is skipped and the new one queued at the tail, so ids on the wire
+ * keep increasing and a client resuming from the last id it saw misses nothing. Status changes and
+ * deletions are never superseded. When more than {@code capacity} frames are pending after
+ * coalescing, {@link #offer} reports an overflow and the client is dropped: it reconnects and gets
+ * the current state.
  */
 public final class PendingEvents {
   private int capacity;
   private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
+
   /** The newest pending frame per job; a coalescible frame not found here was superseded. */
   private final Map<String, Frame> newestByJob = new HashMap<>(4);
+
   private int live;
   private int superseded;
+
   /** Frames about snapshot jobs at or below these versions are stale until staleUntil. */
   private Map<String, Long> snapshotVersions;
+
   private long staleUntil = -1;
 
   public PendingEvents(int capacity) {
@@ -77,10 +81,10 @@ public final class PendingEvents {
   }
 
   /**
-   * Puts the connect-time frames (hints and snapshot) before the live frames that arrived while
-   * the snapshot was read, and drops those live frames that the snapshot already shows, and any
-   * such frame still to come with a sequence up to {@code snapshotSequence}. The capacity grows by
-   * the snapshot's size.
+   * Puts the connect-time frames (hints and snapshot) before the live frames that arrived while the
+   * snapshot was read, and drops those live frames that the snapshot already shows, and any such
+   * frame still to come with a sequence up to {@code snapshotSequence}. The capacity grows by the
+   * snapshot's size.
    */
   public void prepend(List<Frame> first, Map<String, Long> versions, long snapshotSequence) {
     snapshotVersions = versions.isEmpty() ? null : versions;

@@ -52,8 +52,15 @@ public final class QueryParams {
       v = Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
       throw HttpError.badRequest(
-          "parameter " + name + " must be an integer between " + min + " and " + max
-              + ", got '" + raw + "'");
+          "parameter "
+              + name
+              + " must be an integer between "
+              + min
+              + " and "
+              + max
+              + ", got '"
+              + raw
+              + "'");
     }
     if (v < min || v > max) {
       throw HttpError.badRequest(
@@ -70,8 +77,8 @@ public final class QueryParams {
 
   /**
    * The SSE resume point: the {@code Last-Event-ID} header (what EventSource sends on reconnect),
-   * else the {@code lastEventId} parameter (for clients that cannot set headers); null when
-   * absent or not a number, which means "send the full state".
+   * else the {@code lastEventId} parameter (for clients that cannot set headers); null when absent
+   * or not a number, which means "send the full state".
    */
   public static Long lastEventId(HttpServletRequest req) {
     String raw = req.getHeader("Last-Event-ID");

@@ -15,25 +15,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SSE client. The hub queues frames on it from the queue's listener thread and only marks it
- * ready; a writer thread of the hub's pool then drains it with servlet non-blocking I/O: frames
- * are written while {@link ServletOutputStream#isReady()} says so, several per flush, and when the
- * container stops accepting bytes the connection parks until the container calls
- * {@link #onWritePossible()}. No thread ever waits for a client, so a client that stops reading
- * only fills its own bounded queue and is then dropped, and the listener thread never does I/O.
+ * ready; a writer thread of the hub's pool then drains it with servlet non-blocking I/O: frames are
+ * written while {@link ServletOutputStream#isReady()} says so, several per flush, and when the
+ * container stops accepting bytes the connection parks until the container calls {@link
+ * #onWritePossible()}. No thread ever waits for a client, so a client that stops reading only fills
+ * its own bounded queue and is then dropped, and the listener thread never does I/O.
  *
- * <p>At most one writer drains a connection at a time ({@code scheduled}); a frame queued while
- * it drains is picked up by that same run, otherwise the connection is handed to the pool again.
- * State below is guarded by this object's monitor, held only for queue operations, never during
- * I/O. The hub's lock may be held while taking it (hub → connection), never the other way round:
- * {@link #close} releases the monitor before it tells the hub.
+ * <p>At most one writer drains a connection at a time ({@code scheduled}); a frame queued while it
+ * drains is picked up by that same run, otherwise the connection is handed to the pool again. State
+ * below is guarded by this object's monitor, held only for queue operations, never during I/O. The
+ * hub's lock may be held while taking it (hub → connection), never the other way round: {@link
+ * #close} releases the monitor before it tells the hub.
  */
 public final class SseConnection implements WriteListener, AsyncListener, Runnable {
   private static final Logger log = LoggerFactory.getLogger(SseConnection.class);
+
   /** Frames one writer run writes before the connection goes to the back of the line. */
   private static final int FRAMES_PER_TURN = 64;
 
   /** Outcome of a heartbeat tick. */
-  enum Health { OK, STALLED, CLOSED }
+  enum Health {
+    OK,
+    STALLED,
+    CLOSED
+  }
 
   /** Outcome of {@link #enqueue}. */
   enum Offer {
@@ -53,21 +58,28 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
   private final AtomicBoolean released = new AtomicBoolean();
   // guarded by this
   private boolean started;
+
   /** The container called onWritePossible at least once: writing may begin. */
   private boolean listening;
+
   private volatile boolean closed;
+
   /**
-   * Held around every call on the output stream and around {@code async.complete()}: once a
-   * stream is completed the container recycles its objects for another request (Tomcat does),
-   * so a writer still inside write() or flush() would write into someone else's response.
+   * Held around every call on the output stream and around {@code async.complete()}: once a stream
+   * is completed the container recycles its objects for another request (Tomcat does), so a writer
+   * still inside write() or flush() would write into someone else's response.
    */
   private final ReentrantLock io = new ReentrantLock();
+
   /** A writer owns the connection (queued in the pool or draining it). */
   private boolean scheduled;
+
   /** isReady() said no: waiting for onWritePossible, queuing frames meanwhile. */
   private boolean parked;
+
   /** onWritePossible arrived while a writer owned the connection. */
   private boolean wakeup;
+
   // used only by the writer that owns the connection
   private volatile ServletOutputStream out;
   private boolean flushNeeded;
@@ -106,7 +118,10 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
   }
 
   /** Sends the connect-time frames, then everything queued since registration. */
-  void start(List<Frame> first, Map<String, Long> snapshotVersions, long snapshotSequence,
+  void start(
+      List<Frame> first,
+      Map<String, Long> snapshotVersions,
+      long snapshotSequence,
       ServletOutputStream out) {
     synchronized (this) {
       if (closed) {
@@ -175,10 +190,12 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
         if (f != null) {
           budget--;
           Frame frame = f;
-          if (io(() -> {
-            o.write(frame.bytes());
-            return Boolean.TRUE;
-          }) == null) {
+          if (io(
+                  () -> {
+                    o.write(frame.bytes());
+                    return Boolean.TRUE;
+                  })
+              == null) {
             return;
           }
           flushNeeded = true;
@@ -188,10 +205,12 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
         if (flushNeeded) {
           // Containers buffer writes: flush so the events leave now, not when a buffer fills.
           flushNeeded = false;
-          if (io(() -> {
-            o.flush();
-            return Boolean.TRUE;
-          }) == null) {
+          if (io(
+                  () -> {
+                    o.flush();
+                    return Boolean.TRUE;
+                  })
+              == null) {
             return;
           }
           continue;
@@ -243,8 +262,8 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
   }
 
   /**
-   * Queues a comment when nothing else is pending, so idle connections stay open through
-   * proxies and dead peers are found by the failed write.
+   * Queues a comment when nothing else is pending, so idle connections stay open through proxies
+   * and dead peers are found by the failed write.
    */
   Health heartbeat(Frame beat, long stallNanos) {
     synchronized (this) {
@@ -281,8 +300,8 @@ public final class SseConnection implements WriteListener, AsyncListener, Runnab
       pending.clear();
     }
     if (dropped) {
-      log.warn("Dropped SSE client {}: {}; it will reconnect and get the current state", peer,
-          reason);
+      log.warn(
+          "Dropped SSE client {}: {}; it will reconnect and get the current state", peer, reason);
     } else {
       log.debug("SSE client {} closed: {}", peer, reason);
     }

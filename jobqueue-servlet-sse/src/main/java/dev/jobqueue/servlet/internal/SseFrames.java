@@ -19,8 +19,8 @@ import java.time.Duration;
  * data: {"job_id":"..."}
  * </pre>
  *
- * JSON never contains a raw line break (Jackson escapes them), so each payload is one
- * {@code data:} line.
+ * JSON never contains a raw line break (Jackson escapes them), so each payload is one {@code data:}
+ * line.
  */
 public final class SseFrames {
   private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -35,10 +35,18 @@ public final class SseFrames {
   public Frame forEvent(JobEvent e) {
     if (e.kind() == JobEvent.Kind.DELETED) {
       byte[] data = JobJson.objectBytes("job_id", e.jobId());
-      return new Frame(e.sequence(), e.jobId(), e.job().version(), false,
+      return new Frame(
+          e.sequence(),
+          e.jobId(),
+          e.job().version(),
+          false,
           message(e.sequence(), "deleted", data));
     }
-    return new Frame(e.sequence(), e.jobId(), e.job().version(), !e.statusChanged(),
+    return new Frame(
+        e.sequence(),
+        e.jobId(),
+        e.job().version(),
+        !e.statusChanged(),
         message(e.sequence(), null, json.toBytes(e.job())));
   }
 
@@ -60,12 +68,13 @@ public final class SseFrames {
 
   /** The reconnect hint, sent first on every stream. */
   public static Frame retry(Duration delay) {
-    return Frame.control(("retry: " + delay.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
+    return Frame.control(
+        ("retry: " + delay.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
-   * Tells a resuming client that what it missed could not be replayed (too old, or from before
-   * a restart): it should forget the jobs it shows; the full current state follows.
+   * Tells a resuming client that what it missed could not be replayed (too old, or from before a
+   * restart): it should forget the jobs it shows; the full current state follows.
    */
   public static Frame reset(String reason) {
     return Frame.control(message(-1, "reset", JobJson.objectBytes("reason", reason)));

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fans the queue's events out to SSE clients: one queue subscription for all of them, each event
- * serialised once, then queued on every client whose scope matches. Clients are indexed by user
- * so a user-scoped event touches only that user's connections.
+ * serialised once, then queued on every client whose scope matches. Clients are indexed by user so
+ * a user-scoped event touches only that user's connections.
  *
  * <p>The listener thread only queues: it never writes to a socket. Clients with something to send
  * are handed to a small pool of writer threads ({@code jobqueue-sse-writer-N}, one per core) that
@@ -33,15 +33,17 @@ import org.slf4j.LoggerFactory;
  * frames wait in each client's bounded buffer, where progress updates coalesce and a client that
  * cannot keep up overflows and is dropped, instead of piling up in the queue's listener buffer.
  *
- * <p>A ring of the most recent events lets a reconnecting client resume from its
- * {@code Last-Event-ID}. Registration and ring replay happen under the same lock as fan-out, so
- * a resuming client gets every event after its id exactly once: the replayed ones, then the live
- * ones, with no gap and no overlap.
+ * <p>A ring of the most recent events lets a reconnecting client resume from its {@code
+ * Last-Event-ID}. Registration and ring replay happen under the same lock as fan-out, so a resuming
+ * client gets every event after its id exactly once: the replayed ones, then the live ones, with no
+ * gap and no overlap.
  */
 public final class SseHub implements JobListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SseHub.class);
+
   /** A client whose queued frames have not moved for this many heartbeats is dead. */
   private static final int STALLED_HEARTBEATS = 4;
+
   /** How long {@link #close} waits for the writer and heartbeat threads to end. */
   private static final long STOP_MILLIS = 5_000;
 
@@ -65,10 +67,13 @@ public final class SseHub implements JobListener, AutoCloseable {
   private final ArrayDeque<Recent> ring = new ArrayDeque<>();
   private final Map<String, Set<SseConnection>> byUser = new HashMap<>();
   private final Set<SseConnection> unscoped = new LinkedHashSet<>();
+
   /** The sequence of the newest event evicted from the ring (or the one current at start). */
   private long floor;
+
   /** The highest sequence seen. */
   private long last;
+
   private boolean closed;
 
   private final AtomicInteger open = new AtomicInteger();
@@ -81,18 +86,30 @@ public final class SseHub implements JobListener, AutoCloseable {
   private Subscription subscription;
   private ScheduledExecutorService heartbeats;
   private volatile ThreadPoolExecutor writers;
+
   /** Every thread the hub started, joined by {@link #close}. */
   private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private int matched; // used only on the subscription's thread
 
-  public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
-      int maxConnections) {
-    this(queue, frames, ringSize, heartbeat, maxConnections,
+  public SseHub(
+      JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat, int maxConnections) {
+    this(
+        queue,
+        frames,
+        ringSize,
+        heartbeat,
+        maxConnections,
         Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
-  public SseHub(JobQueue queue, SseFrames frames, int ringSize, Duration heartbeat,
-      int maxConnections, int writerThreads) {
+  public SseHub(
+      JobQueue queue,
+      SseFrames frames,
+      int ringSize,
+      Duration heartbeat,
+      int maxConnections,
+      int writerThreads) {
     this.queue = queue;
     this.frames = frames;
     this.ringSize = ringSize;
@@ -103,13 +120,20 @@ public final class SseHub implements JobListener, AutoCloseable {
 
   public void start() {
     AtomicInteger writerNumber = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(writerThreads, writerThreads, 0,
-        TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "jobqueue-sse-writer-" + writerNumber.incrementAndGet());
-          t.setDaemon(true);
-          threads.add(t);
-          return t;
-        }, new ThreadPoolExecutor.DiscardPolicy()); // after close(): streams are ending anyway
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            writerThreads,
+            writerThreads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "jobqueue-sse-writer-" + writerNumber.incrementAndGet());
+              t.setDaemon(true);
+              threads.add(t);
+              return t;
+            },
+            new ThreadPoolExecutor.DiscardPolicy()); // after close(): streams are ending anyway
     writers = pool;
     subscription = queue.subscribe(this);
     // Read after subscribing: every event past this sequence reaches the ring.
@@ -118,12 +142,14 @@ public final class SseHub implements JobListener, AutoCloseable {
       floor = Math.max(floor, current);
       last = Math.max(last, current);
     }
-    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jobqueue-sse-heartbeat");
-      t.setDaemon(true);
-      threads.add(t);
-      return t;
-    });
+    heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jobqueue-sse-heartbeat");
+              t.setDaemon(true);
+              threads.add(t);
+              return t;
+            });
     long every = heartbeat.toMillis();
     heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
   }
@@ -167,7 +193,7 @@ public final class SseHub implements JobListener, AutoCloseable {
         switch (c.enqueue(frame)) {
           case SCHEDULE -> ready.add(c);
           case OVERFLOW -> overflowing.add(c);
-          case QUEUED -> { }
+          case QUEUED -> {}
         }
         matched++;
       }
@@ -202,8 +228,8 @@ public final class SseHub implements JobListener, AutoCloseable {
    * otherwise the caller sends the full state.
    *
    * <p>Resumption goes by position in the ring, not by comparing numbers: the queue may deliver a
-   * coalesced progress event (with a newer sequence) before an older status event of another
-   * job, and "every event after the one with this id" stays exact even then.
+   * coalesced progress event (with a newer sequence) before an older status event of another job,
+   * and "every event after the one with this id" stays exact even then.
    */
   public synchronized Attachment attach(SseConnection c, Long lastEventId) {
     if (closed) {
@@ -221,8 +247,8 @@ public final class SseHub implements JobListener, AutoCloseable {
       return new Attachment(null, resumePoint, null);
     }
     if (lastEventId > last) {
-      return new Attachment(null, resumePoint,
-          "event id " + lastEventId + " is unknown to this server");
+      return new Attachment(
+          null, resumePoint, "event id " + lastEventId + " is unknown to this server");
     }
     List<Frame> replay = new ArrayList<>();
     boolean found = lastEventId == floor; // resuming from the ring's start: replay all of it
@@ -237,8 +263,8 @@ public final class SseHub implements JobListener, AutoCloseable {
     }
     if (!found) {
       // Nothing was queued for the client yet, so the status-filter memory is still empty.
-      return new Attachment(null, resumePoint,
-          "event id " + lastEventId + " is older than the replay buffer");
+      return new Attachment(
+          null, resumePoint, "event id " + lastEventId + " is older than the replay buffer");
     }
     return new Attachment(replay, resumePoint, null);
   }
@@ -331,8 +357,8 @@ public final class SseHub implements JobListener, AutoCloseable {
     log.info("SSE hub stopped; {} streams closed", all.size());
   }
 
-  private static void awaitStop(ThreadPoolExecutor pool, ScheduledExecutorService beats,
-      List<Thread> threads) {
+  private static void awaitStop(
+      ThreadPoolExecutor pool, ScheduledExecutorService beats, List<Thread> threads) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
     try {
       if (pool != null && !pool.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {

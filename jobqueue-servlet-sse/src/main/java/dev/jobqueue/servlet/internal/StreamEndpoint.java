@@ -31,8 +31,12 @@ public final class StreamEndpoint {
 
   public void open(HttpServletRequest req, HttpServletResponse resp, String user)
       throws IOException {
-    StreamScope scope = new StreamScope(user, QueryParams.statuses(req),
-        QueryParams.text(req, "job_id"), QueryParams.text(req, "parent_job_id"));
+    StreamScope scope =
+        new StreamScope(
+            user,
+            QueryParams.statuses(req),
+            QueryParams.text(req, "job_id"),
+            QueryParams.text(req, "parent_job_id"));
     if (scope.jobId() != null) {
       // Watching one job: it must exist and be the caller's, like GET {base}/{id}.
       Job job = config.queue().find(scope.jobId()).orElse(null);
@@ -41,12 +45,16 @@ public final class StreamEndpoint {
       }
     }
     if (!req.isAsyncSupported()) {
-      throw new HttpError(500, "the jobqueue filter (and the servlet behind it) must be registered"
-          + " with async support for the event stream; see the jobqueue-servlet-sse README");
+      throw new HttpError(
+          500,
+          "the jobqueue filter (and the servlet behind it) must be registered"
+              + " with async support for the event stream; see the jobqueue-servlet-sse README");
     }
     if (!hub.tryReserve()) {
-      throw new HttpError(503, "too many open event streams (limit " + config.maxConnections()
-          + "); try again later", Map.of("Retry-After", "5"));
+      throw new HttpError(
+          503,
+          "too many open event streams (limit " + config.maxConnections() + "); try again later",
+          Map.of("Retry-After", "5"));
     }
     SseConnection conn;
     try {
@@ -60,8 +68,13 @@ public final class StreamEndpoint {
       resp.setBufferSize(ApiConfig.STREAM_BUFFER_BYTES);
       AsyncContext async = req.startAsync(req, resp);
       async.setTimeout(0); // open until the client leaves; dead peers are found by heartbeats
-      conn = new SseConnection(hub, async, scope,
-          req.getRemoteAddr() + ":" + req.getRemotePort(), config.clientBuffer());
+      conn =
+          new SseConnection(
+              hub,
+              async,
+              scope,
+              req.getRemoteAddr() + ":" + req.getRemotePort(),
+              config.clientBuffer());
       async.addListener(conn);
     } catch (RuntimeException e) {
       hub.unreserve();
@@ -128,8 +141,12 @@ public final class StreamEndpoint {
   }
 
   private static JobQuery query(StreamScope scope, Set<JobStatus> statuses, int limit) {
-    return JobQuery.builder().statuses(statuses).userId(scope.user())
-        .parentJobId(scope.parentJobId()).limit(limit).build();
+    return JobQuery.builder()
+        .statuses(statuses)
+        .userId(scope.user())
+        .parentJobId(scope.parentJobId())
+        .limit(limit)
+        .build();
   }
 
   private static List<Job> reversed(List<Job> newestFirst) {

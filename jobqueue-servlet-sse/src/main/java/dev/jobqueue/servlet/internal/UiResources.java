@@ -24,16 +24,17 @@ import java.util.regex.Pattern;
 public final class UiResources {
   static final String ROOT = "dev/jobqueue/servlet/ui/";
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-  private static final Map<String, String> TYPES = Map.of(
-      "js", "text/javascript; charset=utf-8",
-      "mjs", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "html", "text/html; charset=utf-8",
-      "json", "application/json",
-      "map", "application/json",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "txt", "text/plain; charset=utf-8");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "js", "text/javascript; charset=utf-8",
+          "mjs", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "html", "text/html; charset=utf-8",
+          "json", "application/json",
+          "map", "application/json",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "txt", "text/plain; charset=utf-8");
 
   private record Resource(byte[] bytes, String etag, String contentType) {}
 
@@ -50,8 +51,8 @@ public final class UiResources {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw HttpError.methodNotAllowed(method, "GET, HEAD");
     }
-    Resource r = find(name).orElseThrow(
-        () -> HttpError.notFound("no widget file named '" + name + "'"));
+    Resource r =
+        find(name).orElseThrow(() -> HttpError.notFound("no widget file named '" + name + "'"));
     resp.setHeader("ETag", r.etag());
     resp.setHeader("Cache-Control", "no-cache");
     resp.setHeader("X-Content-Type-Options", "nosniff");

@@ -12,11 +12,18 @@ import org.junit.jupiter.api.Test;
 
 class CsvTest {
   static Job job(String title, String error) {
-    return new Job.Builder().id("j1").type("analyze").status(JobStatus.FAILED)
+    return new Job.Builder()
+        .id("j1")
+        .type("analyze")
+        .status(JobStatus.FAILED)
         .createdAt(Instant.parse("2024-05-01T10:00:00.123456Z"))
         .updatedAt(Instant.parse("2024-05-01T10:00:01Z"))
-        .title(title).error(error).priority(-2).childJobIds(List.of("c1", "c2"))
-        .result(Map.of("k", "v,1")).build();
+        .title(title)
+        .error(error)
+        .priority(-2)
+        .childJobIds(List.of("c1", "c2"))
+        .result(Map.of("k", "v,1"))
+        .build();
   }
 
   @Test

@@ -13,20 +13,52 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobJsonTest {
-  static final List<String> CONTRACT = List.of("job_id", "type", "status", "created_at",
-      "started_at", "completed_at", "updated_at", "progress", "progress_message", "current_step",
-      "total_steps", "title", "description", "parent_job_id", "child_job_ids", "result", "error",
-      "user_id", "cancelable", "priority", "attempt", "max_attempts", "depends_on", "optional",
-      "eta_seconds", "warnings");
+  static final List<String> CONTRACT =
+      List.of(
+          "job_id",
+          "type",
+          "status",
+          "created_at",
+          "started_at",
+          "completed_at",
+          "updated_at",
+          "progress",
+          "progress_message",
+          "current_step",
+          "total_steps",
+          "title",
+          "description",
+          "parent_job_id",
+          "child_job_ids",
+          "result",
+          "error",
+          "user_id",
+          "cancelable",
+          "priority",
+          "attempt",
+          "max_attempts",
+          "depends_on",
+          "optional",
+          "eta_seconds",
+          "warnings");
 
   private static Job job() {
-    return new Job.Builder().id("j1").type("analyze").status(JobStatus.RUNNING)
+    return new Job.Builder()
+        .id("j1")
+        .type("analyze")
+        .status(JobStatus.RUNNING)
         .createdAt(Instant.parse("2024-05-01T10:00:00.123456789Z"))
         .startedAt(Instant.parse("2024-05-01T10:00:02Z"))
         .updatedAt(Instant.parse("2024-05-01T10:00:03.5Z"))
-        .progress(0.25).progressMessage("1/4 \"done\"\nnext").title("Analyzing <b>x</b>")
-        .input(Map.of("secret", "s3cr3t")).etaSeconds(12.5).owner("instance-1")
-        .leaseExpiresAt(Instant.now()).version(7).build();
+        .progress(0.25)
+        .progressMessage("1/4 \"done\"\nnext")
+        .title("Analyzing <b>x</b>")
+        .input(Map.of("secret", "s3cr3t"))
+        .etaSeconds(12.5)
+        .owner("instance-1")
+        .leaseExpiresAt(Instant.now())
+        .version(7)
+        .build();
   }
 
   @Test
@@ -59,9 +91,15 @@ class JobJsonTest {
 
   @Test
   void statsHaveCountsPerStatusAndTypeDurationsAndThroughput() throws Exception {
-    JobStats s = new JobStats(Map.of(JobStatus.COMPLETED, 3L, JobStatus.RUNNING, 1L),
-        Map.of("analyze", Map.of(JobStatus.COMPLETED, 3L)),
-        new JobStats.Durations(2, 1.5, 4), new JobStats.Durations(0.1, 0.1, 0.2), 3, 1.5, 3);
+    JobStats s =
+        new JobStats(
+            Map.of(JobStatus.COMPLETED, 3L, JobStatus.RUNNING, 1L),
+            Map.of("analyze", Map.of(JobStatus.COMPLETED, 3L)),
+            new JobStats.Durations(2, 1.5, 4),
+            new JobStats.Durations(0.1, 0.1, 0.2),
+            3,
+            1.5,
+            3);
     JsonNode n = JobJson.MAPPER.readTree(new JobJson(false).statsBytes(s));
     assertThat(n.at("/by_status/completed").asLong()).isEqualTo(3);
     assertThat(n.at("/by_status/failed").asLong()).isZero();

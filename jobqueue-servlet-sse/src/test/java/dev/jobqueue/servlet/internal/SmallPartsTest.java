@@ -20,10 +20,12 @@ class SmallPartsTest {
         .containsExactlyInAnyOrder(JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED);
     assertThat(QueryParams.parseStatuses(null)).isEmpty();
     assertThatThrownBy(() -> QueryParams.parseStatuses(new String[] {"running,done"}))
-        .isInstanceOfSatisfying(HttpError.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.getMessage()).contains("'done'", "queued");
-        });
+        .isInstanceOfSatisfying(
+            HttpError.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage()).contains("'done'", "queued");
+            });
   }
 
   @Test
@@ -50,8 +52,8 @@ class SmallPartsTest {
 
   @Test
   void originsAreNormalisedWithDefaultPorts() {
-    assertThat(OriginPolicy.normalise("https://App.Example.com")).isEqualTo(
-        "https://app.example.com:443");
+    assertThat(OriginPolicy.normalise("https://App.Example.com"))
+        .isEqualTo("https://app.example.com:443");
     assertThat(OriginPolicy.normalise("http://localhost:8080")).isEqualTo("http://localhost:8080");
     assertThat(OriginPolicy.normalise("null")).isNull();
     assertThat(OriginPolicy.normalise("file:///x")).isNull();
@@ -73,8 +75,15 @@ class SmallPartsTest {
 
   @Test
   void framesFollowTheSseWireFormat() {
-    Job job = new Job.Builder().id("j1").type("t").status(JobStatus.RUNNING)
-        .createdAt(Instant.EPOCH).updatedAt(Instant.EPOCH).title("line1\nline2").build();
+    Job job =
+        new Job.Builder()
+            .id("j1")
+            .type("t")
+            .status(JobStatus.RUNNING)
+            .createdAt(Instant.EPOCH)
+            .updatedAt(Instant.EPOCH)
+            .title("line1\nline2")
+            .build();
     SseFrames frames = new SseFrames(new JobJson(false));
     String update = text(frames.forEvent(new JobEvent(JobEvent.Kind.UPDATED, job, 42, true)));
     assertThat(update).startsWith("id: 42\ndata: {\"job_id\":\"j1\",").endsWith("}\n\n");

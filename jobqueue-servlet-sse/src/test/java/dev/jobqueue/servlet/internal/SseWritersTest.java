@@ -97,8 +97,11 @@ class SseWritersTest {
   }
 
   static AsyncContext asyncContext() {
-    return (AsyncContext) Proxy.newProxyInstance(SseWritersTest.class.getClassLoader(),
-        new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> null);
+    return (AsyncContext)
+        Proxy.newProxyInstance(
+            SseWritersTest.class.getClassLoader(),
+            new Class<?>[] {AsyncContext.class},
+            (proxy, method, args) -> null);
   }
 
   static List<Long> ids(String text) {
@@ -117,8 +120,9 @@ class SseWritersTest {
   @Test
   void writersBatchQueuedFramesParkWhileNotReadyAndResumeOnWritePossible() {
     ScriptedOutput out = new ScriptedOutput();
-    SseConnection c = new SseConnection(hub, asyncContext(),
-        new StreamScope(null, Set.of(), null, null), "test", 64);
+    SseConnection c =
+        new SseConnection(
+            hub, asyncContext(), new StreamScope(null, Set.of(), null, null), "test", 64);
     hub.attach(c, null);
     c.start(List.of(SseFrames.retry(Duration.ofSeconds(3))), Map.of(), -1, out);
 
@@ -153,8 +157,9 @@ class SseWritersTest {
   void closeStopsTheWriterAndHeartbeatThreads() {
     ScriptedOutput out = new ScriptedOutput();
     out.ready = true;
-    SseConnection c = new SseConnection(hub, asyncContext(),
-        new StreamScope(null, Set.of(), null, null), "test", 64);
+    SseConnection c =
+        new SseConnection(
+            hub, asyncContext(), new StreamScope(null, Set.of(), null, null), "test", 64);
     hub.attach(c, null);
     c.start(List.of(), Map.of(), -1, out);
     c.onWritePossible();
@@ -166,7 +171,10 @@ class SseWritersTest {
   }
 
   static List<String> threads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).filter(n -> n.startsWith("jobqueue-sse-")).toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("jobqueue-sse-"))
+        .toList();
   }
 }

@@ -50,7 +50,10 @@ public final class JobCodec {
   static String insertRows(int rows) {
     String row = "(?" + ", ?".repeat(INSERT_PARAMS - 1) + ")";
     return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, "
-        + HOT_COLUMNS + ") VALUES " + row + ("," + row).repeat(rows - 1);
+        + HOT_COLUMNS
+        + ") VALUES "
+        + row
+        + ("," + row).repeat(rows - 1);
   }
 
   /**
@@ -74,8 +77,11 @@ public final class JobCodec {
       "UPDATE jobs SET type = ?, created_at = ?, parent_job_id = ?, user_id = ?, depends_on = ?,"
           + UPDATE_HOT.substring("UPDATE jobs SET".length());
 
-  /** Default number handling: ints come back as Integer, larger ones as Long, decimals as Double. */
+  /**
+   * Default number handling: ints come back as Integer, larger ones as Long, decimals as Double.
+   */
   private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -97,7 +103,8 @@ public final class JobCodec {
   }
 
   /** Binds {@link #UPDATE_HOT} (from parameter {@code first}) or, with all, {@link #UPDATE_ALL}. */
-  public static void bindUpdate(PreparedStatement ps, Job j, String dependsOnJson, boolean all, long seq)
+  public static void bindUpdate(
+      PreparedStatement ps, Job j, String dependsOnJson, boolean all, long seq)
       throws SQLException {
     int i = 1;
     if (all) {
@@ -156,7 +163,9 @@ public final class JobCodec {
     ps.setString(i, json(j.dependsOn()));
   }
 
-  /** Reads a job from the current row, whose first columns are {@link #COLUMNS} from {@code first}. */
+  /**
+   * Reads a job from the current row, whose first columns are {@link #COLUMNS} from {@code first}.
+   */
   public static Job read(ResultSet rs, int first) throws SQLException {
     int i = first;
     return new Job(
@@ -207,10 +216,14 @@ public final class JobCodec {
   }
 
   public static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
-  /** The text-search form of a title or search term: Java's lower case, like {@code JobQuery.matches}. */
+  /**
+   * The text-search form of a title or search term: Java's lower case, like {@code
+   * JobQuery.matches}.
+   */
   public static String lower(String s) {
     return s.toLowerCase(java.util.Locale.ROOT);
   }
@@ -226,7 +239,8 @@ public final class JobCodec {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write a job value as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot write a job value as JSON: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -19,16 +19,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Versioned, ordered schema migrations: SQL resources {@code db/sqlite/V<n>__<description>.sql},
- * applied in order inside one transaction and recorded in {@code jobqueue_schema}. A file made by an
- * older version is brought up to date; a file from a newer version is refused before anything is
+ * applied in order inside one transaction and recorded in {@code jobqueue_schema}. A file made by
+ * an older version is brought up to date; a file from a newer version is refused before anything is
  * written.
  */
 public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The migrations this version knows, in order. Add new files at the end; never edit old ones. */
-  static final List<String> FILES = List.of("V1__create_jobs.sql", "V2__drop_lease_index.sql",
-      "V3__finished_index_without_in.sql");
+  static final List<String> FILES =
+      List.of(
+          "V1__create_jobs.sql", "V2__drop_lease_index.sql", "V3__finished_index_without_in.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 
@@ -81,8 +82,9 @@ public final class Migrations {
     boolean hasSchemaTable = false;
     boolean hasJobs = false;
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('jobqueue_schema', 'jobs')")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('jobqueue_schema', 'jobs')")) {
       while (rs.next()) {
         hasSchemaTable |= rs.getString(1).equals("jobqueue_schema");
         hasJobs |= rs.getString(1).equals("jobs");
@@ -90,8 +92,11 @@ public final class Migrations {
     }
     if (!hasSchemaTable) {
       if (hasJobs) {
-        throw new StoreException("SQLite job store " + faults.file() + ": the database has a 'jobs' "
-            + "table but no jobqueue_schema table, so it was not made by jobqueue: choose another file");
+        throw new StoreException(
+            "SQLite job store "
+                + faults.file()
+                + ": the database has a 'jobs' "
+                + "table but no jobqueue_schema table, so it was not made by jobqueue: choose another file");
       }
       return 0;
     }
@@ -109,10 +114,16 @@ public final class Migrations {
 
   private static void checkNotNewer(int current, int latest, Faults faults) {
     if (current > latest) {
-      throw new StoreException("SQLite job store " + faults.file() + " has schema version " + current
-          + ", but this jobqueue-sqlite knows versions up to " + latest + ": it was written by a "
-          + "newer jobqueue. Upgrade jobqueue-sqlite, or point this application at another file; the "
-          + "file was not changed");
+      throw new StoreException(
+          "SQLite job store "
+              + faults.file()
+              + " has schema version "
+              + current
+              + ", but this jobqueue-sqlite knows versions up to "
+              + latest
+              + ": it was written by a "
+              + "newer jobqueue. Upgrade jobqueue-sqlite, or point this application at another file; the "
+              + "file was not changed");
     }
   }
 
@@ -132,8 +143,9 @@ public final class Migrations {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
-        st.execute("CREATE TABLE IF NOT EXISTS jobqueue_schema (version INTEGER PRIMARY KEY,"
-            + " description TEXT NOT NULL, installed_at TEXT NOT NULL)");
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS jobqueue_schema (version INTEGER PRIMARY KEY,"
+                + " description TEXT NOT NULL, installed_at TEXT NOT NULL)");
         // read again under the write lock: another process may have migrated meanwhile
         int current = currentVersion(c, faults);
         checkNotNewer(current, latest, faults);
@@ -144,15 +156,19 @@ public final class Migrations {
           for (String sql : statements(m.sql())) {
             st.execute(sql);
           }
-          try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO jobqueue_schema (version, description, installed_at) VALUES (?, ?, ?)")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO jobqueue_schema (version, description, installed_at) VALUES (?, ?, ?)")) {
             ps.setInt(1, m.version());
             ps.setString(2, m.description());
             ps.setString(3, Instant.now().toString());
             ps.executeUpdate();
           }
-          log.info("SQLite job store {}: applied schema migration V{} ({})", faults.file(),
-              m.version(), m.description());
+          log.info(
+              "SQLite job store {}: applied schema migration V{} ({})",
+              faults.file(),
+              m.version(),
+              m.description());
         }
         st.execute("COMMIT");
         return latest;
@@ -172,8 +188,8 @@ public final class Migrations {
   }
 
   /**
-   * Splits a migration into statements at semicolons that end a line, keeping trigger bodies
-   * (BEGIN ... END;) whole. Comment lines are dropped.
+   * Splits a migration into statements at semicolons that end a line, keeping trigger bodies (BEGIN
+   * ... END;) whole. Comment lines are dropped.
    */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();

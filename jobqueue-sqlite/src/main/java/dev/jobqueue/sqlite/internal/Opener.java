@@ -42,23 +42,43 @@ final class Opener {
     Path dir = file.getParent();
     if (!Files.isDirectory(dir)) {
       if (Files.exists(dir)) {
-        throw new StoreException("SQLite job store " + file + ": " + dir + " is not a directory: "
-            + "choose a path inside a directory");
+        throw new StoreException(
+            "SQLite job store "
+                + file
+                + ": "
+                + dir
+                + " is not a directory: "
+                + "choose a path inside a directory");
       }
       if (!config.createDirectories()) {
-        throw new StoreException("SQLite job store " + file + ": the directory " + dir + " does not "
-            + "exist: create it first, choose another path, or set createDirectories(true)");
+        throw new StoreException(
+            "SQLite job store "
+                + file
+                + ": the directory "
+                + dir
+                + " does not "
+                + "exist: create it first, choose another path, or set createDirectories(true)");
       }
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
-        throw new StoreException("SQLite job store " + file + ": cannot create the directory " + dir
-            + " (" + e + "): create it yourself or choose another path", e);
+        throw new StoreException(
+            "SQLite job store "
+                + file
+                + ": cannot create the directory "
+                + dir
+                + " ("
+                + e
+                + "): create it yourself or choose another path",
+            e);
       }
     }
     if (Files.isDirectory(file)) {
-      throw new StoreException("SQLite job store " + file + " is a directory, not a database file: "
-          + "choose a file path");
+      throw new StoreException(
+          "SQLite job store "
+              + file
+              + " is a directory, not a database file: "
+              + "choose a file path");
     }
     Path lockPath = lockPath(file);
     FileChannel channel;
@@ -67,8 +87,9 @@ final class Opener {
     } catch (FileSystemException e) { // AccessDeniedException, or EPERM/EROFS as a plain one
       throw readOnly(file, dir, e);
     } catch (IOException e) {
-      throw new StoreException("SQLite job store " + file + ": cannot create the lock file "
-          + lockPath + " (" + e + ")", e);
+      throw new StoreException(
+          "SQLite job store " + file + ": cannot create the lock file " + lockPath + " (" + e + ")",
+          e);
     }
     try {
       FileLock lock = channel.tryLock();
@@ -81,7 +102,8 @@ final class Opener {
       throw inUse(file);
     } catch (IOException e) {
       closeQuietly(channel);
-      throw new StoreException("SQLite job store " + file + ": cannot lock " + lockPath + " (" + e + ")", e);
+      throw new StoreException(
+          "SQLite job store " + file + ": cannot lock " + lockPath + " (" + e + ")", e);
     } catch (StoreException e) {
       closeQuietly(channel);
       throw e;
@@ -93,16 +115,29 @@ final class Opener {
   }
 
   private static StoreException readOnly(Path file, Path dir, IOException e) {
-    return new StoreException("SQLite job store " + file + ": the directory " + dir + " is not "
-        + "writable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). SQLite must "
-        + "create the database and its -wal, -shm and .lock files there: make the directory "
-        + "writable or choose another one", e);
+    return new StoreException(
+        "SQLite job store "
+            + file
+            + ": the directory "
+            + dir
+            + " is not "
+            + "writable ("
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "). SQLite must "
+            + "create the database and its -wal, -shm and .lock files there: make the directory "
+            + "writable or choose another one",
+        e);
   }
 
   private static StoreException inUse(Path file) {
-    return new StoreException("SQLite job store " + file + " is already open in another job store "
-        + "(this or another process): one store per file, because jobs found running at start-up "
-        + "are recovered as interrupted. Close the other store, or give each application its own file");
+    return new StoreException(
+        "SQLite job store "
+            + file
+            + " is already open in another job store "
+            + "(this or another process): one store per file, because jobs found running at start-up "
+            + "are recovered as interrupted. Close the other store, or give each application its own file");
   }
 
   /**
@@ -119,8 +154,13 @@ final class Opener {
       Migrations.checkNotNewer(version, faults);
       String mode = query(c, "PRAGMA journal_mode = WAL");
       if (!"wal".equalsIgnoreCase(mode)) {
-        throw new StoreException("SQLite job store " + faults.file() + ": cannot switch to WAL mode "
-            + "(journal_mode is " + mode + "); network file systems do not support it: use a local disk");
+        throw new StoreException(
+            "SQLite job store "
+                + faults.file()
+                + ": cannot switch to WAL mode "
+                + "(journal_mode is "
+                + mode
+                + "); network file systems do not support it: use a local disk");
       }
       pragma(c, "PRAGMA synchronous = " + (config.durable() ? "FULL" : "NORMAL"));
       // 32 MB of page cache (default 2 MB): the writer touches up to nine indexes per change
@@ -170,8 +210,8 @@ final class Opener {
   /**
    * The store never asks for generated keys, but sqlite-jdbc by default answers the question in
    * advance after every INSERT: it prepares, runs and finalizes {@code SELECT last_insert_rowid()}
-   * each time, which on the writer costs about as much as the insert's own binding. Turned off
-   * also for a {@code DataSource}'s connection: the writer keeps it to itself until close.
+   * each time, which on the writer costs about as much as the insert's own binding. Turned off also
+   * for a {@code DataSource}'s connection: the writer keeps it to itself until close.
    */
   private static void noGeneratedKeys(Connection c) throws SQLException {
     if (c.isWrapperFor(org.sqlite.SQLiteConnection.class)) {
@@ -189,8 +229,8 @@ final class Opener {
       // is pure cost
       org.sqlite.SQLiteConfig sqlite = new org.sqlite.SQLiteConfig();
       sqlite.setOpenMode(org.sqlite.SQLiteOpenMode.NOMUTEX);
-      return DriverManager.getConnection("jdbc:sqlite:" + config.file().toAbsolutePath().normalize(),
-          sqlite.toProperties());
+      return DriverManager.getConnection(
+          "jdbc:sqlite:" + config.file().toAbsolutePath().normalize(), sqlite.toProperties());
     } catch (SQLException e) {
       throw faults.of("connecting", e);
     }
@@ -203,7 +243,8 @@ final class Opener {
   }
 
   private static String query(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
 /**
- * What the store knows about a job beyond its committed row: the version of a change the writer
- * has executed but not yet committed, and the latest progress snapshot accepted by {@code
+ * What the store knows about a job beyond its committed row: the version of a change the writer has
+ * executed but not yet committed, and the latest progress snapshot accepted by {@code
  * updateProgress} but not yet flushed (coalesced progress).
  *
  * <p>Every compare-and-set (the writer's and {@code updateProgress}'s) decides under {@link
@@ -41,7 +41,9 @@ final class Overlay {
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  /** The entry of {@code id}, or null; the writer saves it before a change to restore on rollback. */
+  /**
+   * The entry of {@code id}, or null; the writer saves it before a change to restore on rollback.
+   */
   Entry entry(String id) {
     return entries.get(id);
   }
@@ -67,11 +69,12 @@ final class Overlay {
       return Map.of();
     }
     Map<String, Job> out = new HashMap<>();
-    entries.forEach((id, e) -> {
-      if (e.pending() != null) {
-        out.put(id, e.pending());
-      }
-    });
+    entries.forEach(
+        (id, e) -> {
+          if (e.pending() != null) {
+            out.put(id, e.pending());
+          }
+        });
     return out;
   }
 
@@ -87,15 +90,17 @@ final class Overlay {
    */
   boolean acceptProgress(Job next, long expected, ToLongFunction<String> committedVersion) {
     boolean[] accepted = new boolean[1];
-    entries.compute(next.id(), (id, e) -> {
-      long known = e != null ? e.version() : committedVersion.applyAsLong(id);
-      if (known != expected || known == GONE || next.version() <= expected) {
-        return e;
-      }
-      accepted[0] = true;
-      long since = e != null && e.dirty() ? e.dirtySince() : System.nanoTime();
-      return new Entry(next.version(), next, true, since);
-    });
+    entries.compute(
+        next.id(),
+        (id, e) -> {
+          long known = e != null ? e.version() : committedVersion.applyAsLong(id);
+          if (known != expected || known == GONE || next.version() <= expected) {
+            return e;
+          }
+          accepted[0] = true;
+          long since = e != null && e.dirty() ? e.dirtySince() : System.nanoTime();
+          return new Entry(next.version(), next, true, since);
+        });
     return accepted[0];
   }
 
@@ -105,37 +110,43 @@ final class Overlay {
     return e != null ? e.version() : rowVersion;
   }
 
-  /** The newest snapshot of {@code id} for the writer to build on: pending if newer than the row. */
+  /**
+   * The newest snapshot of {@code id} for the writer to build on: pending if newer than the row.
+   */
   Job newest(Job row) {
     return merge(row, pending(row.id()));
   }
 
   /**
-   * Runs in the writer's own compare step: true and the entry updated when {@code expected}
-   * matches the known version, else false. Writer thread only, so the check and the change it
-   * guards are atomic against progress calls.
+   * Runs in the writer's own compare step: true and the entry updated when {@code expected} matches
+   * the known version, else false. Writer thread only, so the check and the change it guards are
+   * atomic against progress calls.
    */
   boolean compareAndChange(String id, long rowVersion, long expected, long newVersion) {
     boolean[] ok = new boolean[1];
-    entries.compute(id, (k, e) -> {
-      long known = e != null ? e.version() : rowVersion;
-      if (known != expected) {
-        return e;
-      }
-      ok[0] = true;
-      return new Entry(newVersion, e == null ? null : e.pending(), false, 0);
-    });
+    entries.compute(
+        id,
+        (k, e) -> {
+          long known = e != null ? e.version() : rowVersion;
+          if (known != expected) {
+            return e;
+          }
+          ok[0] = true;
+          return new Entry(newVersion, e == null ? null : e.pending(), false, 0);
+        });
     return ok[0];
   }
 
   /** After the commit: drop what the row now holds, keep the version of running jobs. */
   void committed(String id, long version, JobStatus status) {
-    entries.computeIfPresent(id, (k, e) -> {
-      if (e.version() != version) {
-        return e; // a newer progress snapshot arrived on top of this change
-      }
-      return status == JobStatus.RUNNING ? new Entry(version, null, false, 0) : null;
-    });
+    entries.computeIfPresent(
+        id,
+        (k, e) -> {
+          if (e.version() != version) {
+            return e; // a newer progress snapshot arrived on top of this change
+          }
+          return status == JobStatus.RUNNING ? new Entry(version, null, false, 0) : null;
+        });
   }
 
   /** After deletes committed (purge): nothing is left to know about these jobs. */
@@ -152,11 +163,12 @@ final class Overlay {
       return out;
     }
     long now = System.nanoTime();
-    entries.forEach((id, e) -> {
-      if (e.dirty() && now - e.dirtySince() >= minAgeNanos) {
-        out.add(new Flush(id, e.pending()));
-      }
-    });
+    entries.forEach(
+        (id, e) -> {
+          if (e.dirty() && now - e.dirtySince() >= minAgeNanos) {
+            out.add(new Flush(id, e.pending()));
+          }
+        });
     return out;
   }
 
@@ -172,19 +184,25 @@ final class Overlay {
 
   /** After a flush committed: the snapshot is in the row; keep it visible until superseded. */
   void flushed(Flush f) {
-    entries.computeIfPresent(f.id(), (k, e) ->
-        e.pending() == f.snapshot() ? new Entry(e.version(), e.pending(), false, 0) : e);
+    entries.computeIfPresent(
+        f.id(),
+        (k, e) -> e.pending() == f.snapshot() ? new Entry(e.version(), e.pending(), false, 0) : e);
   }
 
   /** Renewed leases must show in pending snapshots too, or a flush would undo the renewal. */
   void renewLeases(String owner, Instant until) {
-    entries.replaceAll((id, e) -> {
-      Job p = e.pending();
-      if (p != null && p.status() == JobStatus.RUNNING && owner.equals(p.owner())) {
-        return new Entry(e.version(), p.toBuilder().leaseExpiresAt(until).build(), e.dirty(), e.dirtySince());
-      }
-      return e;
-    });
+    entries.replaceAll(
+        (id, e) -> {
+          Job p = e.pending();
+          if (p != null && p.status() == JobStatus.RUNNING && owner.equals(p.owner())) {
+            return new Entry(
+                e.version(),
+                p.toBuilder().leaseExpiresAt(until).build(),
+                e.dirty(),
+                e.dirtySince());
+          }
+          return e;
+        });
   }
 
   int size() {

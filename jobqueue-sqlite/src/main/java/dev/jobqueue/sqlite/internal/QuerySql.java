@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL of a {@link JobQuery}: each filter is a condition an index serves (status, type,
- * parent, user, depends_on), ordered newest first by (created_at, seq) so equal timestamps keep
- * insertion order.
+ * The SQL of a {@link JobQuery}: each filter is a condition an index serves (status, type, parent,
+ * user, depends_on), ordered newest first by (created_at, seq) so equal timestamps keep insertion
+ * order.
  *
  * @param sql the statement
  * @param params its parameters, in order
@@ -18,7 +18,8 @@ import java.util.List;
 record QuerySql(String sql, List<Object> params) {
 
   static QuerySql of(JobQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(JobCodec.COLUMNS).append(" FROM jobs WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder("SELECT ").append(JobCodec.COLUMNS).append(" FROM jobs WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (!q.statuses().isEmpty()) {
       sql.append(" AND status IN (");

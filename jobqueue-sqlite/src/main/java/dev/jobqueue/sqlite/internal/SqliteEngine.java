@@ -35,9 +35,17 @@ public final class SqliteEngine {
 
   static final String GET = "SELECT " + JobCodec.COLUMNS + " FROM jobs WHERE id = ?";
   static final String VERSION = "SELECT version FROM jobs WHERE id = ?";
-  /** Running jobs through jobs_status, sorted by lease: a store is never shared, running jobs are few. */
-  static final String EXPIRED = "SELECT " + JobCodec.COLUMNS + " FROM jobs INDEXED BY jobs_status"
-      + " WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, seq LIMIT ?";
+
+  /**
+   * Running jobs through jobs_status, sorted by lease: a store is never shared, running jobs are
+   * few.
+   */
+  static final String EXPIRED =
+      "SELECT "
+          + JobCodec.COLUMNS
+          + " FROM jobs INDEXED BY jobs_status"
+          + " WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, seq LIMIT ?";
+
   static final String COUNTS = "SELECT type, status, count(*) FROM jobs GROUP BY type, status";
   static final String COUNTS_OF_USER =
       "SELECT type, status, count(*) FROM jobs WHERE user_id = ? GROUP BY type, status";
@@ -51,15 +59,25 @@ public final class SqliteEngine {
   private final ReadPool readers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteEngine(SqliteConfig config, Faults faults, FileChannel lock, Connection writerConnection,
+  private SqliteEngine(
+      SqliteConfig config,
+      Faults faults,
+      FileChannel lock,
+      Connection writerConnection,
       ReadPool readers) {
     this.config = config;
     this.faults = faults;
     this.lock = lock;
     this.writerConnection = writerConnection;
     this.readers = readers;
-    this.writer = new Writer(writerConnection, overlay, faults, config.maxBatch(),
-        config.progressFlushInterval().toNanos(), WRITER_THREAD);
+    this.writer =
+        new Writer(
+            writerConnection,
+            overlay,
+            faults,
+            config.maxBatch(),
+            config.progressFlushInterval().toNanos(),
+            WRITER_THREAD);
   }
 
   /** Opens (creating or migrating) the database; on failure nothing stays open. */
@@ -72,10 +90,14 @@ public final class SqliteEngine {
       ReadPool readers = new ReadPool(Opener.openReaders(config, faults, config.readConnections()));
       SqliteEngine engine = new SqliteEngine(config, faults, lock, writerConnection, readers);
       engine.writer.start();
-      log.info("SQLite job store {} open: schema V{}, synchronous={}, {} read connections, "
-              + "progress flushed every {} ms, busy timeout {} ms", faults.file(),
-          Migrations.latestVersion(), config.durable() ? "FULL" : "NORMAL (not durable on power loss)",
-          config.readConnections(), config.progressFlushInterval().toMillis(),
+      log.info(
+          "SQLite job store {} open: schema V{}, synchronous={}, {} read connections, "
+              + "progress flushed every {} ms, busy timeout {} ms",
+          faults.file(),
+          Migrations.latestVersion(),
+          config.durable() ? "FULL" : "NORMAL (not durable on power loss)",
+          config.readConnections(),
+          config.progressFlushInterval().toMillis(),
           config.busyTimeout().toMillis());
       return engine;
     } catch (RuntimeException e) {
@@ -128,8 +150,9 @@ public final class SqliteEngine {
   public boolean updateProgress(Job next, long expectedVersion) {
     checkOpen();
     if (writer.isWriterThread()) {
-      throw new IllegalStateException("updateProgress called from a future callback on the SQLite "
-          + "writer thread: call the store from another thread");
+      throw new IllegalStateException(
+          "updateProgress called from a future callback on the SQLite "
+              + "writer thread: call the store from another thread");
     }
     return overlay.acceptProgress(next, expectedVersion, this::committedVersion);
   }
@@ -176,76 +199,88 @@ public final class SqliteEngine {
 
   public Optional<Job> get(String id) {
     Job pending = overlay.pending(id); // before the row: see Overlay.merge
-    Job row = read("reading job " + id, r -> {
-      PreparedStatement ps = r.prepare(GET);
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? JobCodec.read(rs, 1) : null;
-      }
-    });
+    Job row =
+        read(
+            "reading job " + id,
+            r -> {
+              PreparedStatement ps = r.prepare(GET);
+              ps.setString(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? JobCodec.read(rs, 1) : null;
+              }
+            });
     return Optional.ofNullable(Overlay.merge(row, pending));
   }
 
   public List<Job> query(JobQuery query) {
     Map<String, Job> pending = overlay.pendingSnapshot();
     QuerySql sql = QuerySql.of(query);
-    return read("querying jobs", r -> {
-      PreparedStatement ps = r.prepare(sql.sql());
-      sql.bind(ps);
-      List<Job> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Job row = JobCodec.read(rs, 1);
-          out.add(pending.isEmpty() ? row : Overlay.merge(row, pending.get(row.id())));
-        }
-      }
-      return out;
-    });
+    return read(
+        "querying jobs",
+        r -> {
+          PreparedStatement ps = r.prepare(sql.sql());
+          sql.bind(ps);
+          List<Job> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Job row = JobCodec.read(rs, 1);
+              out.add(pending.isEmpty() ? row : Overlay.merge(row, pending.get(row.id())));
+            }
+          }
+          return out;
+        });
   }
 
   public List<Job> expiredLeases(Instant now, int limit) {
     Map<String, Job> pending = overlay.pendingSnapshot();
-    return read("finding expired leases", r -> {
-      PreparedStatement ps = r.prepare(EXPIRED);
-      ps.setLong(1, JobCodec.nanos(now));
-      ps.setInt(2, limit);
-      List<Job> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Job row = JobCodec.read(rs, 1);
-          out.add(Overlay.merge(row, pending.get(row.id())));
-        }
-      }
-      return out;
-    });
+    return read(
+        "finding expired leases",
+        r -> {
+          PreparedStatement ps = r.prepare(EXPIRED);
+          ps.setLong(1, JobCodec.nanos(now));
+          ps.setInt(2, limit);
+          List<Job> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Job row = JobCodec.read(rs, 1);
+              out.add(Overlay.merge(row, pending.get(row.id())));
+            }
+          }
+          return out;
+        });
   }
 
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
-    return read("counting jobs", r -> {
-      PreparedStatement ps = r.prepare(userId == null ? COUNTS : COUNTS_OF_USER);
-      if (userId != null) {
-        ps.setString(1, userId);
-      }
-      Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
-              .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
-        }
-      }
-      return out;
-    });
+    return read(
+        "counting jobs",
+        r -> {
+          PreparedStatement ps = r.prepare(userId == null ? COUNTS : COUNTS_OF_USER);
+          if (userId != null) {
+            ps.setString(1, userId);
+          }
+          Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
+                  .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
+            }
+          }
+          return out;
+        });
   }
 
   /** The committed version of {@code id}, or -1; for {@code updateProgress} without an entry. */
   private long committedVersion(String id) {
-    Long v = read("reading the version of job " + id, r -> {
-      PreparedStatement ps = r.prepare(VERSION);
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : -1L;
-      }
-    });
+    Long v =
+        read(
+            "reading the version of job " + id,
+            r -> {
+              PreparedStatement ps = r.prepare(VERSION);
+              ps.setString(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1L;
+              }
+            });
     return v;
   }
 
@@ -277,8 +312,9 @@ public final class SqliteEngine {
   /** Flushes pending progress, stops the writer, closes every connection; idempotent. */
   public void close() {
     if (writer.isWriterThread()) {
-      throw new IllegalStateException("close() called from a future callback on the SQLite writer "
-          + "thread: close the store from another thread");
+      throw new IllegalStateException(
+          "close() called from a future callback on the SQLite writer "
+              + "thread: close the store from another thread");
     }
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -287,8 +323,11 @@ public final class SqliteEngine {
     Opener.closeQuietly(writerConnection);
     readers.close();
     Opener.closeQuietly(lock);
-    log.info("SQLite job store {} closed after {} commits of {} changes", faults.file(),
-        writer.commits(), writer.committedOps());
+    log.info(
+        "SQLite job store {} closed after {} commits of {} changes",
+        faults.file(),
+        writer.commits(),
+        writer.committedOps());
   }
 
   int readConnections() {

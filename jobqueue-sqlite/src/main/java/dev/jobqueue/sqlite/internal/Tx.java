@@ -22,8 +22,14 @@ import java.util.Objects;
 final class Tx implements AutoCloseable {
 
   /** What the writer needs of a stored row before it changes it. */
-  record RowHead(long seq, long version, String type, long createdAt, String parentJobId,
-      String userId, String dependsOn) {}
+  record RowHead(
+      long seq,
+      long version,
+      String type,
+      long createdAt,
+      String parentJobId,
+      String userId,
+      String dependsOn) {}
 
   /** A change to publish to the overlay once committed. */
   private record Committed(String id, long version, JobStatus status) {}
@@ -31,7 +37,10 @@ final class Tx implements AutoCloseable {
   static final String HEAD_BY_ID =
       "SELECT seq, version, type, created_at, parent_job_id, user_id, depends_on FROM jobs WHERE id = ?";
   static final String ROW_BY_SEQ = "SELECT " + JobCodec.COLUMNS + " FROM jobs WHERE seq = ?";
-  /** Claims the rows whose seqs are in a JSON array, in one statement; each version goes up by one. */
+
+  /**
+   * Claims the rows whose seqs are in a JSON array, in one statement; each version goes up by one.
+   */
   static final String CLAIM_UPDATE =
       "UPDATE jobs SET status = 'running', version = version + 1, started_at = ?, updated_at = ?,"
           + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ?"
@@ -39,12 +48,16 @@ final class Tx implements AutoCloseable {
 
   final Connection connection;
   final Overlay overlay;
+
   /** Snapshots this writer wrote, to skip decoding rows it reads back (claims, purges). */
   final Snapshots snapshots = new Snapshots();
+
   private final Statement control;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+
   /** Overlay entries as they were before this transaction touched them (null: absent). */
   private final Map<String, Overlay.Entry> saved = new LinkedHashMap<>();
+
   private final List<Committed> committed = new ArrayList<>();
   private final List<Overlay.Flush> flushed = new ArrayList<>();
   private final List<String> deleted = new ArrayList<>();
@@ -123,8 +136,14 @@ final class Tx implements AutoCloseable {
       if (!rs.next()) {
         return null;
       }
-      return new RowHead(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
-          rs.getString(5), rs.getString(6), rs.getString(7));
+      return new RowHead(
+          rs.getLong(1),
+          rs.getLong(2),
+          rs.getString(3),
+          rs.getLong(4),
+          rs.getString(5),
+          rs.getString(6),
+          rs.getString(7));
     }
   }
 
@@ -134,18 +153,21 @@ final class Tx implements AutoCloseable {
    */
   void write(RowHead head, Job next) throws SQLException {
     String deps = JobCodec.json(next.dependsOn());
-    boolean all = !next.type().equals(head.type())
-        || JobCodec.nanos(next.createdAt()) != head.createdAt()
-        || !Objects.equals(next.parentJobId(), head.parentJobId())
-        || !Objects.equals(next.userId(), head.userId())
-        || !deps.equals(head.dependsOn());
+    boolean all =
+        !next.type().equals(head.type())
+            || JobCodec.nanos(next.createdAt()) != head.createdAt()
+            || !Objects.equals(next.parentJobId(), head.parentJobId())
+            || !Objects.equals(next.userId(), head.userId())
+            || !deps.equals(head.dependsOn());
     PreparedStatement ps = prepare(all ? JobCodec.UPDATE_ALL : JobCodec.UPDATE_HOT);
     JobCodec.bindUpdate(ps, next, deps, all, head.seq());
     ps.executeUpdate();
     remember(next);
   }
 
-  /** After {@code next} was written: finished jobs are remembered for the purge that deletes them. */
+  /**
+   * After {@code next} was written: finished jobs are remembered for the purge that deletes them.
+   */
   void remember(Job next) {
     if (next.isTerminal()) {
       snapshots.put(next);

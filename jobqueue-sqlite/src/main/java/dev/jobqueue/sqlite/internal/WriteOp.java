@@ -5,7 +5,6 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A change queued for the writer thread. {@link #execute} runs inside the writer's open
- * transaction and computes the result; the writer completes {@link #future} only after the commit
- * (so a caller never sees a change that is not durable), except results that changed nothing.
+ * A change queued for the writer thread. {@link #execute} runs inside the writer's open transaction
+ * and computes the result; the writer completes {@link #future} only after the commit (so a caller
+ * never sees a change that is not durable), except results that changed nothing.
  */
 abstract class WriteOp<T> {
   final CompletableFuture<T> future = new CompletableFuture<>();
@@ -59,14 +58,15 @@ abstract class WriteOp<T> {
 
   /** Claims every candidate before changing rows, so the SELECT is not disturbed by the UPDATEs. */
   static final class Claim extends WriteOp<List<Job>> {
-    static final String SQL = "SELECT j.seq, j.id, j.version"
-        + " FROM jobs j INDEXED BY jobs_claim"
-        + " WHERE j.status = 'queued' AND j.tracked = 0"
-        + " AND j.type IN (SELECT value FROM json_each(?))"
-        + " AND (j.run_at IS NULL OR j.run_at <= ?)"
-        + " AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs x ON x.id = d.dep_id"
-        + "   WHERE d.job_id = j.id AND x.status <> 'completed')"
-        + " ORDER BY j.priority DESC, j.seq LIMIT ?";
+    static final String SQL =
+        "SELECT j.seq, j.id, j.version"
+            + " FROM jobs j INDEXED BY jobs_claim"
+            + " WHERE j.status = 'queued' AND j.tracked = 0"
+            + " AND j.type IN (SELECT value FROM json_each(?))"
+            + " AND (j.run_at IS NULL OR j.run_at <= ?)"
+            + " AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs x ON x.id = d.dep_id"
+            + "   WHERE d.job_id = j.id AND x.status <> 'completed')"
+            + " ORDER BY j.priority DESC, j.seq LIMIT ?";
 
     private final ClaimRequest request;
 
@@ -161,6 +161,7 @@ abstract class WriteOp<T> {
    */
   static final class InsertAll extends WriteOp<Void> {
     static final String UNDO = "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))";
+
     /**
      * Rows per multi-row INSERT, largest first, each a statement prepared once: a batch of 100 is
      * four statements instead of 100, which saves the per-statement work of the driver and of
@@ -168,8 +169,10 @@ abstract class WriteOp<T> {
      * the insert's share of the writer went from about 20 to 14 us per job.
      */
     private static final int[] CHUNKS = {64, 16, 4};
+
     private static final String[] CHUNK_SQL = {
-        JobCodec.insertRows(64), JobCodec.insertRows(16), JobCodec.insertRows(4)};
+      JobCodec.insertRows(64), JobCodec.insertRows(16), JobCodec.insertRows(4)
+    };
 
     private final List<Job> jobs;
 
@@ -238,7 +241,9 @@ abstract class WriteOp<T> {
       }
     }
 
-    /** Inserts row by row; the first id that exists already undoes the rows before it and throws. */
+    /**
+     * Inserts row by row; the first id that exists already undoes the rows before it and throws.
+     */
     private void insertOneByOne(Tx tx) throws SQLException {
       PreparedStatement ps = tx.prepare(JobCodec.INSERT);
       for (int i = 0; i < jobs.size(); i++) {
@@ -363,8 +368,8 @@ abstract class WriteOp<T> {
 
     @Override
     Integer execute(Tx tx) throws SQLException {
-      PreparedStatement ps = tx.prepare(
-          "UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?");
+      PreparedStatement ps =
+          tx.prepare("UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?");
       ps.setLong(1, JobCodec.nanos(until));
       ps.setString(2, owner);
       int n = ps.executeUpdate();
@@ -381,15 +386,29 @@ abstract class WriteOp<T> {
   }
 
   static final class Purge extends WriteOp<List<Job>> {
-    /** Word for word the condition of the partial index jobs_finished (schema V3), so it can be used. */
-    static final String TERMINAL = "(status = 'completed' OR status = 'failed' OR status = 'cancelled')";
+    /**
+     * Word for word the condition of the partial index jobs_finished (schema V3), so it can be
+     * used.
+     */
+    static final String TERMINAL =
+        "(status = 'completed' OR status = 'failed' OR status = 'cancelled')";
+
     static final String FINISHED = "coalesce(completed_at, updated_at)";
     // INDEXED BY: without statistics SQLite prefers jobs_status and would read every finished job
-    static final String OLDER = "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
-        + " WHERE " + TERMINAL + " AND " + FINISHED + " < ?";
-    static final String BEYOND = "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
-        + " WHERE " + TERMINAL
-        + " ORDER BY " + FINISHED + " DESC, seq DESC LIMIT -1 OFFSET ?";
+    static final String OLDER =
+        "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
+            + " WHERE "
+            + TERMINAL
+            + " AND "
+            + FINISHED
+            + " < ?";
+    static final String BEYOND =
+        "SELECT seq, id, version FROM jobs INDEXED BY jobs_finished"
+            + " WHERE "
+            + TERMINAL
+            + " ORDER BY "
+            + FINISHED
+            + " DESC, seq DESC LIMIT -1 OFFSET ?";
 
     /** Every doomed row in one statement: seqs as a JSON array. */
     static final String DELETE = "DELETE FROM jobs WHERE seq IN (SELECT value FROM json_each(?))";

@@ -15,21 +15,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that writes: group commit. It takes every queued change, runs them in one
  * transaction and commits once (one fsync for all of them), then completes their futures. SQLite
- * allows one writer at a time anyway; doing all writes on one thread turns that limit into
- * batching instead of lock contention, and makes claims atomic without SKIP LOCKED.
+ * allows one writer at a time anyway; doing all writes on one thread turns that limit into batching
+ * instead of lock contention, and makes claims atomic without SKIP LOCKED.
  *
  * <p>When a batch fails, it is rolled back and its changes are run again one per transaction, so
  * one bad change (or a transient error) fails only its own caller and nothing is half-written.
  */
 final class Writer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
+
   /** Wakes the writer when a caller is waiting for close. */
-  private static final WriteOp<Void> STOP = new WriteOp<>() {
-    @Override
-    Void execute(Tx tx) {
-      return null;
-    }
-  };
+  private static final WriteOp<Void> STOP =
+      new WriteOp<>() {
+        @Override
+        Void execute(Tx tx) {
+          return null;
+        }
+      };
 
   private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
   private final Connection connection;
@@ -42,7 +44,12 @@ final class Writer implements Runnable {
   private final LongAdder commits = new LongAdder();
   private final LongAdder committedOps = new LongAdder();
 
-  Writer(Connection connection, Overlay overlay, Faults faults, int maxBatch, long flushNanos,
+  Writer(
+      Connection connection,
+      Overlay overlay,
+      Faults faults,
+      int maxBatch,
+      long flushNanos,
       String threadName) {
     this.connection = connection;
     this.overlay = overlay;
@@ -60,9 +67,10 @@ final class Writer implements Runnable {
   /** Queues {@code op}; fails it at once when the store is closed. */
   <T> WriteOp<T> submit(WriteOp<T> op) {
     if (Thread.currentThread() == thread) {
-      throw new IllegalStateException("a callback of a SQLite job store future called the store "
-          + "synchronously on the store's writer thread, which would wait for itself: call it "
-          + "from another thread (for example with thenApplyAsync)");
+      throw new IllegalStateException(
+          "a callback of a SQLite job store future called the store "
+              + "synchronously on the store's writer thread, which would wait for itself: call it "
+              + "from another thread (for example with thenApplyAsync)");
     }
     if (stopping) {
       throw closed();
@@ -131,11 +139,13 @@ final class Writer implements Runnable {
         }
       }
     } catch (SQLException e) {
-      log.error("SQLite job store {}: the writer could not prepare its connection", faults.file(), e);
+      log.error(
+          "SQLite job store {}: the writer could not prepare its connection", faults.file(), e);
       failAll(faults.of("writing", e));
     } catch (Throwable t) {
       log.error("SQLite job store {}: the writer thread died", faults.file(), t);
-      failAll(new StoreException("SQLite job store " + faults.file() + ": the writer thread died", t));
+      failAll(
+          new StoreException("SQLite job store " + faults.file() + ": the writer thread died", t));
       throw t;
     } finally {
       stopping = true;
@@ -178,8 +188,11 @@ final class Writer implements Runnable {
         logFailure(batch, e);
         return;
       }
-      log.warn("SQLite job store {}: a batch of {} changes failed and is retried one by one: {}",
-          faults.file(), batch.size(), e.toString());
+      log.warn(
+          "SQLite job store {}: a batch of {} changes failed and is retried one by one: {}",
+          faults.file(),
+          batch.size(),
+          e.toString());
       for (WriteOp<?> op : batch) {
         if (!op.future.isDone()) { // an empty claim already answered must not run again
           commit(tx, List.of(op), List.of());
@@ -206,9 +219,13 @@ final class Writer implements Runnable {
   }
 
   private void fail(List<WriteOp<?>> batch, Exception e) {
-    RuntimeException failure = e instanceof SQLException sql ? faults.of("writing", sql)
-        : e instanceof IllegalArgumentException iae ? iae
-        : new StoreException("SQLite job store " + faults.file() + ": writing failed: " + e, e);
+    RuntimeException failure =
+        e instanceof SQLException sql
+            ? faults.of("writing", sql)
+            : e instanceof IllegalArgumentException iae
+                ? iae
+                : new StoreException(
+                    "SQLite job store " + faults.file() + ": writing failed: " + e, e);
     for (WriteOp<?> op : batch) {
       op.future.completeExceptionally(failure);
     }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MigrationsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Connection connect(Path file) throws SQLException {
     return DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -61,22 +60,29 @@ class MigrationsTest {
       // a file as the first release left it: schema V1 only, with a job in it
       Migrations.migrate(c, faults, Migrations.load(List.of("V1__create_jobs.sql")));
       try (Statement st = c.createStatement()) {
-        st.execute("INSERT INTO jobs (id, type, status, created_at, updated_at, progress, title,"
-            + " title_lower, child_job_ids, cancelable, priority, attempt, max_attempts, depends_on,"
-            + " optional, warnings, input, version, cancel_requested, tracked, awaiting_children)"
-            + " VALUES ('old-1', 't', 'queued', 1, 1, 0, 'Old', 'old', '[]', 1, 0, 1, 1, '[]', 0,"
-            + " '[]', '{}', 1, 0, 0, 0)");
+        st.execute(
+            "INSERT INTO jobs (id, type, status, created_at, updated_at, progress, title,"
+                + " title_lower, child_job_ids, cancelable, priority, attempt, max_attempts, depends_on,"
+                + " optional, warnings, input, version, cancel_requested, tracked, awaiting_children)"
+                + " VALUES ('old-1', 't', 'queued', 1, 1, 0, 'Old', 'old', '[]', 1, 0, 1, 1, '[]', 0,"
+                + " '[]', '{}', 1, 0, 0, 0)");
       }
     }
     try (Connection c = connect(file)) {
       // later releases ship V2 and V3; opening applies only what is missing
-      int v = Migrations.migrate(c, faults, Migrations.load(
-          List.of("V1__create_jobs.sql", "V2__drop_lease_index.sql", "V3__test_add_note.sql")));
+      int v =
+          Migrations.migrate(
+              c,
+              faults,
+              Migrations.load(
+                  List.of(
+                      "V1__create_jobs.sql", "V2__drop_lease_index.sql", "V3__test_add_note.sql")));
       assertThat(v).isEqualTo(3);
       assertThat(versions(c)).containsExactly(1, 2, 3);
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_lease'")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_lease'")) {
         rs.next();
         assertThat(rs.getInt(1)).as("V2 dropped the lease index").isZero();
       }
@@ -95,14 +101,19 @@ class MigrationsTest {
     Faults faults = new Faults(file.toString(), Duration.ofSeconds(1));
     try (Connection c = connect(file)) {
       Migrations.migrate(c, faults, Migrations.load(List.of("V1__create_jobs.sql")));
-      Migrations.Migration broken = new Migrations.Migration(2, "broken",
-          "ALTER TABLE jobs ADD COLUMN note TEXT;\nTHIS IS NOT SQL;");
-      List<Migrations.Migration> next = new ArrayList<>(Migrations.load(List.of("V1__create_jobs.sql")));
+      Migrations.Migration broken =
+          new Migrations.Migration(
+              2, "broken", "ALTER TABLE jobs ADD COLUMN note TEXT;\nTHIS IS NOT SQL;");
+      List<Migrations.Migration> next =
+          new ArrayList<>(Migrations.load(List.of("V1__create_jobs.sql")));
       next.add(broken);
-      assertThatThrownBy(() -> Migrations.migrate(c, faults, next)).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> Migrations.migrate(c, faults, next))
+          .isInstanceOf(SQLException.class);
       assertThat(versions(c)).containsExactly(1);
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT count(*) FROM pragma_table_info('jobs') WHERE name = 'note'")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = 'note'")) {
         rs.next();
         assertThat(rs.getInt(1)).as("the half of V2 that ran is rolled back").isZero();
       }
@@ -115,8 +126,10 @@ class MigrationsTest {
     try (SqliteJobStore store = SqliteJobStore.open(file)) {
       store.insert(TestJobs.job("t").build());
     }
-    try (Connection c = connect(file); Statement st = c.createStatement()) {
-      st.execute("INSERT INTO jobqueue_schema VALUES (99, 'from the future', '2030-01-01T00:00:00Z')");
+    try (Connection c = connect(file);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "INSERT INTO jobqueue_schema VALUES (99, 'from the future', '2030-01-01T00:00:00Z')");
     }
     byte[] before = Files.readAllBytes(file);
     assertThatThrownBy(() -> SqliteJobStore.open(file))
@@ -130,7 +143,8 @@ class MigrationsTest {
   @Test
   void aDatabaseOfAnotherApplicationIsRefused() throws Exception {
     Path file = dir.resolve("other.db");
-    try (Connection c = connect(file); Statement st = c.createStatement()) {
+    try (Connection c = connect(file);
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE jobs (name TEXT)");
     }
     assertThatThrownBy(() -> SqliteJobStore.open(file))
@@ -141,7 +155,9 @@ class MigrationsTest {
 
   @Test
   void statementsAreSplitKeepingTriggerBodiesWhole() {
-    List<String> s = Migrations.statements("""
+    List<String> s =
+        Migrations.statements(
+            """
         -- comment
         CREATE TABLE a (x INTEGER);
         CREATE TRIGGER t AFTER INSERT ON a BEGIN

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs. The plans are taken without ANALYZE statistics, as a fresh file has none.
  */
 class QueryPlanTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private SqliteJobStore store;
   private Connection raw;
 
@@ -68,7 +67,8 @@ class QueryPlanTest {
 
   /** No step reads a whole table of ours; jobs are always reached through an index. */
   private static void assertNoTableScan(List<String> plan) {
-    assertThat(plan).as(String.join(" | ", plan))
+    assertThat(plan)
+        .as(String.join(" | ", plan))
         .noneMatch(d -> d.matches("SCAN (jobs|j|x|job_deps|d)( .*)?") && !d.contains("USING"));
   }
 
@@ -107,8 +107,8 @@ class QueryPlanTest {
   @Test
   void combinedListingsStillSearchAnIndex() throws SQLException {
     assertNoTableScan(plan(JobQuery.builder().status(JobStatus.RUNNING, JobStatus.QUEUED).build()));
-    assertNoTableScan(plan(JobQuery.builder().status(JobStatus.QUEUED, JobStatus.RUNNING)
-        .userId("u1").build()));
+    assertNoTableScan(
+        plan(JobQuery.builder().status(JobStatus.QUEUED, JobStatus.RUNNING).userId("u1").build()));
     assertNoTableScan(plan(JobQuery.builder().status(JobStatus.COMPLETED).type("a").build()));
     assertNoTableScan(plan(JobQuery.builder().userId("u1").text("50%").build()));
     assertIndexed(plan(JobQuery.builder().dependsOn("job-1").build()), "job_deps_dep");
@@ -122,7 +122,8 @@ class QueryPlanTest {
     List<String> claim = plan(WriteOp.Claim.SQL, "[\"a\"]", 0L, 5);
     assertIndexed(claim, "jobs_claim");
     assertNoSort(claim);
-    assertThat(String.join(" | ", plan(WriteOp.Purge.DELETE, "[1,2]"))).contains("INTEGER PRIMARY KEY");
+    assertThat(String.join(" | ", plan(WriteOp.Purge.DELETE, "[1,2]")))
+        .contains("INTEGER PRIMARY KEY");
     assertIndexed(plan(WriteOp.InsertAll.UNDO, "[\"job-1\"]"), "sqlite_autoindex_jobs_1");
     List<String> claimUpdate = plan(Tx.CLAIM_UPDATE, 0L, 0L, "me", 0L, "[1,2]");
     assertNoTableScan(claimUpdate);
@@ -130,7 +131,11 @@ class QueryPlanTest {
 
     List<String> expired = plan(SqliteEngine.EXPIRED, 0L, 10);
     assertIndexed(expired, "jobs_status");
-    assertNoTableScan(plan("UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?", 0L, "me"));
+    assertNoTableScan(
+        plan(
+            "UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?",
+            0L,
+            "me"));
 
     assertIndexed(plan(WriteOp.Purge.OLDER, 0L), "jobs_finished");
     List<String> beyond = plan(WriteOp.Purge.BEYOND, 100);
