@@ -58,7 +58,7 @@ class CloseAndRecoveryTest {
     await().until(() -> liveQueueThreads().isEmpty());
     q.close(); // idempotent
     assertThatThrownBy(() -> q.submit(JobRequest.builder("t", "late").build()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(JobQueueClosedException.class)
         .hasMessageContaining("closed");
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * latest snapshot it knows, and the cancel flag plus the thread to interrupt.
  */
 final class Execution implements JobContext {
-  private final DefaultJobQueue queue;
+  private final Attempts attempts;
   private final String jobId;
   private final int attempt;
   private volatile Job latest;
@@ -22,8 +22,8 @@ final class Execution implements JobContext {
 
   private boolean done;
 
-  Execution(DefaultJobQueue queue, Job claimed) {
-    this.queue = queue;
+  Execution(Attempts attempts, Job claimed) {
+    this.attempts = attempts;
     this.jobId = claimed.id();
     this.attempt = claimed.attempt();
     this.latest = claimed;
@@ -85,14 +85,14 @@ final class Execution implements JobContext {
   public void progress(double fraction, String message) {
     Progress.checkFraction(jobId, fraction);
     throwIfCancelled();
-    queue.reportProgress(this, fraction, message, null, null);
+    attempts.reportProgress(this, fraction, message, null, null);
   }
 
   @Override
   public void progress(int current, int total, String message) {
     Progress.checkSteps(jobId, current, total);
     throwIfCancelled();
-    queue.reportProgress(this, (double) current / total, message, current, total);
+    attempts.reportProgress(this, (double) current / total, message, current, total);
   }
 
   @Override
@@ -110,7 +110,7 @@ final class Execution implements JobContext {
   @Override
   public Job spawn(JobRequest child) {
     throwIfCancelled();
-    return queue.spawn(this, child);
+    return attempts.spawn(this, child);
   }
 
   @Override

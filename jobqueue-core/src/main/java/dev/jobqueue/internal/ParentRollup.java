@@ -2,7 +2,10 @@ package dev.jobqueue.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.internal.Transitions.Rollup;
+import dev.jobqueue.internal.Transitions.Rollup.Outcome;
 import dev.jobqueue.spi.JobStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,8 +24,8 @@ import java.util.Optional;
 final class ParentRollup {
   private ParentRollup() {}
 
-  /** The next snapshot of {@code p}, or null when nothing changes. */
-  static Job.Builder apply(Job p, Job.Builder next, JobStore store, java.time.Instant now) {
+  /** What {@code p}'s children do to it now, or null when nothing changes. */
+  static Rollup of(Job p, JobStore store, Instant now) {
     if (p.isTerminal() || p.childJobIds().isEmpty()) {
       return null;
     }
@@ -83,14 +86,6 @@ final class ParentRollup {
       for (String f : optionalFailures) {
         warnings.add("optional task " + f);
       }
-      next.warnings(List.copyOf(warnings))
-          .completedAt(now)
-          .awaitingChildren(false)
-          .etaSeconds(null)
-          .progressMessage(message);
-      if (p.startedAt() == null) {
-        next.startedAt(now);
-      }
       if (!requiredFailures.isEmpty()) {
         String error =
             requiredFailures.size() == 1
@@ -100,24 +95,31 @@ final class ParentRollup {
                     + n
                     + " tasks did not complete; first: task "
                     + requiredFailures.get(0);
-        return next.status(JobStatus.FAILED).error(error).progress(progress);
+        return new Rollup(
+            Outcome.FAIL, progress, message, null, List.copyOf(warnings), error, null);
       }
-      Map<String, Object> result = p.result();
-      if (result == null) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("children_completed", completed);
-        summary.put("children_failed", n - completed);
-        result = summary;
+      if (p.status() == JobStatus.RUNNING) {
+        Map<String, Object> result = p.result();
+        if (result == null) {
+          Map<String, Object> summary = new LinkedHashMap<>();
+          summary.put("children_completed", completed);
+          summary.put("children_failed", n - completed);
+          result = summary;
+        }
+        return new Rollup(
+            Outcome.COMPLETE, 1.0, message, null, List.copyOf(warnings), null, result);
       }
-      return next.status(JobStatus.COMPLETED).result(result).progress(1.0);
+      // A queued tracked parent runs before it completes (the state machine has no shortcut);
+      // the caller rolls up again after this start.
+      anyStarted = true;
     }
     if (p.tracked() && p.status() == JobStatus.QUEUED && anyStarted) {
-      next.status(JobStatus.RUNNING).startedAt(now);
-    } else if (progress == p.progress() && message.equals(p.progressMessage())) {
+      return new Rollup(Outcome.START, progress, message, null, null, null, null);
+    }
+    if (progress == p.progress() && message.equals(p.progressMessage())) {
       return null;
     }
-    return next.progress(progress)
-        .progressMessage(message)
-        .etaSeconds(p.startedAt() == null ? null : Progress.eta(p, progress, now, null));
+    Double eta = p.startedAt() == null ? null : Progress.eta(p, progress, now, null);
+    return new Rollup(Outcome.PROGRESS, progress, message, eta, null, null, null);
   }
 }

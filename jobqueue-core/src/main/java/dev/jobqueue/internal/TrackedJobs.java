@@ -1,47 +1,57 @@
 package dev.jobqueue.internal;
 
-import dev.jobqueue.IllegalJobTransitionException;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobCancelledException;
 import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStateException;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.JobTracker;
+import dev.jobqueue.internal.Transitions.Change;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * The host-run lifecycle (create → start → progress → complete / fail): the same store,
- * compare-and-set loop, events and effects as managed jobs, minus the workers.
+ * transitions, events and effects as managed jobs, minus the workers.
  */
 final class TrackedJobs implements JobTracker {
-  private final DefaultJobQueue q;
+  private final Submission submission;
+  private final JobWrites writes;
+  private final RunTimes runTimes;
+  private final String instanceId;
+  private final Duration lease;
+  private final Runnable requireOpen;
 
-  TrackedJobs(DefaultJobQueue queue) {
-    this.q = queue;
+  TrackedJobs(
+      Submission submission,
+      JobWrites writes,
+      RunTimes runTimes,
+      String instanceId,
+      Duration lease,
+      Runnable requireOpen) {
+    this.submission = submission;
+    this.writes = writes;
+    this.runTimes = runTimes;
+    this.instanceId = instanceId;
+    this.lease = lease;
+    this.requireOpen = requireOpen;
   }
 
   @Override
   public Job create(JobRequest request) {
-    q.requireOpen();
-    return q.insertNew(request, true);
+    requireOpen.run();
+    return submission.insert(request, true);
   }
 
   @Override
   public Job start(String jobId) {
-    return q.mutate(
+    return writes.mutate(
         jobId,
-        (cur, next) -> {
+        cur -> {
           requireTracked(cur);
-          if (cur.status() != JobStatus.QUEUED) {
-            throw new IllegalJobTransitionException(
-                jobId, cur.status(), JobStatus.RUNNING, "only a queued job can be started");
-          }
-          Instant now = q.now();
-          return next.status(JobStatus.RUNNING)
-              .startedAt(now)
-              .owner(q.instanceId)
-              .leaseExpiresAt(now.plus(q.config.lease()));
+          Instant now = writes.now();
+          return Transitions.apply(cur, new Transitions.Start(instanceId, now.plus(lease)), now);
         });
   }
 
@@ -60,7 +70,7 @@ final class TrackedJobs implements JobTracker {
   private Job report(
       String jobId, double fraction, String message, Integer current, Integer total) {
     while (true) {
-      Job cur = q.get(jobId);
+      Job cur = writes.get(jobId);
       requireTracked(cur);
       if (cur.status() == JobStatus.CANCELLED) {
         throw new JobCancelledException(jobId);
@@ -75,20 +85,14 @@ final class TrackedJobs implements JobTracker {
                 + cur.status().wireName()
                 + "; progress can only be reported while it runs");
       }
-      Instant now = q.now();
-      Job next =
-          cur.toBuilder()
-              .version(cur.version() + 1)
-              .updatedAt(now)
-              .progress(fraction)
-              .progressMessage(message)
-              .currentStep(current != null ? current : cur.currentStep())
-              .totalSteps(total != null ? total : cur.totalSteps())
-              .etaSeconds(Progress.eta(cur, fraction, now, q.typeMean(cur.type())))
-              .build();
-      if (q.updateProgress(cur, next)) {
-        q.changed(cur, next);
-        return next;
+      Instant now = writes.now();
+      Double eta = Progress.eta(cur, fraction, now, runTimes.mean(cur.type()));
+      Change c =
+          Transitions.apply(
+              cur, new Transitions.Progress(fraction, message, current, total, eta), now);
+      if (writes.writeProgress(c)) {
+        writes.changed(c);
+        return c.next();
       }
     }
   }
@@ -97,33 +101,14 @@ final class TrackedJobs implements JobTracker {
   public Job complete(String jobId, Map<String, ?> result) {
     Map<String, Object> copy = result == null ? null : JsonValues.copyObject(result);
     Job done =
-        q.mutate(
+        writes.mutate(
             jobId,
-            (cur, next) -> {
+            cur -> {
               requireTracked(cur);
-              if (cur.status() != JobStatus.RUNNING || cur.awaitingChildren()) {
-                throw new IllegalJobTransitionException(
-                    jobId,
-                    cur.status(),
-                    JobStatus.COMPLETED,
-                    cur.awaitingChildren()
-                        ? "it was already completed and waits for its children"
-                        : "only a running job can complete");
-              }
-              if (!cur.childJobIds().isEmpty()) {
-                return next.awaitingChildren(true).result(copy);
-              }
-              return next.status(JobStatus.COMPLETED)
-                  .completedAt(q.now())
-                  .result(copy)
-                  .progress(1.0)
-                  .etaSeconds(null);
+              return Transitions.apply(cur, new Transitions.Complete(copy), writes.now());
             });
-    if (done.awaitingChildren()) {
-      q.refreshParent(jobId);
-      return q.get(jobId);
-    }
-    return done;
+    // A parent that waits for its children may have ended with them already.
+    return done.awaitingChildren() ? writes.get(jobId) : done;
   }
 
   @Override
@@ -131,23 +116,15 @@ final class TrackedJobs implements JobTracker {
     if (error == null || error.isBlank()) {
       throw new IllegalArgumentException("the error of failed job " + jobId + " must not be blank");
     }
-    return q.mutate(
+    return writes.mutate(
         jobId,
-        (cur, next) -> {
+        cur -> {
           requireTracked(cur);
-          if (cur.isTerminal()) {
-            throw new IllegalJobTransitionException(
-                jobId, cur.status(), JobStatus.FAILED, "it has already ended");
-          }
-          return next.status(JobStatus.FAILED)
-              .completedAt(q.now())
-              .error(error)
-              .etaSeconds(null)
-              .awaitingChildren(false);
+          return Transitions.apply(cur, new Transitions.Fail(error), writes.now());
         });
   }
 
-  private void requireTracked(Job cur) {
+  private static void requireTracked(Job cur) {
     if (!cur.tracked()) {
       throw new JobStateException(
           cur.id(),

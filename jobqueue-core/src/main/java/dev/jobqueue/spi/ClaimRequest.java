@@ -1,7 +1,7 @@
 package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
-import dev.jobqueue.internal.Snapshots;
+import dev.jobqueue.internal.Transitions;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -34,6 +34,6 @@ public record ClaimRequest(
 
   /** The running snapshot a store stores for a queued job it claims under this request. */
   public Job claimed(Job queued) {
-    return Snapshots.running(queued, now, owner, leaseUntil);
+    return Transitions.apply(queued, new Transitions.Claim(owner, leaseUntil), now).next();
   }
 }

@@ -1,0 +1,260 @@
+package dev.jobqueue.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobCancelledException;
+import dev.jobqueue.JobHandler;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.RetryBackoff;
+import dev.jobqueue.internal.Transitions.Cause;
+import dev.jobqueue.internal.Transitions.Change;
+import dev.jobqueue.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one attempt of a claimed job on the calling worker: the handler, its progress reports, and
+ * the end of the attempt (completed, awaiting children, retried later, failed or cancelled), which
+ * is stored without making the worker wait for durability.
+ */
+final class Attempts {
+  private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+
+  private final Map<String, JobHandler> handlers;
+  private final JobStore store;
+  private final JobWrites writes;
+  private final Executions executions;
+  private final RunTimes runTimes;
+  private final RetryBackoff backoff;
+  private final String instanceId;
+  private final Submission submission;
+
+  /** Runs the end of attempts whose durable write finished on a store thread. */
+  private final ExecutorService completer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(),
+          new NamedThreadFactory("jobqueue-completer", true));
+
+  private final AtomicInteger finishesInFlight = new AtomicInteger();
+
+  Attempts(
+      Map<String, JobHandler> handlers,
+      JobStore store,
+      JobWrites writes,
+      Executions executions,
+      RunTimes runTimes,
+      RetryBackoff backoff,
+      String instanceId,
+      Submission submission) {
+    this.handlers = handlers;
+    this.store = store;
+    this.writes = writes;
+    this.executions = executions;
+    this.runTimes = runTimes;
+    this.backoff = backoff;
+    this.instanceId = instanceId;
+    this.submission = submission;
+  }
+
+  /** A child submitted by a running handler. */
+  Job spawn(Execution parent, dev.jobqueue.JobRequest child) {
+    return submission.spawn(parent, child);
+  }
+
+  /** Runs the handler of a registered execution and stores how the attempt ended. */
+  void run(Execution ex) {
+    Job job = ex.latest();
+    ex.bind(Thread.currentThread());
+    Map<String, Object> result = null;
+    Throwable failure = null;
+    if (!ex.isCancelled()) {
+      try {
+        Map<String, Object> raw = handlers.get(job.type()).run(ex);
+        result = raw == null ? null : JsonValues.copyObject(raw);
+      } catch (Throwable t) {
+        failure = t;
+        if (t instanceof VirtualMachineError) {
+          log.error("job {} hit a fatal error", job.id(), t);
+        }
+      }
+    }
+    ex.finish();
+    Thread.interrupted(); // a late cancel must not leak into the next job
+    executions.unregister(ex);
+    finish(ex, result, failure);
+  }
+
+  private void finish(Execution ex, Map<String, Object> result, Throwable failure) {
+    Job cur = ex.latest();
+    Change end = endOf(cur, ex, result, failure);
+    if (end == null) {
+      return;
+    }
+    finishesInFlight.incrementAndGet();
+    CompletableFuture<Boolean> write = writes.writeAsync(end);
+    if (write.isDone()) {
+      afterWrite(ex, end, write, result, failure);
+    } else {
+      write.whenComplete(
+          (ok, err) -> {
+            if (Boolean.TRUE.equals(ok) && touchesNoOtherJob(end.next())) {
+              // Publishing and waking a worker never call the store, so they may run on the
+              // store's thread; this saves a thread hand-off per job, which on 2 cores is most of
+              // the cost.
+              afterWrite(ex, end, write, result, failure);
+            } else {
+              completer.execute(() -> afterWrite(ex, end, write, result, failure));
+            }
+          });
+    }
+  }
+
+  /** A completed job without parent or children: its effects stay in memory. */
+  private static boolean touchesNoOtherJob(Job next) {
+    return next.status() == JobStatus.COMPLETED
+        && next.parentJobId() == null
+        && next.childJobIds().isEmpty();
+  }
+
+  private void afterWrite(
+      Execution ex,
+      Change end,
+      CompletableFuture<Boolean> write,
+      Map<String, Object> result,
+      Throwable failure) {
+    String id = end.prev().id();
+    try {
+      boolean ok;
+      try {
+        ok = write.join();
+      } catch (RuntimeException e) {
+        log.warn("storing the end of job {} failed; trying again", id, e);
+        ok = false;
+      }
+      if (ok) {
+        writes.changed(end);
+        return;
+      }
+      // Someone changed the job meanwhile (a cancel, a parent refresh): recompute from the latest.
+      while (true) {
+        Optional<Job> latest = store.get(id);
+        if (latest.isEmpty()) {
+          return;
+        }
+        Change again = endOf(latest.get(), ex, result, failure);
+        if (again == null) {
+          return;
+        }
+        if (writes.write(again)) {
+          writes.changed(again);
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("could not store the end of job {}; it stays running until recovered", id, e);
+    } finally {
+      finishesInFlight.decrementAndGet();
+    }
+  }
+
+  /** The change that ends this attempt, or null when the attempt no longer owns the job. */
+  private Change endOf(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
+    if (cur.status() != JobStatus.RUNNING
+        || cur.attempt() != ex.attempt()
+        || !instanceId.equals(cur.owner())
+        || cur.awaitingChildren()) {
+      return null;
+    }
+    return Transitions.apply(cur, causeOfEnd(cur, ex, result, failure), writes.now());
+  }
+
+  private Cause causeOfEnd(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
+    if (cur.cancelRequested() || ex.isCancelled()) {
+      return new Transitions.Cancel();
+    }
+    if (failure == null) {
+      return new Transitions.Complete(result);
+    }
+    String error = describe(failure);
+    if (cur.attempt() < cur.maxAttempts()) {
+      Duration delay = backoff.delayAfter(cur.attempt());
+      return new Transitions.Requeue(
+          error,
+          writes.now().plus(delay),
+          "attempt "
+              + cur.attempt()
+              + " of "
+              + cur.maxAttempts()
+              + " failed; retrying in "
+              + humanSeconds(delay),
+          runTimes.mean(cur.type()));
+    }
+    return new Transitions.Fail(error);
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof InterruptedException) {
+      return "interrupted";
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  private static String humanSeconds(Duration d) {
+    double s = d.toMillis() / 1000.0;
+    return (s == Math.rint(s) ? String.valueOf((long) s) : String.format("%.1f", s)) + " s";
+  }
+
+  /** A progress report from a handler; throws when the job was cancelled meanwhile. */
+  void reportProgress(
+      Execution ex, double fraction, String message, Integer current, Integer total) {
+    Job base = ex.latest();
+    while (true) {
+      if (base.status() != JobStatus.RUNNING || base.cancelRequested()) {
+        if (base.cancelRequested() || base.status() == JobStatus.CANCELLED) {
+          ex.cancel();
+        }
+        throw new JobCancelledException(ex.jobId());
+      }
+      Instant now = writes.now();
+      Double eta = Progress.eta(base, fraction, now, runTimes.mean(base.type()));
+      Change c =
+          Transitions.apply(
+              base, new Transitions.Progress(fraction, message, current, total, eta), now);
+      if (writes.writeProgress(c)) {
+        ex.latest(c.next());
+        writes.changed(c);
+        return;
+      }
+      base = store.get(ex.jobId()).orElseThrow(() -> new JobCancelledException(ex.jobId()));
+      ex.latest(base);
+    }
+  }
+
+  /** Waits (bounded) for ends of attempts still being stored, then stops the completer thread. */
+  void close() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (finishesInFlight.get() > 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    completer.shutdown();
+    try {
+      completer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

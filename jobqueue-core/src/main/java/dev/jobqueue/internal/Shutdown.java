@@ -1,0 +1,101 @@
+package dev.jobqueue.internal;
+
+import dev.jobqueue.JobStatus;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A graceful close: workers finish the jobs in hand within the shutdown timeout (then those are
+ * cancelled), claimed jobs no worker started go back to the queue, ends still being stored are
+ * awaited, and the queue's threads stop; listeners get what is left to deliver.
+ */
+final class Shutdown {
+  private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+
+  private final QueueConfig config;
+  private final Dispatcher dispatcher;
+  private final Executions executions;
+  private final Attempts attempts;
+  private final JobWrites writes;
+  private final RunTimes runTimes;
+  private final EventHub hub;
+  private final ExecutorService scheduler;
+  private final ExecutorService completions;
+
+  Shutdown(
+      QueueConfig config,
+      Dispatcher dispatcher,
+      Executions executions,
+      Attempts attempts,
+      JobWrites writes,
+      RunTimes runTimes,
+      EventHub hub,
+      ExecutorService scheduler,
+      ExecutorService completions) {
+    this.config = config;
+    this.dispatcher = dispatcher;
+    this.executions = executions;
+    this.attempts = attempts;
+    this.writes = writes;
+    this.runTimes = runTimes;
+    this.hub = hub;
+    this.scheduler = scheduler;
+    this.completions = completions;
+  }
+
+  void run() {
+    String id = config.instanceId();
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    if (!dispatcher.stop(deadline)) {
+      List<String> stillRunning = executions.jobIds();
+      log.warn(
+          "job queue {}: {} jobs still running after {}; cancelling {}",
+          id,
+          stillRunning.size(),
+          config.shutdownTimeout(),
+          stillRunning);
+      for (Execution ex : executions.all()) {
+        ex.cancel();
+      }
+      dispatcher.awaitWorkers(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    }
+    for (Execution ex : dispatcher.drainPrefetched()) {
+      release(ex);
+    }
+    attempts.close();
+    scheduler.shutdownNow();
+    hub.closeListeners(TimeUnit.SECONDS.toMillis(5));
+    hub.failWaiters(new IllegalStateException("the job queue " + id + " was closed"));
+    completions.shutdown();
+    try {
+      if (!completions.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("job queue {}: a completion callback still runs after close", id);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("job queue {} closed", id);
+  }
+
+  /** A claimed job that never started goes back to the queue, keeping its attempt. */
+  private void release(Execution ex) {
+    Transitions.Release cause = new Transitions.Release(runTimes.mean(ex.latest().type()));
+    try {
+      writes.mutate(
+          ex.jobId(),
+          cur ->
+              cur.status() != JobStatus.RUNNING || !config.instanceId().equals(cur.owner())
+                  ? null
+                  : Transitions.apply(cur, cause, writes.now()));
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not return job {} to the queue at shutdown; it will be recovered at the next"
+              + " start",
+          ex.jobId(),
+          e);
+    }
+  }
+}
