@@ -1,6 +1,6 @@
 package dev.jobqueue;
 
-import dev.jobqueue.internal.JsonValues;
+import dev.jobqueue.spi.JsonValues;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -200,175 +200,42 @@ public record Job(
       awaitingChildren = j.awaitingChildren;
     }
 
-    public Builder id(String v) {
-      id = v;
-      return this;
-    }
-
-    public Builder type(String v) {
-      type = v;
-      return this;
-    }
-
-    public Builder status(JobStatus v) {
-      status = v;
-      return this;
-    }
-
-    public Builder createdAt(Instant v) {
-      createdAt = v;
-      return this;
-    }
-
-    public Builder startedAt(Instant v) {
-      startedAt = v;
-      return this;
-    }
-
-    public Builder completedAt(Instant v) {
-      completedAt = v;
-      return this;
-    }
-
-    public Builder updatedAt(Instant v) {
-      updatedAt = v;
-      return this;
-    }
-
-    public Builder progress(double v) {
-      progress = v;
-      return this;
-    }
-
-    public Builder progressMessage(String v) {
-      progressMessage = v;
-      return this;
-    }
-
-    public Builder currentStep(Integer v) {
-      currentStep = v;
-      return this;
-    }
-
-    public Builder totalSteps(Integer v) {
-      totalSteps = v;
-      return this;
-    }
-
-    public Builder title(String v) {
-      title = v;
-      return this;
-    }
-
-    public Builder description(String v) {
-      description = v;
-      return this;
-    }
-
-    public Builder parentJobId(String v) {
-      parentJobId = v;
-      return this;
-    }
-
-    public Builder childJobIds(List<String> v) {
-      childJobIds = v;
-      return this;
-    }
-
-    public Builder result(Map<String, Object> v) {
-      result = v;
-      return this;
-    }
-
-    public Builder error(String v) {
-      error = v;
-      return this;
-    }
-
-    public Builder userId(String v) {
-      userId = v;
-      return this;
-    }
-
-    public Builder cancelable(boolean v) {
-      cancelable = v;
-      return this;
-    }
-
-    public Builder priority(int v) {
-      priority = v;
-      return this;
-    }
-
-    public Builder attempt(int v) {
-      attempt = v;
-      return this;
-    }
-
-    public Builder maxAttempts(int v) {
-      maxAttempts = v;
-      return this;
-    }
-
-    public Builder dependsOn(List<String> v) {
-      dependsOn = v;
-      return this;
-    }
-
-    public Builder optional(boolean v) {
-      optional = v;
-      return this;
-    }
-
-    public Builder etaSeconds(Double v) {
-      etaSeconds = v;
-      return this;
-    }
-
-    public Builder warnings(List<String> v) {
-      warnings = v;
-      return this;
-    }
-
-    public Builder input(Map<String, Object> v) {
-      input = v;
-      return this;
-    }
-
-    public Builder version(long v) {
-      version = v;
-      return this;
-    }
-
-    public Builder runAt(Instant v) {
-      runAt = v;
-      return this;
-    }
-
-    public Builder owner(String v) {
-      owner = v;
-      return this;
-    }
-
-    public Builder leaseExpiresAt(Instant v) {
-      leaseExpiresAt = v;
-      return this;
-    }
-
-    public Builder cancelRequested(boolean v) {
-      cancelRequested = v;
-      return this;
-    }
-
-    public Builder tracked(boolean v) {
-      tracked = v;
-      return this;
-    }
-
-    public Builder awaitingChildren(boolean v) {
-      awaitingChildren = v;
-      return this;
-    }
+    // spotless:off — one line per setter reads as the table it is
+    public Builder id(String v) { id = v; return this; }
+    public Builder type(String v) { type = v; return this; }
+    public Builder status(JobStatus v) { status = v; return this; }
+    public Builder createdAt(Instant v) { createdAt = v; return this; }
+    public Builder startedAt(Instant v) { startedAt = v; return this; }
+    public Builder completedAt(Instant v) { completedAt = v; return this; }
+    public Builder updatedAt(Instant v) { updatedAt = v; return this; }
+    public Builder progress(double v) { progress = v; return this; }
+    public Builder progressMessage(String v) { progressMessage = v; return this; }
+    public Builder currentStep(Integer v) { currentStep = v; return this; }
+    public Builder totalSteps(Integer v) { totalSteps = v; return this; }
+    public Builder title(String v) { title = v; return this; }
+    public Builder description(String v) { description = v; return this; }
+    public Builder parentJobId(String v) { parentJobId = v; return this; }
+    public Builder childJobIds(List<String> v) { childJobIds = v; return this; }
+    public Builder result(Map<String, Object> v) { result = v; return this; }
+    public Builder error(String v) { error = v; return this; }
+    public Builder userId(String v) { userId = v; return this; }
+    public Builder cancelable(boolean v) { cancelable = v; return this; }
+    public Builder priority(int v) { priority = v; return this; }
+    public Builder attempt(int v) { attempt = v; return this; }
+    public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+    public Builder dependsOn(List<String> v) { dependsOn = v; return this; }
+    public Builder optional(boolean v) { optional = v; return this; }
+    public Builder etaSeconds(Double v) { etaSeconds = v; return this; }
+    public Builder warnings(List<String> v) { warnings = v; return this; }
+    public Builder input(Map<String, Object> v) { input = v; return this; }
+    public Builder version(long v) { version = v; return this; }
+    public Builder runAt(Instant v) { runAt = v; return this; }
+    public Builder owner(String v) { owner = v; return this; }
+    public Builder leaseExpiresAt(Instant v) { leaseExpiresAt = v; return this; }
+    public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+    public Builder tracked(boolean v) { tracked = v; return this; }
+    public Builder awaitingChildren(boolean v) { awaitingChildren = v; return this; }
+    // spotless:on
 
     public Job build() {
       return new Job(

@@ -194,6 +194,17 @@ public final class JobQueueBuilder {
     for (String type : rateLimits.keySet()) {
       requireHandler(type, "rate limit");
     }
+    if (claimBatch > 1 && (!concurrency.isEmpty() || !rateLimits.isEmpty())) {
+      throw new IllegalArgumentException(
+          "claimBatch("
+              + claimBatch
+              + ") cannot be combined with concurrency or rate limits (set for "
+              + new java.util.TreeSet<>(
+                  java.util.stream.Stream.concat(
+                          concurrency.keySet().stream(), rateLimits.keySet().stream())
+                      .toList())
+              + "): limited types are claimed one at a time; drop claimBatch or the limits");
+    }
     if (lease.compareTo(Duration.ofMillis(300)) < 0 && store != null && store.isShared()) {
       throw new IllegalArgumentException("a shared store needs a lease of at least 300 ms");
     }

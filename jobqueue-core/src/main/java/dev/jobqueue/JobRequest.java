@@ -1,6 +1,6 @@
 package dev.jobqueue;
 
-import dev.jobqueue.internal.JsonValues;
+import dev.jobqueue.spi.JsonValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

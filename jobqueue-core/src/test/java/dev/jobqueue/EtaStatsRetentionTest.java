@@ -129,6 +129,16 @@ class EtaStatsRetentionTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JobQueue.builder().claimBatch(0))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                JobQueue.builder()
+                    .handler("img", c -> null)
+                    .concurrency("img", 1)
+                    .claimBatch(8)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("claimBatch(8)")
+        .hasMessageContaining("[img]");
   }
 
   @Test

@@ -5,9 +5,9 @@ import dev.jobqueue.JobCancelledException;
 import dev.jobqueue.JobHandler;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RetryBackoff;
-import dev.jobqueue.internal.Transitions.Cause;
 import dev.jobqueue.internal.Transitions.Change;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.JsonValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -183,15 +183,15 @@ final class Attempts {
 
   private Cause causeOfEnd(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
     if (cur.cancelRequested() || ex.isCancelled()) {
-      return new Transitions.Cancel();
+      return new Cause.Cancel();
     }
     if (failure == null) {
-      return new Transitions.Complete(result);
+      return new Cause.Complete(result);
     }
     String error = describe(failure);
     if (cur.attempt() < cur.maxAttempts()) {
       Duration delay = backoff.delayAfter(cur.attempt());
-      return new Transitions.Requeue(
+      return new Cause.Requeue(
           error,
           writes.now().plus(delay),
           "attempt "
@@ -202,7 +202,7 @@ final class Attempts {
               + humanSeconds(delay),
           runTimes.mean(cur.type()));
     }
-    return new Transitions.Fail(error);
+    return new Cause.Fail(error);
   }
 
   private static String describe(Throwable t) {
@@ -232,8 +232,7 @@ final class Attempts {
       Instant now = writes.now();
       Double eta = Progress.eta(base, fraction, now, runTimes.mean(base.type()));
       Change c =
-          Transitions.apply(
-              base, new Transitions.Progress(fraction, message, current, total, eta), now);
+          Transitions.apply(base, new Cause.Progress(fraction, message, current, total, eta), now);
       if (writes.writeProgress(c)) {
         ex.latest(c.next());
         writes.changed(c);

@@ -8,7 +8,6 @@ import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStateException;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.UnknownJobTypeException;
-import dev.jobqueue.internal.Transitions.Cause;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
 import java.util.List;
@@ -75,9 +74,9 @@ final class Commands {
    */
   private static Cause cancelCause(Job cur) {
     if (cur.status() == JobStatus.RUNNING && !cur.tracked() && !cur.awaitingChildren()) {
-      return new Transitions.RequestCancel();
+      return new Cause.RequestCancel();
     }
-    return new Transitions.Cancel();
+    return new Cause.Cancel();
   }
 
   /** Cancels a child of a cancelled parent; a child that is gone is no error. */
@@ -107,8 +106,7 @@ final class Commands {
             }
             requireDependenciesRetried(cur);
           }
-          return Transitions.apply(
-              cur, new Transitions.Retry(runTimes.mean(cur.type())), writes.now());
+          return Transitions.apply(cur, new Cause.Retry(runTimes.mean(cur.type())), writes.now());
         });
   }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * sorts by creation time, and making one takes no lock (ThreadLocalRandom). Ids are unique, not
  * secret: access control never relies on them being unguessable.
  */
-public final class Ids {
+final class Ids {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Ids() {}

@@ -3,7 +3,6 @@ package dev.jobqueue.internal;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobNotFoundException;
-import dev.jobqueue.internal.Transitions.Cause;
 import dev.jobqueue.internal.Transitions.Change;
 import dev.jobqueue.spi.JobStore;
 import java.time.Clock;

@@ -4,8 +4,8 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobNotFoundException;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
-import dev.jobqueue.internal.Transitions.Fail;
-import dev.jobqueue.internal.Transitions.Rollup;
+import dev.jobqueue.internal.Cause.Fail;
+import dev.jobqueue.internal.Cause.Rollup;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +58,7 @@ final class Lineage {
 
   /** Records {@code child} under its parent and returns the parent's new snapshot. */
   Job addChild(String parentId, Job child) {
-    Job parent = writes.apply(parentId, new Transitions.AddChild(child.id()));
+    Job parent = writes.apply(parentId, new Cause.AddChild(child.id()));
     refreshParent(parentId);
     return parent;
   }

@@ -4,7 +4,6 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecoveryPolicy;
-import dev.jobqueue.internal.Transitions.Cause;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
 import java.util.List;
@@ -90,18 +89,18 @@ final class Maintenance {
   private Cause recoveryOf(Job cur) {
     if (cur.awaitingChildren()) {
       // Its handler already returned; it ends when its children do. Release the dead owner.
-      return new Transitions.Orphan();
+      return new Cause.Orphan();
     }
     if (cur.cancelRequested()) {
-      return new Transitions.Cancel();
+      return new Cause.Cancel();
     }
     if (config.recoveryPolicy() == RecoveryPolicy.REQUEUE
         && !cur.tracked()
         && cur.attempt() < cur.maxAttempts()
         && config.handlers().containsKey(cur.type())) {
-      return new Transitions.Requeue(Job.INTERRUPTED_ERROR, null, null, runTimes.mean(cur.type()));
+      return new Cause.Requeue(Job.INTERRUPTED_ERROR, null, null, runTimes.mean(cur.type()));
     }
-    return new Transitions.Fail(Job.INTERRUPTED_ERROR);
+    return new Cause.Fail(Job.INTERRUPTED_ERROR);
   }
 
   private void heartbeat() {

@@ -4,7 +4,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon-free threads named {@code prefix-N}, so thread dumps say what each thread is for. */
-public final class NamedThreadFactory implements ThreadFactory {
+final class NamedThreadFactory implements ThreadFactory {
   private final String prefix;
   private final boolean daemon;
   private final AtomicInteger next = new AtomicInteger(1);

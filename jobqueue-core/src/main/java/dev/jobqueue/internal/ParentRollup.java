@@ -2,8 +2,8 @@ package dev.jobqueue.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
-import dev.jobqueue.internal.Transitions.Rollup;
-import dev.jobqueue.internal.Transitions.Rollup.Outcome;
+import dev.jobqueue.internal.Cause.Rollup;
+import dev.jobqueue.internal.Cause.Rollup.Outcome;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -82,7 +82,7 @@ final class Shutdown {
 
   /** A claimed job that never started goes back to the queue, keeping its attempt. */
   private void release(Execution ex) {
-    Transitions.Release cause = new Transitions.Release(runTimes.mean(ex.latest().type()));
+    Cause.Release cause = new Cause.Release(runTimes.mean(ex.latest().type()));
     try {
       writes.mutate(
           ex.jobId(),

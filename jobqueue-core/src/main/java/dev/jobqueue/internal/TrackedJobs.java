@@ -7,6 +7,7 @@ import dev.jobqueue.JobStateException;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.JobTracker;
 import dev.jobqueue.internal.Transitions.Change;
+import dev.jobqueue.spi.JsonValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class TrackedJobs implements JobTracker {
         cur -> {
           requireTracked(cur);
           Instant now = writes.now();
-          return Transitions.apply(cur, new Transitions.Start(instanceId, now.plus(lease)), now);
+          return Transitions.apply(cur, new Cause.Start(instanceId, now.plus(lease)), now);
         });
   }
 
@@ -88,8 +89,7 @@ final class TrackedJobs implements JobTracker {
       Instant now = writes.now();
       Double eta = Progress.eta(cur, fraction, now, runTimes.mean(cur.type()));
       Change c =
-          Transitions.apply(
-              cur, new Transitions.Progress(fraction, message, current, total, eta), now);
+          Transitions.apply(cur, new Cause.Progress(fraction, message, current, total, eta), now);
       if (writes.writeProgress(c)) {
         writes.changed(c);
         return c.next();
@@ -105,7 +105,7 @@ final class TrackedJobs implements JobTracker {
             jobId,
             cur -> {
               requireTracked(cur);
-              return Transitions.apply(cur, new Transitions.Complete(copy), writes.now());
+              return Transitions.apply(cur, new Cause.Complete(copy), writes.now());
             });
     // A parent that waits for its children may have ended with them already.
     return done.awaitingChildren() ? writes.get(jobId) : done;
@@ -120,7 +120,7 @@ final class TrackedJobs implements JobTracker {
         jobId,
         cur -> {
           requireTracked(cur);
-          return Transitions.apply(cur, new Transitions.Fail(error), writes.now());
+          return Transitions.apply(cur, new Cause.Fail(error), writes.now());
         });
   }
 

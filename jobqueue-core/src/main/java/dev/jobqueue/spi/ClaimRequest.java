@@ -1,6 +1,7 @@
 package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.internal.Cause;
 import dev.jobqueue.internal.Transitions;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,6 +35,6 @@ public record ClaimRequest(
 
   /** The running snapshot a store stores for a queued job it claims under this request. */
   public Job claimed(Job queued) {
-    return Transitions.apply(queued, new Transitions.Claim(owner, leaseUntil), now).next();
+    return Transitions.apply(queued, new Cause.Claim(owner, leaseUntil), now).next();
   }
 }

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobqueue.IllegalJobTransitionException;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
-import dev.jobqueue.internal.Transitions.Cause;
+import dev.jobqueue.internal.Cause.Rollup;
+import dev.jobqueue.internal.Cause.Rollup.Outcome;
 import dev.jobqueue.internal.Transitions.Change;
-import dev.jobqueue.internal.Transitions.Rollup;
-import dev.jobqueue.internal.Transitions.Rollup.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -59,10 +58,10 @@ class TransitionsTest {
   }
 
   static List<Row> table() {
-    Cause claim = new Transitions.Claim("me", NOW.plusSeconds(30));
-    Cause start = new Transitions.Start("me", NOW.plusSeconds(30));
-    Cause progress = new Transitions.Progress(0.5, "half", 1, 2, 3.0);
-    Cause requeue = new Transitions.Requeue("boom", NOW.plusSeconds(1), "retrying", null);
+    Cause claim = new Cause.Claim("me", NOW.plusSeconds(30));
+    Cause start = new Cause.Start("me", NOW.plusSeconds(30));
+    Cause progress = new Cause.Progress(0.5, "half", 1, 2, 3.0);
+    Cause requeue = new Cause.Requeue("boom", NOW.plusSeconds(1), "retrying", null);
     List<Row> rows = new ArrayList<>();
     rows.add(row("claim", claim, Kind.MANAGED, Q, R));
     rows.add(row("claim", claim, Kind.TRACKED)); // the host starts tracked jobs
@@ -70,27 +69,27 @@ class TransitionsTest {
     rows.add(row("start", start, Kind.MANAGED));
     rows.add(row("progress", progress, Kind.MANAGED, R, R));
     rows.add(row("progress", progress, Kind.TRACKED, R, R));
-    rows.add(row("request cancel", new Transitions.RequestCancel(), Kind.MANAGED, R, R));
-    rows.add(row("cancel", new Transitions.Cancel(), Kind.MANAGED, Q, X, R, X));
+    rows.add(row("request cancel", new Cause.RequestCancel(), Kind.MANAGED, R, R));
+    rows.add(row("cancel", new Cause.Cancel(), Kind.MANAGED, Q, X, R, X));
     // Only a running job awaits children; in other statuses the kind is a plain job.
-    rows.add(row("cancel", new Transitions.Cancel(), Kind.AWAITING_CHILDREN, Q, X, R, X));
-    rows.add(row("complete", new Transitions.Complete(Map.of("ok", true)), Kind.MANAGED, R, C));
-    rows.add(row("complete", new Transitions.Complete(null), Kind.AWAITING_CHILDREN));
-    rows.add(row("fail", new Transitions.Fail("boom"), Kind.MANAGED, Q, F, R, F));
-    rows.add(row("fail", new Transitions.Fail("boom"), Kind.TRACKED, Q, F, R, F));
+    rows.add(row("cancel", new Cause.Cancel(), Kind.AWAITING_CHILDREN, Q, X, R, X));
+    rows.add(row("complete", new Cause.Complete(Map.of("ok", true)), Kind.MANAGED, R, C));
+    rows.add(row("complete", new Cause.Complete(null), Kind.AWAITING_CHILDREN));
+    rows.add(row("fail", new Cause.Fail("boom"), Kind.MANAGED, Q, F, R, F));
+    rows.add(row("fail", new Cause.Fail("boom"), Kind.TRACKED, Q, F, R, F));
     rows.add(row("requeue", requeue, Kind.MANAGED, R, Q));
     rows.add(row("requeue", requeue, Kind.AWAITING_CHILDREN));
-    rows.add(row("release", new Transitions.Release(null), Kind.MANAGED, R, Q));
-    rows.add(row("retry", new Transitions.Retry(null), Kind.MANAGED, F, Q, X, Q));
-    rows.add(row("add child", new Transitions.AddChild("kid"), Kind.MANAGED, Q, Q, R, R));
+    rows.add(row("release", new Cause.Release(null), Kind.MANAGED, R, Q));
+    rows.add(row("retry", new Cause.Retry(null), Kind.MANAGED, F, Q, X, Q));
+    rows.add(row("add child", new Cause.AddChild("kid"), Kind.MANAGED, Q, Q, R, R));
     rows.add(row("rollup progress", rollup(Outcome.PROGRESS), Kind.TRACKED, Q, Q, R, R));
     rows.add(row("rollup start", rollup(Outcome.START), Kind.TRACKED, Q, R));
     rows.add(row("rollup start", rollup(Outcome.START), Kind.MANAGED));
     rows.add(row("rollup complete", rollup(Outcome.COMPLETE), Kind.AWAITING_CHILDREN, R, C));
     rows.add(row("rollup complete", rollup(Outcome.COMPLETE), Kind.TRACKED, R, C));
     rows.add(row("rollup fail", rollup(Outcome.FAIL), Kind.TRACKED, Q, F, R, F));
-    rows.add(row("orphan", new Transitions.Orphan(), Kind.AWAITING_CHILDREN, R, R));
-    rows.add(row("orphan", new Transitions.Orphan(), Kind.MANAGED));
+    rows.add(row("orphan", new Cause.Orphan(), Kind.AWAITING_CHILDREN, R, R));
+    rows.add(row("orphan", new Cause.Orphan(), Kind.MANAGED));
     return rows;
   }
 
@@ -136,7 +135,7 @@ class TransitionsTest {
   void theTableCoversEveryCauseType() {
     List<Class<?>> covered = new ArrayList<>();
     table().forEach(r -> covered.add(r.cause().getClass()));
-    assertThat(covered).containsAll(List.of(Transitions.Cause.class.getPermittedSubclasses()));
+    assertThat(covered).containsAll(List.of(Cause.class.getPermittedSubclasses()));
   }
 
   @Test
@@ -145,7 +144,7 @@ class TransitionsTest {
       for (JobStatus s : List.of(C, F, X)) {
         JobStatus to = row.legal().get(s);
         if (to != null) {
-          assertThat(row.cause()).isInstanceOf(Transitions.Retry.class);
+          assertThat(row.cause()).isInstanceOf(Cause.Retry.class);
           assertThat(to).isEqualTo(Q);
         }
       }
@@ -156,14 +155,14 @@ class TransitionsTest {
   void anAutomaticRetryStartsTheNextAttemptAndAReleaseKeepsIt() {
     Job running = job(R, Kind.MANAGED);
     Job requeued =
-        Transitions.apply(running, new Transitions.Requeue("boom", NOW, "again", 2.0), NOW).next();
+        Transitions.apply(running, new Cause.Requeue("boom", NOW, "again", 2.0), NOW).next();
     assertThat(requeued.attempt()).isEqualTo(running.attempt() + 1);
     assertThat(requeued.error()).isEqualTo("boom");
     assertThat(requeued.runAt()).isEqualTo(NOW);
     assertThat(requeued.owner()).isNull();
     assertThat(requeued.startedAt()).isNull();
     assertThat(requeued.progress()).isZero();
-    Job released = Transitions.apply(running, new Transitions.Release(null), NOW).next();
+    Job released = Transitions.apply(running, new Cause.Release(null), NOW).next();
     assertThat(released.attempt()).isEqualTo(running.attempt());
     assertThat(released.owner()).isNull();
   }
@@ -177,7 +176,7 @@ class TransitionsTest {
             .warnings(List.of("w"))
             .childJobIds(List.of("kid"))
             .build();
-    Job retried = Transitions.apply(failed, new Transitions.Retry(null), NOW).next();
+    Job retried = Transitions.apply(failed, new Cause.Retry(null), NOW).next();
     assertThat(retried.attempt()).isEqualTo(2);
     assertThat(retried.maxAttempts()).isEqualTo(2);
     assertThat(retried.error()).isNull();
@@ -190,7 +189,7 @@ class TransitionsTest {
   @Test
   void completingAJobWithChildrenWaitsForThem() {
     Job parent = job(R, Kind.MANAGED).toBuilder().childJobIds(List.of("kid")).build();
-    Job next = Transitions.apply(parent, new Transitions.Complete(Map.of("a", 1)), NOW).next();
+    Job next = Transitions.apply(parent, new Cause.Complete(Map.of("a", 1)), NOW).next();
     assertThat(next.status()).isEqualTo(R);
     assertThat(next.awaitingChildren()).isTrue();
     assertThat(next.result()).containsEntry("a", 1);
@@ -199,9 +198,9 @@ class TransitionsTest {
   @Test
   void repeatedCancelRequestsAndChildLinksChangeNothing() {
     Job asked = job(R, Kind.MANAGED).toBuilder().cancelRequested(true).build();
-    assertThat(Transitions.apply(asked, new Transitions.RequestCancel(), NOW)).isNull();
+    assertThat(Transitions.apply(asked, new Cause.RequestCancel(), NOW)).isNull();
     Job parent = job(R, Kind.MANAGED).toBuilder().childJobIds(List.of("kid")).build();
-    assertThat(Transitions.apply(parent, new Transitions.AddChild("kid"), NOW)).isNull();
+    assertThat(Transitions.apply(parent, new Cause.AddChild("kid"), NOW)).isNull();
   }
 
   private static Job job(JobStatus status, Kind kind) {

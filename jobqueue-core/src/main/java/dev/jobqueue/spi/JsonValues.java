@@ -1,4 +1,4 @@
-package dev.jobqueue.internal;
+package dev.jobqueue.spi;
 
 import java.util.ArrayList;
 import java.util.Collections;
