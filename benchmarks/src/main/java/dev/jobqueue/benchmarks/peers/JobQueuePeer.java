@@ -1,0 +1,85 @@
+package dev.jobqueue.benchmarks.peers;
+
+import dev.jobqueue.JobEvent;
+import dev.jobqueue.JobQueue;
+import dev.jobqueue.JobQueueBuilder;
+import dev.jobqueue.JobRequest;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.sqlite.SqliteJobStore;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * jobqueue with its defaults: {@code JobQueue.builder().workers(2).handler(...)}, in memory or on
+ * {@code SqliteJobStore.open(file)}. Completion is counted from the completed events a listener
+ * receives, which the queue publishes only once the completion is stored (durably, for SQLite).
+ */
+final class JobQueuePeer implements Peer {
+  private static final JobRequest REQUEST = JobRequest.builder("noop", "no-op").build();
+
+  private final SqliteJobStore store;
+  private final JobQueue queue;
+  private final int batch;
+  private final List<JobRequest> fullBatch;
+  private final LongAdder completed = new LongAdder();
+
+  /**
+   * @param sqliteFile the database file, or null for the in-memory store
+   * @param batch 1: one {@code submit} per job; more: {@code submitAll} of that many
+   */
+  JobQueuePeer(Path sqliteFile, int batch) {
+    this.store = sqliteFile == null ? null : SqliteJobStore.open(sqliteFile);
+    this.batch = batch;
+    this.fullBatch = Collections.nCopies(batch, REQUEST);
+    JobQueueBuilder builder =
+        JobQueue.builder()
+            .workers(2)
+            .handler(
+                "noop",
+                ctx -> {
+                  NoOpJob.run();
+                  return null;
+                });
+    if (store != null) {
+      builder.store(store);
+    }
+    this.queue = builder.build();
+    queue.subscribe(this::count);
+  }
+
+  private void count(JobEvent e) {
+    if (e.kind() == JobEvent.Kind.UPDATED
+        && e.statusChanged()
+        && e.job().status() == JobStatus.COMPLETED) {
+      completed.increment();
+    }
+  }
+
+  @Override
+  public void submit(int n) {
+    if (batch == 1) {
+      for (int i = 0; i < n; i++) {
+        queue.submit(REQUEST);
+      }
+      return;
+    }
+    for (int left = n; left > 0; left -= batch) {
+      queue.submitAll(left >= batch ? fullBatch : fullBatch.subList(0, left));
+    }
+  }
+
+  @Override
+  public long completed() {
+    return completed.sum();
+  }
+
+  @Override
+  public void close() {
+    queue.close();
+    if (store != null) {
+      store.close();
+    }
+  }
+}
