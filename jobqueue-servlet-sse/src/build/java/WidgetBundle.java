@@ -2,8 +2,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,21 +21,27 @@ import java.util.regex.Pattern;
  * <p>It follows the entry's imports, puts every module once in dependency order into one IIFE,
  * drops the {@code import} lines and the {@code export} keywords. That is only correct for the
  * narrow module style the widget keeps, so the build fails with a message on anything else: an
- * import must be one line of named imports from a sibling ({@code import { a, b } from
- * './x.js';}), exports are {@code export function|class|const|let} declarations, top-level names
- * are unique across modules (they share one scope), imported names must be exported, and imports
- * must not form a cycle.
+ * import must be one line of named imports from a sibling ({@code import { a, b } from './x.js';}),
+ * exports are {@code export function|class|const|let} declarations, top-level names are unique
+ * across modules (they share one scope), imported names must be exported, and imports must not form
+ * a cycle.
  */
 public final class WidgetBundle {
   private static final Pattern IMPORT =
       Pattern.compile("^import\\s*\\{([^}]*)}\\s*from\\s*'\\./([A-Za-z0-9_-]+\\.js)';\\s*$");
   private static final Pattern EXPORT =
-      Pattern.compile("^export\\s+(?:async\\s+)?(?:function\\*?|class|const|let)\\s+([A-Za-z_$][\\w$]*)");
+      Pattern.compile(
+          "^export\\s+(?:async\\s+)?(?:function\\*?|class|const|let)\\s+([A-Za-z_$][\\w$]*)");
   private static final Pattern TOP_LEVEL =
-      Pattern.compile("^(?:export\\s+)?(?:async\\s+)?(?:function\\*?|class|const|let|var)\\s+([A-Za-z_$][\\w$]*)");
+      Pattern.compile(
+          "^(?:export\\s+)?(?:async\\s+)?(?:function\\*?|class|const|let|var)\\s+([A-Za-z_$][\\w$]*)");
 
-  private record Module(String name, List<String> body, Map<String, List<String>> imports,
-      Set<String> exports, Set<String> declared) {}
+  private record Module(
+      String name,
+      List<String> body,
+      Map<String, List<String>> imports,
+      Set<String> exports,
+      Set<String> declared) {}
 
   private final Path dir;
   private final Map<String, Module> modules = new LinkedHashMap<>();
@@ -64,7 +70,12 @@ public final class WidgetBundle {
       Files.write(out, bytes); // unchanged output keeps its timestamp
     }
     System.out.println(
-        "[widget bundle] " + out + " from " + bundle.modules.size() + " modules, " + bytes.length
+        "[widget bundle] "
+            + out
+            + " from "
+            + bundle.modules.size()
+            + " modules, "
+            + bytes.length
             + " bytes");
   }
 
@@ -80,17 +91,26 @@ public final class WidgetBundle {
       for (String declared : m.declared()) {
         String first = owner.putIfAbsent(declared, name);
         if (first != null) {
-          errors.add("top-level name '" + declared + "' is declared in both " + first + " and "
-              + name + " (the bundle puts all modules in one scope)");
+          errors.add(
+              "top-level name '"
+                  + declared
+                  + "' is declared in both "
+                  + first
+                  + " and "
+                  + name
+                  + " (the bundle puts all modules in one scope)");
         }
       }
-      m.imports().forEach((from, names) -> {
-        for (String imported : names) {
-          if (!modules.get(from).exports().contains(imported)) {
-            errors.add(name + " imports '" + imported + "' but " + from + " does not export it");
-          }
-        }
-      });
+      m.imports()
+          .forEach(
+              (from, names) -> {
+                for (String imported : names) {
+                  if (!modules.get(from).exports().contains(imported)) {
+                    errors.add(
+                        name + " imports '" + imported + "' but " + from + " does not export it");
+                  }
+                }
+              });
     }
     StringBuilder out = new StringBuilder();
     List<String> entryBody = new ArrayList<>(modules.get(entry).body());
@@ -160,8 +180,10 @@ public final class WidgetBundle {
       if (line.startsWith("import")) {
         Matcher im = IMPORT.matcher(line);
         if (!im.matches()) {
-          errors.add(where + "only one-line named imports of sibling modules can be bundled: "
-              + line.strip());
+          errors.add(
+              where
+                  + "only one-line named imports of sibling modules can be bundled: "
+                  + line.strip());
           continue;
         }
         List<String> names = new ArrayList<>();
@@ -180,8 +202,10 @@ public final class WidgetBundle {
       if (line.startsWith("export")) {
         Matcher ex = EXPORT.matcher(line);
         if (!ex.find()) {
-          errors.add(where + "only 'export function|class|const|let name' can be bundled: "
-              + line.strip());
+          errors.add(
+              where
+                  + "only 'export function|class|const|let name' can be bundled: "
+                  + line.strip());
           continue;
         }
         exports.add(ex.group(1));
