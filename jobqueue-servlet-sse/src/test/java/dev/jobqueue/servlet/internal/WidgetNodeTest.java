@@ -31,18 +31,18 @@ class WidgetNodeTest {
 
   @TestFactory
   Stream<DynamicTest> widgetUnitTests() throws IOException {
-    Path node = requireNode();
-    Path bundle = bundleOnClasspath();
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(TESTS)) {
       s.filter(p -> p.getFileName().toString().endsWith(".test.js")).sorted().forEach(files::add);
     }
     assertThat(files).as("widget tests in %s", TESTS).isNotEmpty();
     return files.stream()
-        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(node, f, bundle)));
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
   }
 
-  private static void run(Path node, Path testFile, Path bundle) throws Exception {
+  private static void run(Path testFile) throws Exception {
+    Path node = requireNode(); // per test, so a skip shows up (with its reason) in every report
+    Path bundle = bundleOnClasspath();
     Path log = Files.createTempFile("widget-node-test", ".log");
     try {
       ProcessBuilder pb =
