@@ -191,6 +191,31 @@ final class WidgetPage {
         .toList();
   }
 
+  /**
+   * Every live-view row at one instant, by job id: {status, parent (the enclosing row's job id or
+   * null), chip (child-count text), message}. One script run, so the rows are read together.
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Map<String, Object>> rowsNow() {
+    return (Map<String, Map<String, Object>>)
+        js(
+            """
+        const out = {};
+        for (const row of arguments[0].shadowRoot.querySelectorAll("li[data-testid='task']")) {
+          const own = (id) => Array.from(row.querySelectorAll(`[data-testid='${id}']`))
+              .find(e => e.closest("li[data-testid='task']") === row);
+          const parent = row.parentElement ? row.parentElement.closest("li[data-testid='task']") : null;
+          out[row.dataset.jobId] = {
+            status: row.dataset.status,
+            parent: parent ? parent.dataset.jobId : null,
+            chip: own('child-count') ? own('child-count').textContent : null,
+            message: own('task-message') ? own('task-message').textContent : null,
+          };
+        }
+        return out;""",
+            host());
+  }
+
   @SuppressWarnings("unchecked")
   List<Map<String, Object>> progressLog() {
     return (List<Map<String, Object>>) js("return window.__progress || [];");
