@@ -156,6 +156,66 @@ final class WidgetPage {
         host());
   }
 
+  /**
+   * Records every text a row's {@code testId} part (e.g. {@code child-count}) shows from now on, as
+   * {id, text} entries, so a test can prove an intermediate value was shown without sampling at the
+   * right moment.
+   */
+  void recordTexts(String testId) {
+    js(
+        """
+        window.__texts = window.__texts || [];
+        const testId = arguments[1];
+        new MutationObserver(ms => {
+          for (const m of ms) {
+            const part = m.target.closest ? m.target.closest(`[data-testid='${testId}']`) : null;
+            const row = part ? part.closest('[data-job-id]') : null;
+            if (row) {
+              for (const n of m.addedNodes) {
+                window.__texts.push({id: row.dataset.jobId, text: n.textContent});
+              }
+            }
+          }
+        }).observe(arguments[0].shadowRoot, {subtree: true, childList: true});""",
+        host(),
+        testId);
+  }
+
+  /** The texts {@link #recordTexts} saw for {@code jobId}'s rows, in order. */
+  @SuppressWarnings("unchecked")
+  List<String> textLog(String jobId) {
+    List<Map<String, Object>> log = (List<Map<String, Object>>) js("return window.__texts || [];");
+    return log.stream()
+        .filter(e -> jobId.equals(e.get("id")))
+        .map(e -> (String) e.get("text"))
+        .toList();
+  }
+
+  /**
+   * Every live-view row at one instant, by job id: {status, parent (the enclosing row's job id or
+   * null), chip (child-count text), message}. One script run, so the rows are read together.
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Map<String, Object>> rowsNow() {
+    return (Map<String, Map<String, Object>>)
+        js(
+            """
+        const out = {};
+        for (const row of arguments[0].shadowRoot.querySelectorAll("li[data-testid='task']")) {
+          const own = (id) => Array.from(row.querySelectorAll(`[data-testid='${id}']`))
+              .find(e => e.closest("li[data-testid='task']") === row);
+          const parent = row.parentElement ? row.parentElement.closest("li[data-testid='task']") : null;
+          out[row.dataset.jobId] = {
+            status: row.dataset.status,
+            parent: parent ? parent.dataset.jobId : null,
+            chip: own('child-count') ? own('child-count').textContent : null,
+            message: own('task-message') ? own('task-message').textContent : null,
+          };
+        }
+        return out;""",
+            host());
+  }
+
   @SuppressWarnings("unchecked")
   List<Map<String, Object>> progressLog() {
     return (List<Map<String, Object>>) js("return window.__progress || [];");
