@@ -1,6 +1,7 @@
 package dev.jobqueue;
 
 import dev.jobqueue.spi.JsonValues;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ import java.util.Objects;
  * @param cancelRequested a cancel was asked for while it was running
  * @param tracked the host runs this job itself; workers never claim it
  * @param awaitingChildren its own work finished; it ends when its last child ends
+ * @param timeout a managed attempt running longer fails ("timed out"); a tracked job without a
+ *     report for this long fails; null for the queue's default for its type
  */
 public record Job(
     String id,
@@ -83,7 +86,8 @@ public record Job(
     Instant leaseExpiresAt,
     boolean cancelRequested,
     boolean tracked,
-    boolean awaitingChildren) {
+    boolean awaitingChildren,
+    Duration timeout) {
 
   /** The error of a job that was running when its process stopped. */
   public static final String INTERRUPTED_ERROR =
@@ -154,6 +158,7 @@ public record Job(
     private boolean cancelRequested;
     private boolean tracked;
     private boolean awaitingChildren;
+    private Duration timeout;
 
     /** An empty builder; id, type, status, createdAt, updatedAt and title must be set. */
     public Builder() {
@@ -198,6 +203,7 @@ public record Job(
       cancelRequested = j.cancelRequested;
       tracked = j.tracked;
       awaitingChildren = j.awaitingChildren;
+      timeout = j.timeout;
     }
 
     // spotless:off — one line per setter reads as the table it is
@@ -235,6 +241,7 @@ public record Job(
     public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
     public Builder tracked(boolean v) { tracked = v; return this; }
     public Builder awaitingChildren(boolean v) { awaitingChildren = v; return this; }
+    public Builder timeout(Duration v) { timeout = v; return this; }
     // spotless:on
 
     public Job build() {
@@ -272,7 +279,8 @@ public record Job(
           leaseExpiresAt,
           cancelRequested,
           tracked,
-          awaitingChildren);
+          awaitingChildren,
+          timeout);
     }
   }
 }

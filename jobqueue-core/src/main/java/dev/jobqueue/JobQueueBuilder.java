@@ -40,6 +40,8 @@ public final class JobQueueBuilder {
   private int listenerBuffer = DEFAULT_LISTENER_BUFFER;
   private String instanceId;
   private int claimBatch = 1;
+  private final Map<String, Duration> timeouts = new LinkedHashMap<>();
+  private Duration trackedInactivityTimeout;
 
   JobQueueBuilder() {}
 
@@ -186,6 +188,34 @@ public final class JobQueueBuilder {
     return this;
   }
 
+  /**
+   * Jobs of {@code type} time out: a managed attempt running longer is cancelled (flag + interrupt)
+   * and fails "timed out after …", retried while attempts remain (a handler that ignores the
+   * interrupt loses its worker thread, which is replaced, and the job ends anyway 1 s later); a
+   * tracked job of this type that reports nothing for this long fails. A request's own {@link
+   * JobRequest.Builder#timeout} wins. No timeout by default.
+   */
+  public JobQueueBuilder timeout(String type, Duration timeout) {
+    timeouts.put(Objects.requireNonNull(type, "type"), positive(timeout, "timeout of " + type));
+    return this;
+  }
+
+  /**
+   * Tracked jobs whose host reports nothing for this long fail ("no report from the host …"),
+   * checked every third of the {@link #lease}; off by default. Per type: {@link #timeout}.
+   */
+  public JobQueueBuilder trackedInactivityTimeout(Duration timeout) {
+    this.trackedInactivityTimeout = positive(timeout, "trackedInactivityTimeout");
+    return this;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+    return d;
+  }
+
   /** Builds and starts the queue: recovers interrupted jobs, then starts the workers. */
   public JobQueue build() {
     for (String type : concurrency.keySet()) {
@@ -226,7 +256,9 @@ public final class JobQueueBuilder {
             pollInterval,
             listenerBuffer,
             instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId,
-            claimBatch);
+            claimBatch,
+            Map.copyOf(timeouts),
+            trackedInactivityTimeout);
     return DefaultJobQueue.start(config);
   }
 

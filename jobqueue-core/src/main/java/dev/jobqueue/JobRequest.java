@@ -1,6 +1,7 @@
 package dev.jobqueue;
 
 import dev.jobqueue.spi.JsonValues;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -13,6 +14,8 @@ import java.util.Objects;
  * JobQueue#submit(JobRequest)} or {@link JobTracker#create(JobRequest)}.
  *
  * @param maxAttempts attempts before a failure is final, or null for the queue's default
+ * @param timeout how long one attempt may run (managed), or how long a tracked job may go without a
+ *     report; null for the queue's default for the type
  */
 public record JobRequest(
     String type,
@@ -26,7 +29,8 @@ public record JobRequest(
     boolean optional,
     String userId,
     boolean cancelable,
-    Integer totalSteps) {
+    Integer totalSteps,
+    Duration timeout) {
 
   /** Longest accepted title, in characters. */
   public static final int MAX_TITLE_LENGTH = 500;
@@ -49,6 +53,9 @@ public record JobRequest(
     }
     if (maxAttempts != null && maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
     if (totalSteps != null && totalSteps < 0) {
       throw new IllegalArgumentException("totalSteps must not be negative, got " + totalSteps);
@@ -90,6 +97,7 @@ public record JobRequest(
     private String userId;
     private boolean cancelable = true;
     private Integer totalSteps;
+    private Duration timeout;
 
     private Builder(String type, String title) {
       this.type = type;
@@ -155,6 +163,16 @@ public record JobRequest(
       return this;
     }
 
+    /**
+     * A managed job's attempt running longer than this is cancelled and fails "timed out after …"
+     * (retried while attempts remain); a tracked job that reports nothing for this long fails.
+     * Overrides the queue's default for the type.
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           type,
@@ -168,7 +186,8 @@ public record JobRequest(
           optional,
           userId,
           cancelable,
-          totalSteps);
+          totalSteps,
+          timeout);
     }
   }
 }

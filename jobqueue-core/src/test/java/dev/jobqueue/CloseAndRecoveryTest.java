@@ -62,25 +62,78 @@ class CloseAndRecoveryTest {
         .hasMessageContaining("closed");
   }
 
+  /** A handler that only an interrupt ends, or (ignoring interrupts) only {@code release}. */
+  private static JobQueue stuckQueue(
+      RecoveryPolicy policy, CountDownLatch started, CountDownLatch release) {
+    return JobQueue.builder()
+        .workers(1)
+        .shutdownTimeout(Duration.ofMillis(100))
+        .recoveryPolicy(policy)
+        .defaultMaxAttempts(2)
+        .handler(
+            "stuck",
+            ctx -> {
+              started.countDown();
+              if (release == null) {
+                new CountDownLatch(1).await(); // only an interrupt ends this
+              } else {
+                while (true) {
+                  try {
+                    release.await();
+                    return null;
+                  } catch (InterruptedException ignored) {
+                    // a handler that ignores interrupts
+                  }
+                }
+              }
+              return null;
+            })
+        .build();
+  }
+
   @Test
-  void closeCancelsJobsStillRunningAfterTheTimeout() throws Exception {
+  void closeFailsJobsStillRunningAfterTheTimeoutAsInterruptedByDefault() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    JobQueue q =
-        JobQueue.builder()
-            .workers(1)
-            .shutdownTimeout(Duration.ofMillis(100))
-            .handler(
-                "stuck",
-                ctx -> {
-                  started.countDown();
-                  new CountDownLatch(1).await(); // only an interrupt ends this
-                  return null;
-                })
-            .build();
+    JobQueue q = stuckQueue(RecoveryPolicy.FAIL, started, null);
     Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     q.close();
-    assertThat(q.get(j.id()).status()).isEqualTo(JobStatus.CANCELLED);
+    Job after = q.get(j.id());
+    assertThat(after.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(after.error()).isEqualTo(Job.INTERRUPTED_ERROR);
+    await().until(() -> liveQueueThreads().isEmpty());
+  }
+
+  @Test
+  void closeRequeuesJobsStillRunningAfterTheTimeoutWithPolicyRequeue() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    JobQueue q = stuckQueue(RecoveryPolicy.REQUEUE, started, null);
+    Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    q.close();
+    Job after = q.get(j.id());
+    assertThat(after.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(after.attempt()).isEqualTo(2);
+    assertThat(after.owner()).isNull();
+    await().until(() -> liveQueueThreads().isEmpty());
+  }
+
+  @Test
+  void closeEndsAJobWhoseHandlerIgnoresTheInterrupt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    JobQueue q = stuckQueue(RecoveryPolicy.REQUEUE, started, release);
+    try {
+      Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      q.close(); // returns although the handler goes on
+      Job after = q.get(j.id());
+      assertThat(after.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(after.attempt()).isEqualTo(2);
+      assertThat(after.version()).isEqualTo(j.version() + 2); // started, re-queued: nothing else
+    } finally {
+      release.countDown();
+    }
     await().until(() -> liveQueueThreads().isEmpty());
   }
 

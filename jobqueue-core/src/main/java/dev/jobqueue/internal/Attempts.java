@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +40,10 @@ final class Attempts {
   private final RetryBackoff backoff;
   private final String instanceId;
   private final Submission submission;
+  private final Timeouts timeouts;
+  private final Recovery recovery;
+  private final ScheduledExecutorService scheduler;
+  private volatile java.util.function.Consumer<Execution> workerLost = ex -> {};
 
   /** Runs the end of attempts whose durable write finished on a store thread. */
   private final ExecutorService completer =
@@ -50,6 +57,9 @@ final class Attempts {
 
   private final AtomicInteger finishesInFlight = new AtomicInteger();
 
+  /** How long a handler may go on after its timeout cancelled it before the queue ends it. */
+  static final Duration GRACE = Duration.ofSeconds(1);
+
   Attempts(
       Map<String, JobHandler> handlers,
       JobStore store,
@@ -58,7 +68,10 @@ final class Attempts {
       RunTimes runTimes,
       RetryBackoff backoff,
       String instanceId,
-      Submission submission) {
+      Submission submission,
+      Timeouts timeouts,
+      Recovery recovery,
+      ScheduledExecutorService scheduler) {
     this.handlers = handlers;
     this.store = store;
     this.writes = writes;
@@ -67,6 +80,14 @@ final class Attempts {
     this.backoff = backoff;
     this.instanceId = instanceId;
     this.submission = submission;
+    this.timeouts = timeouts;
+    this.recovery = recovery;
+    this.scheduler = scheduler;
+  }
+
+  /** Called when a worker thread is lost to a handler that ignored its cancel. */
+  void onWorkerLost(java.util.function.Consumer<Execution> replaceWorker) {
+    this.workerLost = replaceWorker;
   }
 
   /** A child submitted by a running handler. */
@@ -80,6 +101,8 @@ final class Attempts {
     ex.bind(Thread.currentThread());
     Map<String, Object> result = null;
     Throwable failure = null;
+    Duration timeout = timeouts.of(job);
+    ScheduledFuture<?> guard = timeout == null ? null : guard(ex, timeout);
     if (!ex.isCancelled()) {
       try {
         Map<String, Object> raw = handlers.get(job.type()).run(ex);
@@ -91,10 +114,62 @@ final class Attempts {
         }
       }
     }
+    if (guard != null) {
+      guard.cancel(false);
+    }
     ex.finish();
     Thread.interrupted(); // a late cancel must not leak into the next job
     executions.unregister(ex);
-    finish(ex, result, failure);
+    if (!ex.detached()) {
+      finish(ex, result, failure);
+    }
+  }
+
+  /** Cancels the attempt at its deadline; ends it, a grace period later, if the handler goes on. */
+  private ScheduledFuture<?> guard(Execution ex, Duration timeout) {
+    try {
+      return scheduler.schedule(
+          () -> {
+            log.warn("job {} timed out after {}; cancelling it", ex.jobId(), timeout);
+            ex.timeOut(timeout);
+            scheduler.schedule(() -> endIgnored(ex), GRACE.toMillis(), TimeUnit.MILLISECONDS);
+          },
+          timeout.toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // the queue is closing: close() bounds the attempt instead
+    }
+  }
+
+  /**
+   * Stores the end of an attempt whose handler ignored its cancel (timeout or close), so the job
+   * does not stay running; the handler's thread is no longer counted as a worker and is replaced.
+   */
+  void endIgnored(Execution ex) {
+    if (!ex.detach()) {
+      return; // it returned meanwhile and stored its own end
+    }
+    executions.unregister(ex);
+    log.warn(
+        "job {}: its handler ignored the cancel; its end is stored now and its worker thread is"
+            + " replaced (the thread stays blocked in the handler)",
+        ex.jobId());
+    workerLost.accept(ex);
+    try {
+      while (true) {
+        Optional<Job> latest = store.get(ex.jobId());
+        Change end = latest.isEmpty() ? null : endOf(latest.get(), ex, null, null);
+        if (end == null || writes.write(end)) {
+          if (end != null) {
+            writes.changed(end);
+          }
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error(
+          "could not store the end of job {}; it stays running until recovered", ex.jobId(), e);
+    }
   }
 
   private void finish(Execution ex, Map<String, Object> result, Throwable failure) {
@@ -182,13 +257,26 @@ final class Attempts {
   }
 
   private Cause causeOfEnd(Job cur, Execution ex, Map<String, Object> result, Throwable failure) {
-    if (cur.cancelRequested() || ex.isCancelled()) {
+    if (cur.cancelRequested()) {
+      return new Cause.Cancel();
+    }
+    if (ex.timedOutAfter() != null) {
+      return failed(cur, "timed out after " + Timeouts.human(ex.timedOutAfter()));
+    }
+    if (ex.abandoned()) {
+      return recovery.of(cur);
+    }
+    if (ex.isCancelled()) {
       return new Cause.Cancel();
     }
     if (failure == null) {
       return new Cause.Complete(result);
     }
-    String error = describe(failure);
+    return failed(cur, describe(failure));
+  }
+
+  /** Another attempt later while attempts remain, else failed for good. */
+  private Cause failed(Job cur, String error) {
     if (cur.attempt() < cur.maxAttempts()) {
       Duration delay = backoff.delayAfter(cur.attempt());
       return new Cause.Requeue(
@@ -199,7 +287,7 @@ final class Attempts {
               + " of "
               + cur.maxAttempts()
               + " failed; retrying in "
-              + humanSeconds(delay),
+              + Timeouts.human(delay),
           runTimes.mean(cur.type()));
     }
     return new Cause.Fail(error);
@@ -211,11 +299,6 @@ final class Attempts {
     }
     String m = t.getMessage();
     return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
-  }
-
-  private static String humanSeconds(Duration d) {
-    double s = d.toMillis() / 1000.0;
-    return (s == Math.rint(s) ? String.valueOf((long) s) : String.format("%.1f", s)) + " s";
   }
 
   /** A progress report from a handler; throws when the job was cancelled meanwhile. */

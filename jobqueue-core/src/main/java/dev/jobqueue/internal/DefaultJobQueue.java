@@ -76,6 +76,8 @@ public final class DefaultJobQueue implements JobQueue {
     JobWrites writes = new JobWrites(store, hub, config.clock());
     RunTimes runTimes = new RunTimes();
     Executions executions = new Executions();
+    Recovery recovery = new Recovery(config, runTimes);
+    Timeouts timeouts = new Timeouts(config.timeouts(), config.trackedInactivityTimeout());
     Lineage lineage = new Lineage(store, writes, scheduler);
     this.commands = new Commands(config, writes, hub, executions, runTimes);
     Dispatcher[] late = new Dispatcher[1]; // submission wakes workers that are made after it
@@ -91,14 +93,17 @@ public final class DefaultJobQueue implements JobQueue {
             runTimes,
             config.backoff(),
             config.instanceId(),
-            submission);
+            submission,
+            timeouts,
+            recovery,
+            scheduler);
     Admission admission =
         new Admission(config.handlers().keySet(), config.concurrency(), config.rateLimits());
     this.dispatcher =
         new Dispatcher(config, hub, admission, executions, attempts, lineage, scheduler);
     late[0] = dispatcher;
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
-    this.maintenance = new Maintenance(config, writes, executions, commands, runTimes);
+    this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
         new TrackedJobs(
             submission, writes, runTimes, config.instanceId(), config.lease(), this::requireOpen);

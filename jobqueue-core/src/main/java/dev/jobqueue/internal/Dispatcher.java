@@ -41,7 +41,9 @@ final class Dispatcher {
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
   private final CountDownLatch workersDone;
-  private final List<Thread> ownThreads = new ArrayList<>();
+  private final List<Thread> ownThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger threadNumber =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean stopping;
 
   Dispatcher(
@@ -65,16 +67,26 @@ final class Dispatcher {
   }
 
   void start() {
-    Runnable loop = this::workerLoop;
+    attempts.onWorkerLost(
+        lost -> {
+          admission.finished(lost.latest().type());
+          startWorker();
+        });
     for (int i = 0; i < config.workers(); i++) {
-      if (config.executor() != null) {
-        config.executor().execute(loop);
-      } else {
-        Thread t = new Thread(loop, "jobqueue-worker-" + (i + 1));
-        t.setDaemon(true);
-        ownThreads.add(t);
-        t.start();
-      }
+      startWorker();
+    }
+  }
+
+  /** Starts a worker; also replaces one whose thread a handler holds after its end was stored. */
+  private void startWorker() {
+    Runnable loop = this::workerLoop;
+    if (config.executor() != null) {
+      config.executor().execute(loop);
+    } else {
+      Thread t = new Thread(loop, "jobqueue-worker-" + threadNumber.incrementAndGet());
+      t.setDaemon(true);
+      ownThreads.add(t);
+      t.start();
     }
   }
 
@@ -107,6 +119,7 @@ final class Dispatcher {
 
   private void workerLoop() {
     Thread me = Thread.currentThread();
+    boolean replaced = false;
     try {
       while (!stopping) {
         long seen = signals.get();
@@ -120,6 +133,11 @@ final class Dispatcher {
         }
         if (ex != null) {
           attempts.run(ex);
+          if (ex.detached()) {
+            ownThreads.remove(me);
+            replaced = true;
+            return; // a replacement took this worker's place, its slot and its count below
+          }
           admission.finished(ex.latest().type());
           continue;
         }
@@ -142,7 +160,9 @@ final class Dispatcher {
         idleWorkers.remove(me);
       }
     } finally {
-      workersDone.countDown();
+      if (!replaced) {
+        workersDone.countDown();
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobCancelledException;
 import dev.jobqueue.JobContext;
 import dev.jobqueue.JobRequest;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,10 +18,18 @@ final class Execution implements JobContext {
   private volatile Job latest;
   private volatile boolean cancelled;
 
+  /** Why the queue itself stopped this attempt, or null: it timed out, or close() gave up. */
+  private volatile Duration timedOutAfter;
+
+  private volatile boolean abandoned;
+
   /** Guarded by this: the thread running the handler, and whether it has returned. */
   private Thread thread;
 
   private boolean done;
+
+  /** The queue stored this attempt's end itself; the handler's thread is no longer a worker. */
+  private boolean detached;
 
   Execution(Attempts attempts, Job claimed) {
     this.attempts = attempts;
@@ -41,6 +50,42 @@ final class Execution implements JobContext {
         thread.interrupt();
       }
     }
+  }
+
+  /** The attempt ran past its timeout: it is cancelled, and ends failed ("timed out"). */
+  void timeOut(Duration after) {
+    timedOutAfter = after;
+    cancel();
+  }
+
+  /** close() gave up waiting: the attempt is cancelled and ends as the recovery policy says. */
+  void abandon() {
+    abandoned = true;
+    cancel();
+  }
+
+  Duration timedOutAfter() {
+    return timedOutAfter;
+  }
+
+  boolean abandoned() {
+    return abandoned;
+  }
+
+  /**
+   * The handler ignored its cancel: its thread stops being a worker, and the queue ends the attempt
+   * itself. False when the handler already returned.
+   */
+  synchronized boolean detach() {
+    if (done) {
+      return false;
+    }
+    detached = true;
+    return true;
+  }
+
+  synchronized boolean detached() {
+    return detached;
   }
 
   /** After this no cancel interrupts the thread, which goes on to other work. */

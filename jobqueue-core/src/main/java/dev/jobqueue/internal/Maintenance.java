@@ -3,8 +3,8 @@ package dev.jobqueue.internal;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
-import dev.jobqueue.RecoveryPolicy;
 import dev.jobqueue.spi.JobStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,20 +24,23 @@ final class Maintenance {
   private final JobWrites writes;
   private final Executions executions;
   private final Commands commands;
-  private final RunTimes runTimes;
+  private final Recovery recovery;
+  private final Timeouts timeouts;
 
   Maintenance(
       QueueConfig config,
       JobWrites writes,
       Executions executions,
       Commands commands,
-      RunTimes runTimes) {
+      Recovery recovery,
+      Timeouts timeouts) {
     this.config = config;
     this.store = config.store();
     this.writes = writes;
     this.executions = executions;
     this.commands = commands;
-    this.runTimes = runTimes;
+    this.recovery = recovery;
+    this.timeouts = timeouts;
   }
 
   /** Recovers what a previous run left running: every such job, or (shared) expired leases. */
@@ -73,7 +76,7 @@ final class Maintenance {
                       && (cur.leaseExpiresAt() == null || !cur.leaseExpiresAt().isBefore(now))) {
                 return null;
               }
-              return Transitions.apply(cur, recoveryOf(cur), now);
+              return Transitions.apply(cur, recovery.of(cur), now);
             });
     if (result != found && result.version() == found.version() + 1) {
       log.info(
@@ -85,28 +88,11 @@ final class Maintenance {
     }
   }
 
-  /** What the recovery policy makes of a job whose process stopped while it ran. */
-  private Cause recoveryOf(Job cur) {
-    if (cur.awaitingChildren()) {
-      // Its handler already returned; it ends when its children do. Release the dead owner.
-      return new Cause.Orphan();
-    }
-    if (cur.cancelRequested()) {
-      return new Cause.Cancel();
-    }
-    if (config.recoveryPolicy() == RecoveryPolicy.REQUEUE
-        && !cur.tracked()
-        && cur.attempt() < cur.maxAttempts()
-        && config.handlers().containsKey(cur.type())) {
-      return new Cause.Requeue(Job.INTERRUPTED_ERROR, null, null, runTimes.mean(cur.type()));
-    }
-    return new Cause.Fail(Job.INTERRUPTED_ERROR);
-  }
-
   private void heartbeat() {
     try {
       Instant now = writes.now();
       store.renewLeases(config.instanceId(), now.plus(config.lease()));
+      failSilentTrackedJobs(now);
       if (store.isShared()) {
         for (Job j : store.expiredLeases(now, 100)) {
           recover(j);
@@ -118,6 +104,31 @@ final class Maintenance {
       }
     } catch (RuntimeException e) {
       log.error("heartbeat failed; retrying in {} ms", config.lease().toMillis() / 3, e);
+    }
+  }
+
+  /** Tracked jobs whose host reported nothing for longer than their timeout fail. */
+  private void failSilentTrackedJobs(Instant now) {
+    List<Job> active =
+        store.query(
+            JobQuery.builder()
+                .status(JobStatus.QUEUED, JobStatus.RUNNING)
+                .limit(JobQuery.MAX_LIMIT)
+                .build());
+    for (Job j : active) {
+      Duration t = j.tracked() && !j.awaitingChildren() ? timeouts.of(j) : null;
+      if (t == null || !j.updatedAt().plus(t).isBefore(now)) {
+        continue;
+      }
+      Cause fail =
+          new Cause.Fail(
+              "no report from the host for "
+                  + Timeouts.human(t)
+                  + ": the tracked job was abandoned (inactivity timeout)");
+      writes.mutate(
+          j.id(),
+          cur -> cur.version() != j.version() ? null : Transitions.apply(cur, fail, writes.now()));
+      log.warn("tracked job {} ({}) failed: no report for {}", j.id(), j.type(), t);
     }
   }
 

@@ -29,4 +29,6 @@ public record QueueConfig(
     Duration pollInterval,
     int listenerBuffer,
     String instanceId,
-    int claimBatch) {}
+    int claimBatch,
+    Map<String, Duration> timeouts,
+    Duration trackedInactivityTimeout) {}

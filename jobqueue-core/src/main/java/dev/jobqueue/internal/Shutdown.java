@@ -52,15 +52,21 @@ final class Shutdown {
     if (!dispatcher.stop(deadline)) {
       List<String> stillRunning = executions.jobIds();
       log.warn(
-          "job queue {}: {} jobs still running after {}; cancelling {}",
+          "job queue {}: {} jobs still running after {}; interrupting them, they end as the"
+              + " recovery policy {} says: {}",
           id,
           stillRunning.size(),
           config.shutdownTimeout(),
+          config.recoveryPolicy(),
           stillRunning);
       for (Execution ex : executions.all()) {
-        ex.cancel();
+        ex.abandon();
       }
-      dispatcher.awaitWorkers(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      if (!dispatcher.awaitWorkers(System.nanoTime() + Attempts.GRACE.toNanos())) {
+        for (Execution ex : executions.all()) {
+          attempts.endIgnored(ex);
+        }
+      }
     }
     for (Execution ex : dispatcher.drainPrefetched()) {
       release(ex);

@@ -48,7 +48,8 @@ final class Snapshots {
         leaseUntil,
         q.cancelRequested(),
         q.tracked(),
-        q.awaitingChildren());
+        q.awaitingChildren(),
+        q.timeout());
   }
 
   static Job completed(Job r, Instant now, Map<String, Object> result) {
@@ -86,6 +87,7 @@ final class Snapshots {
         r.leaseExpiresAt(),
         r.cancelRequested(),
         r.tracked(),
-        false);
+        false,
+        r.timeout());
   }
 }

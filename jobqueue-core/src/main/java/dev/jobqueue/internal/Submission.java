@@ -99,7 +99,8 @@ final class Submission {
             child.optional(),
             child.userId(),
             child.cancelable(),
-            child.totalSteps()));
+            child.totalSteps(),
+            child.timeout()));
   }
 
   /** Stores one new job, managed or (for the tracker) tracked. */
@@ -207,6 +208,7 @@ final class Submission {
         .totalSteps(request.totalSteps())
         .etaSeconds(runTimes.mean(request.type()))
         .tracked(tracked)
+        .timeout(request.timeout())
         .build();
   }
 }

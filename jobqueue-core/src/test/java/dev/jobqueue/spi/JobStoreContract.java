@@ -131,6 +131,7 @@ public abstract class JobStoreContract {
             .cancelRequested(true)
             .tracked(true)
             .awaitingChildren(true)
+            .timeout(java.time.Duration.ofMillis(90_500))
             .build();
     store.insert(full);
     Job read = store.get("full-1").orElseThrow();

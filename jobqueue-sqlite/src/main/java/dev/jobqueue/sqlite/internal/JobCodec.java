@@ -26,7 +26,7 @@ public final class JobCodec {
           + " progress_message, current_step, total_steps, title, description, parent_job_id,"
           + " child_job_ids, result, error, user_id, cancelable, priority, attempt, max_attempts,"
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
-          + " lease_expires_at, cancel_requested, tracked, awaiting_children";
+          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms";
 
   /** The same columns with a table alias, for joins. */
   public static String columns(String alias) {
@@ -34,7 +34,7 @@ public final class JobCodec {
   }
 
   /** Parameters of one row of {@link #INSERT}: id, the five cold columns, the hot ones. */
-  static final int INSERT_PARAMS = 35;
+  static final int INSERT_PARAMS = 36;
 
   /** The columns {@link #UPDATE_HOT} sets, in its order (title_lower included). */
   private static final String HOT_COLUMNS =
@@ -42,7 +42,7 @@ public final class JobCodec {
           + " total_steps, title, title_lower, description, child_job_ids, result, error,"
           + " cancelable, priority, attempt, max_attempts, optional, eta_seconds, warnings, input,"
           + " version, run_at, owner, lease_expires_at, cancel_requested, tracked,"
-          + " awaiting_children";
+          + " awaiting_children, timeout_ms";
 
   public static final String INSERT = insertRows(1);
 
@@ -149,6 +149,11 @@ public final class JobCodec {
     ps.setInt(i++, j.cancelRequested() ? 1 : 0);
     ps.setInt(i++, j.tracked() ? 1 : 0);
     ps.setInt(i++, j.awaitingChildren() ? 1 : 0);
+    if (j.timeout() == null) {
+      ps.setNull(i++, Types.BIGINT);
+    } else {
+      ps.setLong(i++, j.timeout().toMillis());
+    }
     return i;
   }
 
@@ -202,7 +207,13 @@ public final class JobCodec {
         instant(rs, i++),
         rs.getInt(i++) != 0,
         rs.getInt(i++) != 0,
-        rs.getInt(i) != 0);
+        rs.getInt(i++) != 0,
+        millis(rs, i));
+  }
+
+  private static java.time.Duration millis(ResultSet rs, int i) throws SQLException {
+    long ms = rs.getLong(i);
+    return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
   }
 
   /** Nanoseconds since the epoch; exact for every Instant between the years 1677 and 2262. */

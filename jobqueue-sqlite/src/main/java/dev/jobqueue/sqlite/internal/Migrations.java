@@ -29,7 +29,10 @@ public final class Migrations {
   /** The migrations this version knows, in order. Add new files at the end; never edit old ones. */
   static final List<String> FILES =
       List.of(
-          "V1__create_jobs.sql", "V2__drop_lease_index.sql", "V3__finished_index_without_in.sql");
+          "V1__create_jobs.sql",
+          "V2__drop_lease_index.sql",
+          "V3__finished_index_without_in.sql",
+          "V4__job_timeout.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 
