@@ -29,8 +29,9 @@ import org.springframework.core.io.ResourceLoader;
 @EnableConfigurationProperties(JobQueueProperties.class)
 public class JobQueueAutoConfiguration {
 
+  /** Not for a host's own queue, which has its store: no file is opened for nothing. */
   @Bean
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean({JobStore.class, JobQueue.class})
   JobStore jobQueueStore(JobQueueProperties properties, ResourceLoader resources) {
     return StoreFactory.create(properties.getStore(), resources.getClassLoader());
   }

@@ -261,21 +261,25 @@ class JobQueueAutoConfigurationTest {
   }
 
   @Test
-  void aHostQueueReplacesTheStartersQueue() {
+  void aHostQueueReplacesTheStartersQueue(@TempDir Path dir) {
     JobQueue own = JobQueue.builder().workers(0).build();
     try {
       runner
           .withBean(JobQueue.class, () -> own)
           .withUserConfiguration(Handlers.Two.class)
+          .withPropertyValues(
+              "jobqueue.store.type=sqlite", "jobqueue.store.path=" + dir.resolve("never.db"))
           .run(
               ctx -> {
                 assertThat(ctx).hasSingleBean(JobQueue.class);
                 assertThat(ctx.getBean(JobQueue.class)).isSameAs(own);
+                assertThat(ctx).doesNotHaveBean(JobStore.class);
                 assertThat(ctx).hasSingleBean(JobQueueLifecycle.class);
               });
     } finally {
       own.close();
     }
+    assertThat(dir.resolve("never.db")).doesNotExist();
   }
 
   @Test
