@@ -9,8 +9,11 @@ import dev.jobqueue.micrometer.JobObservations;
 import dev.jobqueue.micrometer.JobQueueMetrics;
 import dev.jobqueue.spring.boot.internal.JobQueueHealthIndicator;
 import dev.jobqueue.spring.boot.internal.JobQueueLifecycle;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -68,6 +71,44 @@ class JobQueueMetricsAndHealthTest {
               assertThat(run.takeSnapshot().percentileValues())
                   .extracting(v -> v.percentile())
                   .containsExactly(0.5, 0.95);
+            });
+  }
+
+  @Test
+  void typeCapAndHistogramProperties() {
+    // SimpleMeterRegistry publishes no buckets, so see the timer's configuration on its way in
+    java.util.Map<String, Boolean> histogram = new java.util.concurrent.ConcurrentHashMap<>();
+    MeterFilter spy =
+        new MeterFilter() {
+          @Override
+          public DistributionStatisticConfig configure(
+              Meter.Id id, DistributionStatisticConfig config) {
+            if (id.getName().equals("jobqueue.job.duration")) {
+              histogram.put(id.getTag("type"), Boolean.TRUE.equals(config.isPercentileHistogram()));
+            }
+            return config;
+          }
+        };
+    withRegistry
+        .withBean(MeterFilter.class, () -> spy)
+        .withPropertyValues(
+            "jobqueue.metrics.max-types=1", "jobqueue.metrics.percentile-histogram=true")
+        .run(
+            ctx -> {
+              JobQueue queue = ctx.getBean(JobQueue.class);
+              JobQueueMetrics metrics = ctx.getBean(JobQueueMetrics.class);
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              Job job = queue.submit(JobRequest.builder("thumbnail", "t").build());
+              queue.await(job.id(), JobQueueAutoConfigurationTest.WAIT);
+              Awaitility.await()
+                  .atMost(Duration.ofSeconds(30))
+                  .until(() -> metrics.lastRecordedSequence() == queue.lastSequence());
+
+              // handled types are admitted by name: "analyze" takes the only place
+              assertThat(registry.find("jobqueue.jobs").tag("type", "analyze").gauges()).hasSize(5);
+              Timer run = registry.get("jobqueue.job.duration").tag("type", "other").timer();
+              assertThat(run.count()).isEqualTo(1);
+              assertThat(histogram).containsEntry("other", true);
             });
   }
 

@@ -70,6 +70,48 @@ class JobQueueWebAutoConfigurationTest {
   }
 
   @Test
+  void originsInputAndOrderReachTheFilter() {
+    runner
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .withPropertyValues(
+            "jobqueue.web.shared-view-for-all-callers=true",
+            "jobqueue.web.allowed-origins=https://admin.example.com",
+            "jobqueue.web.expose-input=true",
+            "jobqueue.web.filter-order=5")
+        .run(
+            ctx -> {
+              assertThat(
+                      ctx.getBean("jobQueueFilterRegistration", FilterRegistrationBean.class)
+                          .getOrder())
+                  .isEqualTo(5);
+              JobQueueFilter filter = ctx.getBean(JobQueueFilter.class);
+              ctx.getBean(JobQueue.class)
+                  .tracker()
+                  .create(
+                      JobRequest.builder("upload", "u")
+                          .input(java.util.Map.of("file", "a.png"))
+                          .build());
+              assertThat(get(filter, "/api/jobs").getContentAsString())
+                  .contains("\"input\":{\"file\":\"a.png\"}");
+
+              assertThat(deleteCompleted(filter, "https://admin.example.com").getStatus())
+                  .isEqualTo(200);
+              assertThat(deleteCompleted(filter, "https://evil.example.com").getStatus())
+                  .isEqualTo(403);
+            });
+  }
+
+  private static MockHttpServletResponse deleteCompleted(JobQueueFilter filter, String origin)
+      throws Exception {
+    MockHttpServletRequest req = new MockHttpServletRequest("DELETE", "/api/jobs");
+    req.setParameter("status", "completed");
+    req.addHeader("Origin", origin);
+    MockHttpServletResponse resp = new MockHttpServletResponse();
+    filter.doFilter(req, resp, new MockFilterChain());
+    return resp;
+  }
+
+  @Test
   void springSecuritysPrincipalScopesEveryCall() {
     runner.run(
         ctx -> {
