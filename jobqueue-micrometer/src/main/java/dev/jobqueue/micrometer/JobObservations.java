@@ -27,22 +27,13 @@ public final class JobObservations {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
-    return ctx -> {
-      Observation observation =
-          Observation.createNotStarted(NAME, registry)
-              .contextualName("job " + type)
-              .lowCardinalityKeyValue("type", type)
-              .highCardinalityKeyValue("job.id", ctx.jobId())
-              .highCardinalityKeyValue("attempt", Integer.toString(ctx.attempt()))
-              .start();
-      try (Observation.Scope scope = observation.openScope()) {
-        return handler.run(ctx);
-      } catch (Exception | Error e) {
-        observation.error(e);
-        throw e;
-      } finally {
-        observation.stop();
-      }
-    };
+    return ctx ->
+        Observation.createNotStarted(NAME, registry)
+            .contextualName("job " + type)
+            .lowCardinalityKeyValue("type", type)
+            .highCardinalityKeyValue("job.id", ctx.jobId())
+            .highCardinalityKeyValue("attempt", Integer.toString(ctx.attempt()))
+            // starts, opens a scope on the worker thread, records an error, stops
+            .observeChecked(() -> handler.run(ctx));
   }
 }
