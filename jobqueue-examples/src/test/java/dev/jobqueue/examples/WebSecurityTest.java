@@ -64,6 +64,13 @@ class WebSecurityTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(forged.headers().firstValue("Set-Cookie")).get().asString().doesNotContain("admin");
+    // an error answer on a first visit still hands out the cookie
+    HttpResponse<String> missing =
+        fresh.send(
+            HttpRequest.newBuilder(app.base.resolve("/api/images/nope")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Set-Cookie")).get().asString().startsWith("jq_user=");
   }
 
   @Test

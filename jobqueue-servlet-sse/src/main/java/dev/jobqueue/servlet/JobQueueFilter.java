@@ -230,7 +230,8 @@ public final class JobQueueFilter implements Filter {
      * Opts in to one view shared by every caller: without a user resolver, anyone who can reach the
      * base path sees, cancels and deletes every job, with its results and errors. Only for apps
      * with one user or behind their own access control (an admin console, a single-user tool);
-     * {@link #build()} refuses a filter with neither this nor a {@link #userResolver}.
+     * {@link #build()} refuses a filter with neither this nor a {@link #userResolver}. When a
+     * resolver is set as well, it wins: the filter is scoped.
      */
     public Builder sharedViewForAllCallers() {
       this.sharedView = true;

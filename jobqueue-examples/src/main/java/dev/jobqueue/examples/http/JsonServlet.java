@@ -112,7 +112,10 @@ public abstract class JsonServlet extends HttpServlet {
     if (resp.isCommitted()) {
       return;
     }
+    // reset() drops headers too: keep a first visit's user cookie (AnonymousUser)
+    List<String> cookies = List.copyOf(resp.getHeaders("Set-Cookie"));
     resp.reset();
+    cookies.forEach(c -> resp.addHeader("Set-Cookie", c));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("status", status);
