@@ -56,6 +56,15 @@ abstract class AbstractFilterTest {
 
   abstract ServletContainer newContainer();
 
+  /**
+   * Whether the container answers a request whose body framing is broken itself, even after handing
+   * it to the filter. Tomcat does: its connector sends its own 400 the moment the filter reads the
+   * broken chunk, and its error page replaces whatever the filter writes then.
+   */
+  boolean containerAnswersUnreadableBodies() {
+    return false;
+  }
+
   @BeforeEach
   void start() throws Exception {
     queue =
@@ -311,7 +320,10 @@ abstract class AbstractFilterTest {
         body = a.body();
       }
       sent++;
-      String problem = fuzzProblem(f, handedOver.contains(id), status, type, body);
+      boolean ours =
+          handedOver.contains(id)
+              && !(!viaClient && fuzz.lastBodyUnreadable() && containerAnswersUnreadableBodies());
+      String problem = fuzzProblem(f, ours, status, type, body);
       if (problem != null) {
         problems.add(
             (viaClient ? "client " : "raw ")
@@ -491,6 +503,24 @@ abstract class AbstractFilterTest {
             "\n{}");
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     assertThat(JSON.readTree(ok.body()).get("status").asText()).isEqualTo("cancelled");
+    // a body whose chunking is broken cannot be read: a JSON 400, on Tomcat too
+    Job other = tracked("alice", "other");
+    RawHttp.Answer chunks =
+        RawHttp.send(
+            port,
+            ("POST /api/jobs/"
+                    + other.id()
+                    + "/cancel HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-User: alice\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "zz\r\n{}\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+    if (containerAnswersUnreadableBodies()) {
+      assertThat(chunks.status()).isEqualTo(400);
+      assertThat(chunks.body()).doesNotContain("Exception", "Tomcat/");
+    } else {
+      assertRawError(chunks, 400, "could not be read");
+    }
+    assertThat(queue.get(other.id()).status()).isEqualTo(JobStatus.QUEUED);
     // query parameters decode '+' and UTF-8 escapes
     Job accented = tracked("alice", "café photo");
     assertThat(ids(json(get("/api/jobs?q=caf%C3%A9+photo", "alice"))))

@@ -83,6 +83,7 @@ final class FuzzRequests {
 
   private final Random random;
   private final List<String> jobIds;
+  private boolean lastBodyUnreadable;
 
   FuzzRequests(long seed, List<String> jobIds) {
     this.random = new Random(seed);
@@ -193,12 +194,14 @@ final class FuzzRequests {
     }
     byte[] body = f.body() == null ? new byte[0] : f.body();
     boolean chunked = f.body() != null && random.nextInt(5) == 0;
+    lastBodyUnreadable = false;
     if (chunked) {
       head.append("Transfer-Encoding: chunked\r\n\r\n");
+      lastBodyUnreadable = random.nextBoolean();
       String chunk =
-          random.nextBoolean()
-              ? Integer.toHexString(body.length) + "\r\n" + latin1(body) + "\r\n0\r\n\r\n"
-              : "zz\r\n" + latin1(body) + "\r\n0\r\n\r\n"; // a chunk size that is no number
+          lastBodyUnreadable
+              ? "zz\r\n" + latin1(body) + "\r\n0\r\n\r\n" // a chunk size that is no number
+              : Integer.toHexString(body.length) + "\r\n" + latin1(body) + "\r\n0\r\n\r\n";
       return (head + chunk).getBytes(StandardCharsets.ISO_8859_1);
     }
     if (f.body() != null || random.nextInt(10) == 0) {
@@ -210,6 +213,11 @@ final class FuzzRequests {
     System.arraycopy(h, 0, all, 0, h.length);
     System.arraycopy(body, 0, all, h.length, body.length);
     return all;
+  }
+
+  /** Whether the last {@link #raw} request's chunked body framing was broken on purpose. */
+  boolean lastBodyUnreadable() {
+    return lastBodyUnreadable;
   }
 
   private static String latin1(byte[] b) {
