@@ -85,8 +85,18 @@ class ExampleFuzzTest {
           if (type != null) {
             b.header("Content-Type", type);
           }
-          HttpResponse<InputStream> r =
-              http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+          HttpResponse<InputStream> r;
+          try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+          } catch (java.io.IOException e) {
+            // a pooled connection the server closed after an earlier answer: once more
+            try {
+              r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.io.IOException again) {
+              problems.add("client " + method + " " + abbreviate(target) + ": no answer: " + again);
+              continue;
+            }
+          }
           status = r.statusCode();
           contentType = r.headers().firstValue("Content-Type").orElse("");
           try (InputStream in = r.body()) {
