@@ -8,10 +8,12 @@ import dev.jobqueue.examples.analysis.ComprehensiveJob;
 import dev.jobqueue.examples.generate.GenerateJob;
 import dev.jobqueue.examples.http.AnalyzeServlet;
 import dev.jobqueue.examples.http.AnalyzersServlet;
+import dev.jobqueue.examples.http.AnonymousUser;
 import dev.jobqueue.examples.http.GenerateServlet;
 import dev.jobqueue.examples.http.ImagesServlet;
 import dev.jobqueue.examples.http.JobAnswers;
 import dev.jobqueue.examples.http.Json;
+import dev.jobqueue.examples.http.JsonErrorHandler;
 import dev.jobqueue.examples.http.PresetsServlet;
 import dev.jobqueue.examples.http.StaticServlet;
 import dev.jobqueue.examples.images.ImageStore;
@@ -28,6 +30,8 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -81,7 +85,9 @@ public final class ExampleServer implements AutoCloseable {
               .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
               .shutdownTimeout(Duration.ofSeconds(5))
               .build();
-      filter = JobQueueFilter.builder(queue).basePath(JOBS_PATH).build();
+      // each browser is its own anonymous user (AnonymousUser): nobody sees another's jobs
+      filter =
+          JobQueueFilter.builder(queue).basePath(JOBS_PATH).userResolver(AnonymousUser::of).build();
       server = jetty(options.port(), json, queue, filter, analyzers, images, presets, options);
       server.start();
       ExampleServer app = new ExampleServer(store, queue, filter, server);
@@ -117,13 +123,21 @@ public final class ExampleServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("example-http");
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false); // no "Server: Jetty(12...)" header
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setPort(port);
     server.addConnector(connector);
     server.setStopTimeout(2000);
+    // what Jetty refuses before any servlet runs is answered as JSON too, without its version
+    server.setErrorHandler(new JsonErrorHandler());
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
+    context.setErrorHandler(new JsonErrorHandler()); // e.g. an ambiguous path such as /a%2Fb
+    context.addFilter(
+        new FilterHolder(new AnonymousUser()), "/*", EnumSet.of(DispatcherType.REQUEST));
     FilterHolder filter = new FilterHolder(jobsFilter);
     filter.setAsyncSupported(true);
     context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));

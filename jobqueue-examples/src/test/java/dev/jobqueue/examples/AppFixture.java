@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobqueue.examples.http.AnonymousUser;
 import dev.jobqueue.examples.http.Json;
 import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,17 +19,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The example app started in-process on a free port, with a small JSON HTTP client. */
+/**
+ * The example app started in-process on a free port, with a small JSON HTTP client. The client
+ * keeps cookies like a browser, so it is one anonymous user of the app ({@link #otherBrowser()} is
+ * another, {@link #actAs} adopts a real browser's).
+ */
 final class AppFixture implements AutoCloseable {
   final ExampleServer server;
   final URI base;
+  private final boolean ownsServer;
+  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).cookieHandler(cookies).build();
   private final ObjectMapper json = Json.mapper();
 
-  private AppFixture(ExampleServer server) {
+  private AppFixture(ExampleServer server, boolean ownsServer) {
     this.server = server;
     this.base = server.uri();
+    this.ownsServer = ownsServer;
+  }
+
+  private AppFixture(ExampleServer server) {
+    this(server, true);
+  }
+
+  /** A client with its own cookie jar: another anonymous user of the same app. */
+  AppFixture otherBrowser() {
+    return new AppFixture(server, false);
+  }
+
+  /** From now on acts as the anonymous user whose cookie holds {@code userId} (a browser's). */
+  void actAs(String userId) {
+    HttpCookie cookie = new HttpCookie(AnonymousUser.COOKIE, userId);
+    cookie.setPath("/");
+    cookie.setVersion(0);
+    cookies.getCookieStore().removeAll();
+    cookies.getCookieStore().add(base, cookie);
   }
 
   static AppFixture start(Path dataDir, String store) throws Exception {
@@ -106,6 +135,8 @@ final class AppFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (ownsServer) {
+      server.close();
+    }
   }
 }

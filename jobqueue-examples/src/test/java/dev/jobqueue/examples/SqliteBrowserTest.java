@@ -39,6 +39,7 @@ class SqliteBrowserTest {
     app = AppFixture.start(dir.resolve("data"), store);
     driver = BrowserSupport.start(dir.resolve("profile"));
     WidgetPage live = new WidgetPage(driver, app.base).open();
+    app.actAs(live.user()); // the test's requests are the browser's user
     live.openPanel();
 
     String imageId = app.upload(TestImages.png(300, 200), "persisted.png");
@@ -57,6 +58,7 @@ class SqliteBrowserTest {
     assertThat(live.byTestId("disconnected").isDisplayed()).isTrue();
     assertThat(live.fab().getAttribute("aria-label")).endsWith(", disconnected");
     app = AppFixture.start(dir.resolve("data"), store, port);
+    app.actAs(live.user());
     live.waitUntil(
         Duration.ofSeconds(40),
         d -> "connected".equals(live.host().getAttribute("data-connection")));

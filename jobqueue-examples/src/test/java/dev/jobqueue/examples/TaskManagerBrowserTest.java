@@ -62,6 +62,43 @@ class TaskManagerBrowserTest {
   @BeforeEach
   void freshPage() {
     page.open();
+    app.actAs(page.user()); // jobs the test starts over HTTP belong to this browser
+  }
+
+  @Test
+  void pageAndWidgetRunUnderTheContentSecurityPolicyWithoutAViolation() throws Exception {
+    // Recorded from before the page's first script: CDP-injected code is not subject to CSP.
+    Object script =
+        driver
+            .executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument",
+                Map.of(
+                    "source",
+                    "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                        + " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI"
+                        + " + ' ' + (e.sample || '')));"))
+            .get("identifier");
+    try {
+      page.open();
+      page.openPanel();
+      String imageId = app.upload(TestImages.png(160, 120), "csp.png");
+      String id =
+          app.startAsync("/api/analyze/brightness", Map.of("image_id", imageId, "pace_ms", 100));
+      page.waitUntil(LONG, d -> "completed".equals(page.status(id)));
+      page.byTestId("tab-history").click();
+      // the widget's shadow styles apply (a blocked <style> would leave the button unstyled)
+      assertThat(page.js("return getComputedStyle(arguments[0]).borderTopLeftRadius;", page.fab()))
+          .isEqualTo("50%");
+      assertThat(page.js("return window.__csp;")).asList().isEmpty();
+
+      // and the recorder does see a violation: an inline style attribute is refused
+      page.js("document.body.setAttribute('style', 'outline: 1px solid red');");
+      page.waitUntil(SHORT, d -> !((List<?>) page.js("return window.__csp;")).isEmpty());
+      assertThat(page.js("return window.__csp;").toString()).contains("style-src");
+    } finally {
+      driver.executeCdpCommand(
+          "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+    }
   }
 
   @Test

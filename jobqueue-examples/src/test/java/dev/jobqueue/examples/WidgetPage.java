@@ -1,5 +1,6 @@
 package dev.jobqueue.examples;
 
+import dev.jobqueue.examples.http.AnonymousUser;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,11 @@ final class WidgetPage {
     waitUntil(
         Duration.ofSeconds(15), d -> "connected".equals(host().getAttribute("data-connection")));
     return this;
+  }
+
+  /** The anonymous user id the app gave this browser (its HttpOnly cookie). */
+  String user() {
+    return driver.manage().getCookieNamed(AnonymousUser.COOKIE).getValue();
   }
 
   WebElement host() {

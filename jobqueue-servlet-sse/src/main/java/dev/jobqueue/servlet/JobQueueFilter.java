@@ -106,7 +106,7 @@ public final class JobQueueFilter implements Filter {
         "jobqueue filter serving {} (users {}, input {}, max {} streams, heartbeat {} ms, "
             + "replay buffer {}, client buffer {})",
         config.basePath(),
-        config.userResolver() == null ? "not scoped" : "scoped",
+        config.userResolver() == null ? "shared by all callers" : "scoped",
         config.exposeInput() ? "exposed" : "hidden",
         config.maxConnections(),
         config.heartbeat().toMillis(),
@@ -186,6 +186,7 @@ public final class JobQueueFilter implements Filter {
     private final JobQueue queue;
     private String basePath = DEFAULT_BASE_PATH;
     private Function<HttpServletRequest, String> userResolver;
+    private boolean sharedView;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private boolean exposeInput;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -217,11 +218,23 @@ public final class JobQueueFilter implements Filter {
 
     /**
      * Maps a request to the id of its user, scoping every call and the stream to that user's jobs
-     * (another user's job answers 404). A null or blank answer means not signed in (401). Without a
-     * resolver every caller sees every job.
+     * (another user's job answers 404). A null or blank answer means not signed in (401). Either
+     * this or {@link #sharedViewForAllCallers()} is required.
      */
     public Builder userResolver(Function<HttpServletRequest, String> resolver) {
       this.userResolver = Objects.requireNonNull(resolver, "userResolver");
+      return this;
+    }
+
+    /**
+     * Opts in to one view shared by every caller: without a user resolver, anyone who can reach the
+     * base path sees, cancels and deletes every job, with its results and errors. Only for apps
+     * with one user or behind their own access control (an admin console, a single-user tool);
+     * {@link #build()} refuses a filter with neither this nor a {@link #userResolver}. When a
+     * resolver is set as well, it wins: the filter is scoped.
+     */
+    public Builder sharedViewForAllCallers() {
+      this.sharedView = true;
       return this;
     }
 
@@ -308,7 +321,18 @@ public final class JobQueueFilter implements Filter {
       return this;
     }
 
+    /**
+     * @throws IllegalStateException when neither {@link #userResolver} nor {@link
+     *     #sharedViewForAllCallers()} was called
+     */
     public JobQueueFilter build() {
+      if (userResolver == null && !sharedView) {
+        throw new IllegalStateException(
+            "JobQueueFilter has no user resolver, so every caller would see every job with its"
+                + " results and errors. Call userResolver(req -> <the signed-in user's id>) to"
+                + " give each user their own jobs, or sharedViewForAllCallers() if one view for"
+                + " everyone is really what you want (single-user tool, access control in front).");
+      }
       return new JobQueueFilter(
           new ApiConfig(
               queue,

@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,22 @@ abstract class AbstractFilterTest {
   int port;
   final List<AutoCloseable> toClose = new ArrayList<>();
 
+  /** {@code X-Fuzz} ids of the requests the container handed to the filter. */
+  final Set<String> handedOver = ConcurrentHashMap.newKeySet();
+
+  /** Lets the "hold" handler return; it ignores interrupts until then. */
+  final CountDownLatch release = new CountDownLatch(1);
+
   abstract ServletContainer newContainer();
+
+  /**
+   * Whether the container answers a request whose body framing is broken itself, even after handing
+   * it to the filter. Tomcat does: its connector sends its own 400 the moment the filter reads the
+   * broken chunk, and its error page replaces whatever the filter writes then.
+   */
+  boolean containerAnswersUnreadableBodies() {
+    return false;
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -53,6 +71,22 @@ abstract class AbstractFilterTest {
         JobQueue.builder()
             .workers(2)
             .handler("work", ctx -> Map.of("ok", true))
+            .handler(
+                "hold",
+                ctx -> {
+                  boolean interrupted = false;
+                  while (release.getCount() > 0) {
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      interrupted = true; // a cancel: keep running so "cancelling" can be seen
+                    }
+                  }
+                  if (interrupted) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return Map.of("held", true);
+                })
             .handler(
                 "flaky",
                 ctx -> {
@@ -69,12 +103,13 @@ abstract class AbstractFilterTest {
             .clientBuffer(16)
             .build();
     container = newContainer();
-    port = container.start(filter);
+    port = container.start(new Recording(filter, handedOver));
     base = "http://localhost:" + port;
   }
 
   @AfterEach
   void stop() throws Exception {
+    release.countDown();
     for (AutoCloseable c : toClose) {
       c.close();
     }
@@ -138,6 +173,41 @@ abstract class AbstractFilterTest {
     assertThat(n.get("status").asInt()).isEqualTo(status);
     assertThat(n.get("error").asText()).isNotBlank();
     assertThat(r.body()).doesNotContain("Exception", "\tat ");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+  }
+
+  /** A raw answer is a JSON error with that status and a message containing {@code words}. */
+  static void assertRawError(RawHttp.Answer a, int status, String words) throws Exception {
+    assertThat(a.status()).as(a.body()).isEqualTo(status);
+    assertThat(a.header("Content-Type")).startsWith("application/json");
+    assertThat(a.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    JsonNode n = JSON.readTree(a.body());
+    assertThat(n.get("status").asInt()).isEqualTo(status);
+    assertThat(n.get("error").asText()).contains(words);
+    assertThat(a.body()).doesNotContain("Exception", "\tat ");
+  }
+
+  RawHttp.Answer raw(String requestLine, String... headersAndBody) throws Exception {
+    StringBuilder b = new StringBuilder(requestLine).append("\r\nHost: localhost:" + port);
+    b.append("\r\nConnection: close\r\nX-User: alice");
+    String body = null;
+    for (String h : headersAndBody) {
+      if (h.startsWith("\n")) {
+        body = h.substring(1);
+      } else {
+        b.append("\r\n").append(h);
+      }
+    }
+    if (body != null) {
+      b.append("\r\nContent-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length);
+    }
+    b.append("\r\n\r\n");
+    byte[] head = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] tail = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return RawHttp.send(port, all);
   }
 
   static List<String> ids(JsonNode array) {
@@ -190,6 +260,183 @@ abstract class AbstractFilterTest {
     assertError(get("/api/jobs/stream", null), 401);
   }
 
+  // ---------------------------------------------------------------- fuzz
+
+  /** Names of exception classes and stack frames: internals a client must never see. */
+  static final Pattern LEAK =
+      Pattern.compile(
+          "[A-Za-z]+(Exception|Error)\\b|\\bat [a-z]+\\.[a-z.]+[A-Za-z$]+\\(|Caused by|jetty/|Tomcat/\\d");
+
+  static final int FUZZ_RAW = 700;
+  static final int FUZZ_CLIENT = 400;
+
+  @Test
+  void fuzzedRequestsGetJson4xxNever5xxAndLeakNoInternals() throws Exception {
+    long seed = Long.getLong("jobqueue.fuzz.seed", System.nanoTime());
+    List<String> ids = new ArrayList<>();
+    ids.add(running("alice", "running").id());
+    ids.add(completed("alice", "done").id());
+    ids.add(tracked("bob", "bob's").id());
+    Job failed =
+        queue.submit(JobRequest.builder("flaky", "fails").userId("alice").maxAttempts(1).build());
+    ids.add(failed.id());
+    FuzzRequests fuzz = new FuzzRequests(seed, ids);
+    List<String> problems = new ArrayList<>();
+    int sent = 0;
+    for (int i = 0; i < FUZZ_RAW + FUZZ_CLIENT && problems.size() < 10; i++) {
+      boolean viaClient = i >= FUZZ_RAW;
+      FuzzRequests.Fuzz f = fuzz.next(viaClient);
+      String id = "f" + i;
+      int status;
+      String type;
+      String body;
+      if (viaClient) {
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(URI.create(base + f.target()))
+                .timeout(Duration.ofSeconds(10))
+                .header("X-Fuzz", id)
+                .method(
+                    f.method(),
+                    f.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(f.body()));
+        for (String[] h : f.headers()) {
+          b.header(h[0], h[1]);
+        }
+        HttpResponse<java.io.InputStream> r;
+        try {
+          r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.io.IOException e) {
+          // a pooled keep-alive connection the server closed after an earlier answer (413, an
+          // ended stream): the client's race, not the server's. Once more on a new connection.
+          try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+          } catch (java.io.IOException again) {
+            problems.add(
+                "client " + FuzzRequests.abbreviate(f.describe()) + ": no answer: " + again);
+            continue;
+          }
+        }
+        status = r.statusCode();
+        type = r.headers().firstValue("Content-Type").orElse("");
+        try (java.io.InputStream in = r.body()) {
+          body =
+              type.startsWith("text/event-stream")
+                  ? "" // an open stream: its head is the answer
+                  : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } else {
+        RawHttp.Answer a = RawHttp.send(port, fuzz.raw(f, port, id));
+        status = a.status();
+        type = a.header("Content-Type") == null ? "" : a.header("Content-Type");
+        body = a.body();
+      }
+      sent++;
+      boolean ours =
+          handedOver.contains(id)
+              && !(!viaClient && fuzz.lastBodyUnreadable() && containerAnswersUnreadableBodies());
+      String problem = fuzzProblem(f, ours, status, type, body);
+      if (problem != null) {
+        problems.add(
+            (viaClient ? "client " : "raw ")
+                + FuzzRequests.abbreviate(f.describe())
+                + " -> "
+                + status
+                + " "
+                + FuzzRequests.abbreviate(body)
+                + ": "
+                + problem);
+      }
+    }
+    assertThat(problems)
+        .as("fuzz on %s with seed %d (rerun with -Djobqueue.fuzz.seed=%d)", container, seed, seed)
+        .isEmpty();
+    assertThat(sent).isGreaterThanOrEqualTo(1000);
+    assertThat(handedOver).as("most fuzz requests must reach the filter").hasSizeGreaterThan(800);
+
+    // and it still answers normally
+    Job after = running("alice", "after the fuzz");
+    HttpResponse<String> list = get("/api/jobs?status=running", "alice");
+    assertThat(list.statusCode()).as("seed %d", seed).isEqualTo(200);
+    assertThat(list.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(ids(json(list))).contains(after.id());
+    SseStream s = stream("?job_id=" + after.id(), "alice", Map.of());
+    queue.tracker().complete(after.id(), Map.of());
+    await().until(() -> statuses(s).contains(after.id() + ":completed"));
+  }
+
+  /** What is wrong with one fuzz answer, or null. */
+  static String fuzzProblem(
+      FuzzRequests.Fuzz f, boolean reachedFilter, int status, String type, String body) {
+    if (status < 100) {
+      return "no answer";
+    }
+    if (status >= 500) {
+      return "a 5xx";
+    }
+    if (LEAK.matcher(body).find()) {
+      return "internals in the body";
+    }
+    // java.net.http reads no body for "head" in any case, whatever the server sends
+    if (!reachedFilter || f.method().equalsIgnoreCase("HEAD") || status == 304 || status == 204) {
+      return null; // refused by the container itself, or no body by definition
+    }
+    if (status >= 400) {
+      if (!type.startsWith("application/json")) {
+        return "a 4xx that is not JSON";
+      }
+      try {
+        JsonNode n = JSON.readTree(body);
+        if (n.get("status").asInt() != status || n.get("error").asText().isBlank()) {
+          return "a JSON error without the status and words";
+        }
+      } catch (Exception e) {
+        return "an error body that is not JSON";
+      }
+    } else if (type.startsWith("application/json")) {
+      try {
+        JSON.readTree(body);
+      } catch (Exception e) {
+        return "a 2xx JSON body that does not parse";
+      }
+    }
+    return null;
+  }
+
+  /** Passes everything to the filter and notes the {@code X-Fuzz} ids it was handed. */
+  static final class Recording implements jakarta.servlet.Filter {
+    private final jakarta.servlet.Filter delegate;
+    private final Set<String> seen;
+
+    Recording(jakarta.servlet.Filter delegate, Set<String> seen) {
+      this.delegate = delegate;
+      this.seen = seen;
+    }
+
+    @Override
+    public void init(jakarta.servlet.FilterConfig config) throws jakarta.servlet.ServletException {
+      delegate.init(config);
+    }
+
+    @Override
+    public void doFilter(
+        jakarta.servlet.ServletRequest req,
+        jakarta.servlet.ServletResponse resp,
+        jakarta.servlet.FilterChain chain)
+        throws java.io.IOException, jakarta.servlet.ServletException {
+      if (req instanceof jakarta.servlet.http.HttpServletRequest h
+          && h.getHeader("X-Fuzz") != null) {
+        seen.add(h.getHeader("X-Fuzz"));
+      }
+      delegate.doFilter(req, resp, chain);
+    }
+
+    @Override
+    public void destroy() {
+      delegate.destroy();
+    }
+  }
+
   // ---------------------------------------------------------------- list and get
 
   @Test
@@ -230,6 +477,66 @@ abstract class AbstractFilterTest {
     assertError(r, 400);
     assertThat(json(r).get("error").asText()).contains("done");
     assertThat(get("/api/jobs?limit=1000", "alice").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void malformedQueriesConflictingParametersAndOddBodiesGetSpecific400s() throws Exception {
+    for (String path : List.of("/api/jobs", "/api/jobs/export", "/api/jobs/stream")) {
+      assertRawError(raw("GET " + path + "?q=%FF HTTP/1.1"), 400, "not percent-encoded UTF-8");
+      assertRawError(raw("GET " + path + "?q=%G1 HTTP/1.1"), 400, "two hex digits");
+      assertRawError(raw("GET " + path + "?status=running&q=a%2 HTTP/1.1"), 400, "two hex");
+      assertRawError(
+          raw("GET " + path + "?parent_job_id=a&parent_job_id=b HTTP/1.1"), 400, "given 2");
+      assertRawError(raw("GET " + path + "?unused=%FF HTTP/1.1"), 400, "UTF-8");
+    }
+    assertRawError(raw("DELETE /api/jobs?status=completed%E2%82 HTTP/1.1"), 400, "UTF-8");
+    assertRawError(raw("GET /api/jobs?limit=5&limit=6 HTTP/1.1"), 400, "limit is given 2");
+    // a form body the JVM has no charset for is never parsed: the API takes no form bodies
+    HttpResponse<String> form =
+        send(
+            req("/api/jobs", "alice")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=no-such-cs")
+                .method("GET", HttpRequest.BodyPublishers.ofString("status=running")));
+    assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+    Job j = tracked("alice", "to cancel");
+    assertRawError(
+        raw(
+            "POST /api/jobs/" + j.id() + "/cancel HTTP/1.1",
+            "Content-Type: application/x-www-form-urlencoded; charset=no-such-cs",
+            "\nreason=x"),
+        400,
+        "malformed JSON body");
+    assertThat(queue.get(j.id()).status()).isEqualTo(JobStatus.QUEUED);
+    // JSON is UTF-8 whatever the Content-Type claims (RFC 8259): the unknown name is ignored
+    RawHttp.Answer ok =
+        raw(
+            "POST /api/jobs/" + j.id() + "/cancel HTTP/1.1",
+            "Content-Type: application/json; charset=no-such-cs",
+            "\n{}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(JSON.readTree(ok.body()).get("status").asText()).isEqualTo("cancelled");
+    // a body whose chunking is broken cannot be read: a JSON 400, on Tomcat too
+    Job other = tracked("alice", "other");
+    RawHttp.Answer chunks =
+        RawHttp.send(
+            port,
+            ("POST /api/jobs/"
+                    + other.id()
+                    + "/cancel HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-User: alice\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "zz\r\n{}\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+    if (containerAnswersUnreadableBodies()) {
+      assertThat(chunks.status()).isEqualTo(400);
+      assertThat(chunks.body()).doesNotContain("Exception", "Tomcat/");
+    } else {
+      assertRawError(chunks, 400, "could not be read");
+    }
+    assertThat(queue.get(other.id()).status()).isEqualTo(JobStatus.QUEUED);
+    // query parameters decode '+' and UTF-8 escapes
+    Job accented = tracked("alice", "café photo");
+    assertThat(ids(json(get("/api/jobs?q=caf%C3%A9+photo", "alice"))))
+        .containsExactly(accented.id());
   }
 
   @Test
@@ -288,6 +595,34 @@ abstract class AbstractFilterTest {
             req("/api/jobs/" + other.id() + "/cancel", "alice")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"user\"}")));
     assertThat(withBody.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void cancellingARunningJobShowsCancelRequestedInTheAnswerAndTheStream() throws Exception {
+    Job job = queue.submit(JobRequest.builder("hold", "long work").userId("alice").build());
+    await().until(() -> queue.get(job.id()).status() == JobStatus.RUNNING);
+    SseStream s = stream("?job_id=" + job.id(), "alice", Map.of());
+    await().until(() -> statuses(s).contains(job.id() + ":running"));
+    assertThat(parse(s.events().get(0).data()).get("cancel_requested").asBoolean()).isFalse();
+
+    HttpResponse<String> r = post("/api/jobs/" + job.id() + "/cancel", "alice");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).get("status").asText()).isEqualTo("running");
+    assertThat(json(r).get("cancel_requested").asBoolean()).isTrue();
+    await()
+        .until(
+            () ->
+                s.events().stream()
+                    .map(b -> parse(b.data()))
+                    .anyMatch(
+                        n ->
+                            n.get("status").asText().equals("running")
+                                && n.get("cancel_requested").asBoolean()));
+    assertThat(json(get("/api/jobs/" + job.id(), "alice")).get("cancel_requested").asBoolean())
+        .isTrue();
+
+    release.countDown();
+    await().until(() -> statuses(s).contains(job.id() + ":cancelled"));
   }
 
   @Test
@@ -367,6 +702,7 @@ abstract class AbstractFilterTest {
     completed("bob", "bob's");
     HttpResponse<String> j = get("/api/jobs/export?format=json", "alice");
     assertThat(j.statusCode()).isEqualTo(200);
+    assertThat(j.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(j.headers().firstValue("Content-Disposition"))
         .get()
         .asString()
@@ -378,6 +714,7 @@ abstract class AbstractFilterTest {
     HttpResponse<String> c = get("/api/jobs/export?format=csv&status=completed", "alice");
     assertThat(c.statusCode()).isEqualTo(200);
     assertThat(c.headers().firstValue("Content-Type")).get().asString().startsWith("text/csv");
+    assertThat(c.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(c.headers().firstValue("Content-Disposition"))
         .get()
         .asString()
@@ -462,6 +799,7 @@ abstract class AbstractFilterTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("text/css");
     assertThat(r.body()).contains(".jq-test");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     String etag = r.headers().firstValue("ETag").orElseThrow();
     assertThat(r.headers().firstValue("Cache-Control")).isPresent();
     HttpResponse<String> again =
@@ -492,6 +830,7 @@ abstract class AbstractFilterTest {
         .asString()
         .startsWith("text/event-stream");
     assertThat(s.response.headers().firstValue("Cache-Control")).contains("no-cache");
+    assertThat(s.response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
 
     // first the retry hint, then the snapshot entry whose id is the resume point
     await().until(() -> s.lines.size() >= 5);
@@ -709,7 +1048,11 @@ abstract class AbstractFilterTest {
     // broadcast in waves, each waiting only for the reading clients; the stuck one overflows
     // its buffer and is dropped while the others get every status change, in id order.
     JobQueueFilter wide =
-        JobQueueFilter.builder(queue).heartbeat(HEARTBEAT).clientBuffer(64).build();
+        JobQueueFilter.builder(queue)
+            .sharedViewForAllCallers()
+            .heartbeat(HEARTBEAT)
+            .clientBuffer(64)
+            .build();
     ServletContainer other = newContainer();
     toClose.add(
         () -> {
@@ -826,7 +1169,11 @@ abstract class AbstractFilterTest {
   @Test
   void streamsPastTheCapGet503WithRetryAfter() throws Exception {
     JobQueueFilter capped =
-        JobQueueFilter.builder(queue).maxConnections(1).heartbeat(HEARTBEAT).build();
+        JobQueueFilter.builder(queue)
+            .sharedViewForAllCallers()
+            .maxConnections(1)
+            .heartbeat(HEARTBEAT)
+            .build();
     ServletContainer other = newContainer();
     toClose.add(
         () -> {

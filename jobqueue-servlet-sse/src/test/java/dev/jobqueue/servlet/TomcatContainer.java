@@ -7,6 +7,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
@@ -23,6 +24,12 @@ final class TomcatContainer implements ServletContainer {
     Connector connector = new Connector();
     connector.setPort(0);
     tomcat.setConnector(connector);
+    // Requests Tomcat refuses itself (an encoded '/' or non-UTF-8 bytes in the path) never reach
+    // the filter; its error page must not name the server, its version or exceptions either.
+    ErrorReportValve quiet = new ErrorReportValve();
+    quiet.setShowReport(false);
+    quiet.setShowServerInfo(false);
+    tomcat.getHost().getPipeline().addValve(quiet);
     Context context = tomcat.addContext("", base.toString());
     FilterDef def = new FilterDef();
     def.setFilterName("jobqueue");

@@ -5,4 +5,9 @@ class TomcatFilterTest extends AbstractFilterTest {
   ServletContainer newContainer() {
     return new TomcatContainer();
   }
+
+  @Override
+  boolean containerAnswersUnreadableBodies() {
+    return true;
+  }
 }

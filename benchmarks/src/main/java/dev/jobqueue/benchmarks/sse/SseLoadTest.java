@@ -218,7 +218,8 @@ public final class SseLoadTest {
         new AtomicLongArray(UpdateGenerator.capacity(rate, seconds, progress, inflight));
 
     JobQueue queue = JobQueue.builder().workers(0).build();
-    JobQueueFilter.Builder fb = JobQueueFilter.builder(queue).maxConnections(clients + 1000);
+    JobQueueFilter.Builder fb =
+        JobQueueFilter.builder(queue).sharedViewForAllCallers().maxConnections(clients + 1000);
     if (scoped) {
       fb.userResolver(req -> req.getHeader("X-User"));
     }

@@ -31,7 +31,7 @@ public final class ComprehensiveJob implements JobHandler {
   }
 
   public static JobRequest request(
-      StoredImage image, List<String> analyses, Map<String, Object> options) {
+      StoredImage image, List<String> analyses, Map<String, Object> options, String userId) {
     Map<String, Object> input = new LinkedHashMap<>(options);
     input.put("image_id", image.id());
     input.put("analyses", analyses);
@@ -39,6 +39,7 @@ public final class ComprehensiveJob implements JobHandler {
         .description(analyses.size() + " analyses: " + String.join(", ", analyses))
         .totalSteps(analyses.size())
         .input(input)
+        .userId(userId) // its children inherit it
         .build();
   }
 

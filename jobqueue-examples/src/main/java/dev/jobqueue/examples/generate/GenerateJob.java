@@ -28,7 +28,8 @@ public final class GenerateJob implements JobHandler {
     this.images = images;
   }
 
-  public static JobRequest request(String prompt, int width, int height, int paceMillis) {
+  public static JobRequest request(
+      String prompt, int width, int height, int paceMillis, String userId) {
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("prompt", prompt);
     input.put("width", width);
@@ -45,6 +46,7 @@ public final class GenerateJob implements JobHandler {
                 + ")")
         .description("Julia-set render seeded by the prompt")
         .input(input)
+        .userId(userId)
         .build();
   }
 

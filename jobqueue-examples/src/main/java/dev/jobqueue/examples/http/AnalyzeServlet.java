@@ -63,10 +63,11 @@ public final class AnalyzeServlet extends JsonServlet {
     ObjectNode body = readObject(req);
     StoredImage image = images.get(requireText(body, "image_id"));
     Map<String, Object> options = options(body);
+    String user = AnonymousUser.of(req);
     Job job =
         analyzer == null
-            ? queue.submit(ComprehensiveJob.request(image, selected(body), options))
-            : queue.submit(AnalyzeJob.request(analyzer, image, options).build());
+            ? queue.submit(ComprehensiveJob.request(image, selected(body), options, user))
+            : queue.submit(AnalyzeJob.request(analyzer, image, options).userId(user).build());
     JobAnswers.Answer answer = answers.answer(job, async);
     send(resp, answer.status(), answer.body());
   }

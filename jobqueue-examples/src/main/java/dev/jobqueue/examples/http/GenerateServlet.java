@@ -45,7 +45,7 @@ public final class GenerateServlet extends JsonServlet {
     int width = intField(body, "width", 512, GenerateJob.MIN_SIZE, GenerateJob.MAX_SIZE);
     int height = intField(body, "height", 512, GenerateJob.MIN_SIZE, GenerateJob.MAX_SIZE);
     int pace = intField(body, "pace_ms", 0, 0, 200);
-    Job job = queue.submit(GenerateJob.request(prompt, width, height, pace));
+    Job job = queue.submit(GenerateJob.request(prompt, width, height, pace, AnonymousUser.of(req)));
     JobAnswers.Answer answer = answers.answer(job, async);
     send(resp, answer.status(), answer.body());
   }

@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class ImagesServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ImagesServlet.class);
   private final transient ImageStore images;
 
   public ImagesServlet(ObjectMapper json, ImageStore images) {
@@ -67,7 +69,11 @@ public final class ImagesServlet extends JsonServlet {
           throw HttpError.tooLarge(
               "the upload is larger than " + ImageStore.MAX_BYTES / (1024 * 1024) + " MB");
         }
-        throw HttpError.badRequest("malformed multipart body: " + e.getMessage());
+        // the container's message names its own exception classes: it goes to the log only
+        LOG.debug("Unreadable multipart upload: {}", e.toString());
+        throw HttpError.badRequest(
+            "malformed multipart body: send multipart/form-data with a boundary parameter and"
+                + " a field named 'file' holding the image");
       }
       if (part == null) {
         throw HttpError.badRequest("missing multipart field 'file'");

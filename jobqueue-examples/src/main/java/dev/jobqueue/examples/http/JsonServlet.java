@@ -11,9 +11,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,16 @@ public abstract class JsonServlet extends HttpServlet {
       handle(req.getMethod(), segments(req.getPathInfo()), req, resp);
     } catch (HttpError e) {
       error(resp, e.status(), e.getMessage());
+    } catch (UnsupportedCharsetException e) {
+      // the container looks the Content-Type's charset up as soon as the body is touched
+      error(
+          resp,
+          400,
+          "the Content-Type names the charset '"
+              + QueryString.abbreviate(e.getCharsetName())
+              + "', which this server does not know; send UTF-8");
+    } catch (IllegalCharsetNameException e) {
+      error(resp, 400, "the Content-Type names a malformed charset; send UTF-8");
     } catch (JobNotFoundException e) {
       error(resp, 404, e.getMessage());
     } catch (JobStateException e) {
@@ -51,9 +64,33 @@ public abstract class JsonServlet extends HttpServlet {
     } catch (IllegalArgumentException e) {
       error(resp, 400, e.getMessage());
     } catch (Exception e) {
+      int status = clientErrorStatus(e);
+      if (status > 0) {
+        // the container refused what the client sent (bad chunking, a body cut short, ...)
+        LOG.debug("{} {}: bad request: {}", req.getMethod(), req.getRequestURI(), e.toString());
+        error(resp, status, "the request could not be read: it is malformed or cut short");
+        return;
+      }
       LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
-      error(resp, 500, "internal error: " + e.getClass().getSimpleName());
+      error(resp, 500, "internal error; the server log has the details");
     }
+  }
+
+  /**
+   * The 4xx a container exception stands for (Jetty's {@code BadMessageException} and other {@link
+   * HttpException}s carry one), or 0 when it is our own failure. An {@link java.io.EOFException} is
+   * a body that ended early.
+   */
+  private static int clientErrorStatus(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpException he && he.getCode() >= 400 && he.getCode() < 500) {
+        return he.getCode();
+      }
+      if (t instanceof java.io.EOFException) {
+        return 400;
+      }
+    }
+    return 0;
   }
 
   private static List<String> segments(String pathInfo) {
@@ -75,7 +112,10 @@ public abstract class JsonServlet extends HttpServlet {
     if (resp.isCommitted()) {
       return;
     }
+    // reset() drops headers too: keep a first visit's user cookie (AnonymousUser)
+    List<String> cookies = List.copyOf(resp.getHeaders("Set-Cookie"));
     resp.reset();
+    cookies.forEach(c -> resp.addHeader("Set-Cookie", c));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("status", status);
@@ -135,20 +175,9 @@ public abstract class JsonServlet extends HttpServlet {
     return value;
   }
 
-  /** A parameter of the query string only (never parses the body). */
+  /** A parameter of the query string only (never parses the body); 400 when malformed. */
   protected static String queryParam(HttpServletRequest req, String key) {
-    String query = req.getQueryString();
-    if (query == null) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(key)) {
-        return java.net.URLDecoder.decode(
-            pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-      }
-    }
-    return null;
+    return QueryString.single(req, key);
   }
 
   protected static boolean isAsync(HttpServletRequest req) {
@@ -159,7 +188,8 @@ public abstract class JsonServlet extends HttpServlet {
     if (v.isEmpty() || v.equalsIgnoreCase("true") || v.equals("1")) {
       return true;
     }
-    throw HttpError.badRequest("async must be true or false, got '" + v + "'");
+    throw HttpError.badRequest(
+        "async must be true or false, got '" + QueryString.abbreviate(v) + "'");
   }
 
   protected static void requireMethod(String method, String allowed) {

@@ -28,7 +28,7 @@ public final class PresetsServlet extends JsonServlet {
       throws Exception {
     requireMethod(method, "GET");
     if (path.isEmpty()) {
-      String imageId = req.getParameter("image_id");
+      String imageId = queryParam(req, "image_id");
       send(
           resp,
           200,

@@ -20,6 +20,17 @@ public final class StaticServlet extends JsonServlet {
           "app.js", "text/javascript; charset=utf-8",
           "app.css", "text/css; charset=utf-8");
 
+  /**
+   * The page's policy: scripts, styles, images and connections from this origin only; no inline
+   * script or style, no plugins, no framing. The widget satisfies it: its shadow-DOM styles are a
+   * constructed stylesheet ({@code adoptedStyleSheets}), which CSP does not govern, and the only
+   * style it sets from script is through the CSSOM ({@code element.style.width}), also allowed.
+   */
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+          + " connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'; object-src 'none'";
+
   public StaticServlet(ObjectMapper json) {
     super(json);
   }
@@ -44,6 +55,8 @@ public final class StaticServlet extends JsonServlet {
       resp.setContentType(type);
       resp.setHeader("Cache-Control", "no-cache");
       resp.setHeader("X-Content-Type-Options", "nosniff");
+      resp.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      resp.setHeader("Referrer-Policy", "same-origin");
       if (method.equals("GET")) {
         in.transferTo(resp.getOutputStream());
       }

@@ -54,6 +54,8 @@ public final class ApiHandler {
    * @param rest the path after the base path: "" or starting with "/"
    */
   public void handle(HttpServletRequest req, HttpServletResponse resp, String rest) {
+    // On every answer, errors included: browsers must never guess a type for job data.
+    resp.setHeader("X-Content-Type-Options", "nosniff");
     try {
       route(req, resp, rest);
     } catch (HttpError e) {
@@ -100,6 +102,7 @@ public final class ApiHandler {
               + " origin to the filter's allowedOrigins if it is one of your pages");
     }
     RequestBody.checkDeclaredLength(req, config.maxBodyBytes());
+    QueryParams.of(req); // the whole query must be well-formed, also parameters no endpoint reads
 
     List<String> seg = segments(rest);
     if (seg.size() == 2 && seg.get(0).equals("ui")) {
@@ -203,10 +206,11 @@ public final class ApiHandler {
 
   private void export(HttpServletRequest req, HttpServletResponse resp, String user)
       throws IOException {
-    String format = req.getParameter("format");
+    String format = QueryParams.single(req, "format");
     format = format == null || format.isBlank() ? "json" : format.trim().toLowerCase();
     if (!format.equals("json") && !format.equals("csv")) {
-      throw HttpError.badRequest("parameter format must be json or csv, got '" + format + "'");
+      throw HttpError.badRequest(
+          "parameter format must be json or csv, got '" + QueryParams.abbreviate(format) + "'");
     }
     JobQuery q =
         filters(req, user)

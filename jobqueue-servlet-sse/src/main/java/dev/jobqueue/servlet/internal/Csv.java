@@ -39,7 +39,8 @@ public final class Csv {
           "depends_on",
           "optional",
           "eta_seconds",
-          "warnings");
+          "warnings",
+          "cancel_requested");
 
   private Csv() {}
 
@@ -83,6 +84,7 @@ public final class Csv {
     raw(line, Boolean.toString(j.optional()));
     raw(line, j.etaSeconds() == null ? null : j.etaSeconds().toString());
     text(line, String.join(";", j.warnings()));
+    raw(line, Boolean.toString(j.cancelRequested()));
     if (withInput) {
       text(line, JobJson.valueText(j.input()));
     }

@@ -88,6 +88,7 @@ public final class JobJson {
       g.writeNumber(job.etaSeconds());
     }
     writeStrings(g, "warnings", job.warnings());
+    g.writeBooleanField("cancel_requested", job.cancelRequested());
     if (exposeInput) {
       g.writeFieldName("input");
       writeValue(g, job.input());

@@ -6,9 +6,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads a request body with a size cap, so a huge upload cannot exhaust memory. */
 public final class RequestBody {
+  private static final Logger log = LoggerFactory.getLogger(RequestBody.class);
+
   private RequestBody() {}
 
   /** Refuses a declared length over the limit before reading anything. */
@@ -52,6 +56,14 @@ public final class RequestBody {
         }
         buf.write(chunk, 0, n);
       }
+    } catch (HttpError e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Bad chunking, a body shorter than its Content-Length, a client gone: the container's
+      // exception (a RuntimeException in some) says which, in its own words, so it goes to the log.
+      log.debug(
+          "Cannot read the body of {} {}: {}", req.getMethod(), req.getRequestURI(), e.toString());
+      throw HttpError.badRequest("the request body could not be read: malformed or cut short");
     }
     return buf.toByteArray();
   }

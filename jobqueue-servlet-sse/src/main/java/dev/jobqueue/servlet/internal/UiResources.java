@@ -55,7 +55,6 @@ public final class UiResources {
         find(name).orElseThrow(() -> HttpError.notFound("no widget file named '" + name + "'"));
     resp.setHeader("ETag", r.etag());
     resp.setHeader("Cache-Control", "no-cache");
-    resp.setHeader("X-Content-Type-Options", "nosniff");
     String inm = req.getHeader("If-None-Match");
     if (inm != null && (inm.contains(r.etag()) || inm.trim().equals("*"))) {
       resp.setStatus(304);

@@ -56,12 +56,15 @@ class CsvTest {
     Csv.writeHeader(w, false);
     Csv.writeRow(w, job("=HYPERLINK(\"http://x\")", "boom, \"bad\""), false);
     String[] lines = w.toString().split("\r\n");
-    assertThat(lines[0]).startsWith("job_id,type,status,created_at,").endsWith(",warnings");
+    assertThat(lines[0])
+        .startsWith("job_id,type,status,created_at,")
+        .endsWith(",warnings,cancel_requested");
     assertThat(lines[0].split(",")).hasSize(Csv.COLUMNS.size());
     assertThat(lines[1])
         .startsWith("j1,analyze,failed,2024-05-01T10:00:00.123Z,,,2024-05-01T10:00:01Z,0.0,")
         .contains(",\"'=HYPERLINK(\"\"http://x\"\")\",")
         .contains(",c1;c2,\"{\"\"k\"\":\"\"v,1\"\"}\",\"boom, \"\"bad\"\"\",")
-        .contains(",true,-2,1,1,"); // priority -2 is our number: not neutralised
+        .contains(",true,-2,1,1,") // priority -2 is our number: not neutralised
+        .endsWith(",false"); // cancel_requested
   }
 }

@@ -40,7 +40,8 @@ class JobJsonTest {
           "depends_on",
           "optional",
           "eta_seconds",
-          "warnings");
+          "warnings",
+          "cancel_requested");
 
   private static Job job() {
     return new Job.Builder()
@@ -58,6 +59,7 @@ class JobJsonTest {
         .owner("instance-1")
         .leaseExpiresAt(Instant.now())
         .version(7)
+        .cancelRequested(true)
         .build();
   }
 
@@ -77,6 +79,8 @@ class JobJsonTest {
     assertThat(n.get("eta_seconds").asDouble()).isEqualTo(12.5);
     assertThat(n.get("child_job_ids").isArray()).isTrue();
     assertThat(n.get("cancelable").asBoolean()).isTrue();
+    assertThat(n.get("cancel_requested").isBoolean()).isTrue();
+    assertThat(n.get("cancel_requested").asBoolean()).isTrue();
     assertThat(n.get("progress_message").asText()).isEqualTo("1/4 \"done\"\nnext");
   }
 

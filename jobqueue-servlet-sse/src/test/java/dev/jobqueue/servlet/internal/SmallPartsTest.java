@@ -41,6 +41,23 @@ class SmallPartsTest {
   }
 
   @Test
+  void queryStringsAreDecodedStrictlyAsUtf8() {
+    assertThat(QueryParams.parse("q=caf%C3%A9+au+lait&status=a&status=b&flag"))
+        .containsEntry("q", java.util.List.of("café au lait"))
+        .containsEntry("status", java.util.List.of("a", "b"))
+        .containsEntry("flag", java.util.List.of(""));
+    assertThat(QueryParams.parse(null)).isEmpty();
+    assertThat(QueryParams.decode("%F0%9F%98%80")).isEqualTo("\uD83D\uDE00");
+    for (String bad : new String[] {"q=%FF", "q=%G1", "q=%", "q=a%2", "%E2%82=x", "q=%C0%AF"}) {
+      assertThatThrownBy(() -> QueryParams.parse(bad))
+          .as(bad)
+          .isInstanceOfSatisfying(HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+    assertThatThrownBy(() -> QueryParams.parse("a=1&".repeat(QueryParams.MAX_PARAMETERS + 1)))
+        .hasMessageContaining("too many");
+  }
+
+  @Test
   void pathSegmentsAreDecodedAndEmptyOnesRejected() {
     assertThat(ApiHandler.segments("")).isEmpty();
     assertThat(ApiHandler.segments("/")).isEmpty();
