@@ -25,8 +25,11 @@ import java.util.Map;
  * export can stream thousands of jobs without building a tree.
  */
 public final class JobJson {
-  /** Shared, thread-safe once configured; used for reading bodies and writing map values. */
-  public static final ObjectMapper MAPPER =
+  /**
+   * Shared and thread-safe once configured, so never handed out of this package (a caller could
+   * reconfigure it under every request); used for reading bodies and writing map values.
+   */
+  static final ObjectMapper MAPPER =
       new ObjectMapper()
           // the export streams thousands of values through one generator: flush once, at the end
           .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
@@ -89,6 +92,7 @@ public final class JobJson {
     }
     writeStrings(g, "warnings", job.warnings());
     g.writeBooleanField("cancel_requested", job.cancelRequested());
+    g.writeStringField("run_at", timestamp(job.runAt()));
     if (exposeInput) {
       g.writeFieldName("input");
       writeValue(g, job.input());

@@ -41,7 +41,8 @@ class JobJsonTest {
           "optional",
           "eta_seconds",
           "warnings",
-          "cancel_requested");
+          "cancel_requested",
+          "run_at");
 
   private static Job job() {
     return new Job.Builder()

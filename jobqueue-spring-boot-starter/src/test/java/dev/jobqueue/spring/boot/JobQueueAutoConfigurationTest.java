@@ -300,7 +300,7 @@ class JobQueueAutoConfigurationTest {
           assertThat(lifecycle.isRunning()).isTrue();
         });
     assertThatThrownBy(() -> queue[0].submit(JobRequest.builder("x", "x").build()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(dev.jobqueue.JobQueueClosedException.class)
         .hasMessageContaining("is closed");
   }
 }

@@ -104,7 +104,7 @@ class JobQueueWebAutoConfigurationTest {
   private static MockHttpServletResponse deleteCompleted(JobQueueFilter filter, String origin)
       throws Exception {
     MockHttpServletRequest req = new MockHttpServletRequest("DELETE", "/api/jobs");
-    req.setParameter("status", "completed");
+    req.setQueryString("status=completed"); // the filter reads the raw query string itself
     req.addHeader("Origin", origin);
     MockHttpServletResponse resp = new MockHttpServletResponse();
     filter.doFilter(req, resp, new MockFilterChain());

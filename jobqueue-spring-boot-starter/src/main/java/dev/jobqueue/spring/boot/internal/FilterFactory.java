@@ -20,7 +20,7 @@ public final class FilterFactory {
     if (resolver != null) {
       b.userResolver(resolver::userId);
     } else if (props.isSharedViewForAllCallers()) {
-      sharedView(b);
+      b.sharedViewForAllCallers();
     } else {
       throw new IllegalStateException(
           "jobqueue: nothing says whose jobs a web request may see, so every caller would see and"
@@ -30,15 +30,5 @@ public final class FilterFactory {
               + " (or jobqueue.web.enabled=false for no web API)");
     }
     return b.build();
-  }
-
-  /**
-   * The host's explicit opt-in to one view shared by all callers (jobqueue.web
-   * .shared-view-for-all-callers=true). The filter builder that refuses to build without a user
-   * resolver names this {@code sharedViewForAllCallers()}; until then building without one is the
-   * shared view.
-   */
-  static JobQueueFilter.Builder sharedView(JobQueueFilter.Builder b) {
-    return b;
   }
 }
