@@ -28,7 +28,7 @@ final class WidgetPage {
   WidgetPage open() {
     driver.get(base.toString());
     waitUntil(
-        Duration.ofSeconds(15), d -> "connected".equals(host().getAttribute("data-connection")));
+        Duration.ofSeconds(30), d -> "connected".equals(host().getAttribute("data-connection")));
     return this;
   }
 
@@ -52,7 +52,7 @@ final class WidgetPage {
     if (!"true".equals(fab().getAttribute("aria-expanded"))) {
       fab().click();
     }
-    waitUntil(Duration.ofSeconds(5), d -> byTestId("panel").isDisplayed());
+    waitUntil(Duration.ofSeconds(15), d -> byTestId("panel").isDisplayed());
   }
 
   /** The live-view row of {@code jobId}, or null when it is not shown. */
