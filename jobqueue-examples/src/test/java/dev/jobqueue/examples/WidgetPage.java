@@ -156,6 +156,71 @@ final class WidgetPage {
         host());
   }
 
+  /**
+   * Records the text of every toast shown from now on: a toast hides itself after a few seconds, so
+   * a test that looks later than that must still see that it was shown.
+   */
+  void recordToasts() {
+    js(
+        """
+        window.__toasts = [];
+        const root = arguments[0].shadowRoot;
+        const seen = new Set();
+        new MutationObserver(() => {
+          root.querySelectorAll("[data-testid='toast-text']").forEach(t => {
+            if (!seen.has(t)) {
+              seen.add(t);
+              window.__toasts.push(t.textContent);
+            }
+          });
+        }).observe(root, {subtree: true, childList: true, characterData: true});""",
+        host());
+  }
+
+  /** Texts of the toasts shown since {@link #recordToasts()}, oldest first. */
+  @SuppressWarnings("unchecked")
+  List<String> toastLog() {
+    return (List<String>) js("return window.__toasts || [];");
+  }
+
+  /**
+   * Keeps completed rows on screen (auto-dismissal off) until the page is loaded again, so that a
+   * test sees the final state of a row however late it looks.
+   */
+  void keepCompletedRows() {
+    js("arguments[0].setAttribute('auto-dismiss-ms', '0')", host());
+  }
+
+  /**
+   * Records every child count a parent row shows from now on ({@code id}, {@code count}, e.g.
+   * "2/6"), so a test can prove the count moved without sampling at the right moment.
+   */
+  void recordChildCounts() {
+    js(
+        """
+        window.__counts = [];
+        const root = arguments[0].shadowRoot;
+        const last = new Map();
+        new MutationObserver(() => {
+          root.querySelectorAll("li[data-testid='task']").forEach(row => {
+            const chip = Array.from(row.querySelectorAll("[data-testid='child-count']"))
+                .find(e => e.closest("li[data-testid='task']") === row);
+            if (chip && !chip.hidden && last.get(row.dataset.jobId) !== chip.textContent) {
+              last.set(row.dataset.jobId, chip.textContent);
+              window.__counts.push({id: row.dataset.jobId, count: chip.textContent});
+            }
+          });
+        }).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});""",
+        host());
+  }
+
+  /** The child counts {@code jobId}'s row showed since {@link #recordChildCounts()}. */
+  @SuppressWarnings("unchecked")
+  List<String> childCounts(String jobId) {
+    return ((List<Map<String, Object>>) js("return window.__counts || [];"))
+        .stream().filter(e -> jobId.equals(e.get("id"))).map(e -> (String) e.get("count")).toList();
+  }
+
   @SuppressWarnings("unchecked")
   List<Map<String, Object>> progressLog() {
     return (List<Map<String, Object>>) js("return window.__progress || [];");
