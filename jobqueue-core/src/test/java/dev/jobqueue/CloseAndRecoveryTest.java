@@ -8,7 +8,6 @@ import dev.jobqueue.memory.InMemoryJobStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,17 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class CloseAndRecoveryTest {
 
-  private static Set<String> liveQueueThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("jobqueue-"))
-        .map(Thread::getName)
-        .collect(java.util.stream.Collectors.toSet());
-  }
-
   @Test
   void closeWaitsForRunningJobsAndLeavesNoThreads() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
+    NewThreads queueThreads = NewThreads.since("jobqueue-");
     JobQueue q =
         JobQueue.builder()
             .workers(2)
@@ -41,7 +34,7 @@ class CloseAndRecoveryTest {
                 })
             .build();
     q.subscribe(e -> {});
-    assertThat(liveQueueThreads())
+    assertThat(queueThreads.names())
         .contains("jobqueue-worker-1", "jobqueue-worker-2", "jobqueue-scheduler-1");
     Job j = q.submit(JobRequest.builder("t", "t").build());
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
@@ -55,7 +48,7 @@ class CloseAndRecoveryTest {
     finish.countDown();
     closer.join(30_000);
     assertThat(q.get(j.id()).status()).isEqualTo(JobStatus.COMPLETED);
-    await().until(() -> liveQueueThreads().isEmpty());
+    await().until(() -> queueThreads.names().isEmpty());
     q.close(); // idempotent
     assertThatThrownBy(() -> q.submit(JobRequest.builder("t", "late").build()))
         .isInstanceOf(JobQueueClosedException.class)
@@ -93,6 +86,7 @@ class CloseAndRecoveryTest {
 
   @Test
   void closeFailsJobsStillRunningAfterTheTimeoutAsInterruptedByDefault() throws Exception {
+    NewThreads queueThreads = NewThreads.since("jobqueue-");
     CountDownLatch started = new CountDownLatch(1);
     JobQueue q = stuckQueue(RecoveryPolicy.FAIL, started, null);
     Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
@@ -101,11 +95,12 @@ class CloseAndRecoveryTest {
     Job after = q.get(j.id());
     assertThat(after.status()).isEqualTo(JobStatus.FAILED);
     assertThat(after.error()).isEqualTo(Job.INTERRUPTED_ERROR);
-    await().until(() -> liveQueueThreads().isEmpty());
+    await().until(() -> queueThreads.names().isEmpty());
   }
 
   @Test
   void closeRequeuesJobsStillRunningAfterTheTimeoutWithPolicyRequeue() throws Exception {
+    NewThreads queueThreads = NewThreads.since("jobqueue-");
     CountDownLatch started = new CountDownLatch(1);
     JobQueue q = stuckQueue(RecoveryPolicy.REQUEUE, started, null);
     Job j = q.submit(JobRequest.builder("stuck", "stuck").build());
@@ -115,11 +110,12 @@ class CloseAndRecoveryTest {
     assertThat(after.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(after.attempt()).isEqualTo(2);
     assertThat(after.owner()).isNull();
-    await().until(() -> liveQueueThreads().isEmpty());
+    await().until(() -> queueThreads.names().isEmpty());
   }
 
   @Test
   void closeEndsAJobWhoseHandlerIgnoresTheInterrupt() throws Exception {
+    NewThreads queueThreads = NewThreads.since("jobqueue-");
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     JobQueue q = stuckQueue(RecoveryPolicy.REQUEUE, started, release);
@@ -134,7 +130,7 @@ class CloseAndRecoveryTest {
     } finally {
       release.countDown();
     }
-    await().until(() -> liveQueueThreads().isEmpty());
+    await().until(() -> queueThreads.names().isEmpty());
   }
 
   @Test

@@ -35,7 +35,7 @@ class EventOrderTest {
     }
 
     void awaitClaimEntered() throws InterruptedException {
-      assertThat(claimEntered.await(10, TimeUnit.SECONDS)).as("a worker started a claim").isTrue();
+      assertThat(claimEntered.await(30, TimeUnit.SECONDS)).as("a worker started a claim").isTrue();
     }
 
     private void wrote() {
@@ -58,7 +58,7 @@ class EventOrderTest {
         if (!jobs.isEmpty()) {
           claimed.countDown();
           try {
-            assertThat(hold.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(hold.await(30, TimeUnit.SECONDS)).isTrue();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -70,7 +70,7 @@ class EventOrderTest {
       if (entered != null && entered.getCount() > 0) {
         entered.countDown();
         try {
-          assertThat(w.await(10, TimeUnit.SECONDS)).isTrue();
+          assertThat(w.await(30, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -94,7 +94,7 @@ class EventOrderTest {
       CountDownLatch slow = slowBatchCommit;
       if (slow != null) {
         try {
-          assertThat(slow.await(10, TimeUnit.SECONDS)).isTrue();
+          assertThat(slow.await(30, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -172,7 +172,7 @@ class EventOrderTest {
       store.arm();
       store.awaitClaimEntered();
       Job job = q.submit(JobRequest.builder("t", "overtaken").build());
-      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(q.await(job.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
       await().until(() -> l.statusesOf(job.id()).size() == 3);
       assertThat(l.statusesOf(job.id()))
           .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED);
@@ -203,7 +203,7 @@ class EventOrderTest {
                   JobRequest.builder("t", "b").build(),
                   JobRequest.builder("t", "c").build()));
       for (Job job : jobs) {
-        assertThat(q.await(job.id(), Duration.ofSeconds(10)).status())
+        assertThat(q.await(job.id(), Duration.ofSeconds(30)).status())
             .isEqualTo(JobStatus.COMPLETED);
         await().until(() -> l.statusesOf(job.id()).size() == 3);
         assertThat(l.statusesOf(job.id()))
@@ -280,11 +280,11 @@ class EventOrderTest {
                 })
             .build()) {
       Job job = q.submit(JobRequest.builder("t", "cancelled early").build());
-      assertThat(store.claimed.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(store.claimed.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
       q.cancel(job.id());
       store.holdClaimResult.countDown();
-      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(q.await(job.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.CANCELLED);
     }
   }
 
@@ -308,7 +308,7 @@ class EventOrderTest {
             .build()) {
       q.subscribe(l);
       Job job = q.submit(JobRequest.builder("t", "retried").build());
-      assertThat(q.await(job.id(), Duration.ofSeconds(10)).status()).isEqualTo(JobStatus.FAILED);
+      assertThat(q.await(job.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.FAILED);
       store.arm();
       store.awaitClaimEntered();
       q.retry(job.id());

@@ -183,6 +183,7 @@ class ListenerTest {
   @Test
   void unsubscribedListenerStopsReceivingAndItsThreadEnds() throws Exception {
     RecordingListener l = new RecordingListener();
+    NewThreads listenerThreads = NewThreads.since("jobqueue-listener");
     try (JobQueue q = JobQueue.builder().workers(1).handler("t", ctx -> Map.of()).build()) {
       Subscription s = q.subscribe(l);
       q.await(q.submit(JobRequest.builder("t", "a").build()).id(), Duration.ofSeconds(30));
@@ -190,11 +191,8 @@ class ListenerTest {
       s.close();
       q.await(q.submit(JobRequest.builder("t", "b").build()).id(), Duration.ofSeconds(30));
       assertThat(l.events).hasSize(3);
-      await()
-          .until(
-              () ->
-                  Thread.getAllStackTraces().keySet().stream()
-                      .noneMatch(t -> t.getName().startsWith("jobqueue-listener") && t.isAlive()));
+      // this subscription's thread (not one another test's queue may still have)
+      await().until(() -> listenerThreads.names().isEmpty());
     }
   }
 

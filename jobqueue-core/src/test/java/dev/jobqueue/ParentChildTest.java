@@ -196,7 +196,7 @@ class ParentChildTest {
       t.progress(c.id(), 0.5, "rendering");
       t.complete(c.id(), Map.of("preview_path", "/p/" + c.id()));
     }
-    assertThat(queue.get(parent.id()).progressMessage()).isIn("2/3 tasks done", "3/3 tasks done");
+    // the rollup runs a moment after each child's end, so only the final message is certain
     Job done = queue.await(parent.id(), Duration.ofSeconds(30));
     assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(done.progressMessage()).isEqualTo("3/3 tasks done");

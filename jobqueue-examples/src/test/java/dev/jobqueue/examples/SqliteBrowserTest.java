@@ -40,12 +40,15 @@ class SqliteBrowserTest {
     driver = BrowserSupport.start(dir.resolve("profile"));
     WidgetPage live = new WidgetPage(driver, app.base).open();
     app.actAs(live.user()); // the test's requests are the browser's user
+    // completed rows stay, so that "completed" is there to see however late this test looks
+    // (by default a row goes 5 s after its end; the auto-dismissal has its own test)
+    live.js("arguments[0].setAttribute('auto-dismiss-ms', '0')", live.host());
     live.openPanel();
 
     String imageId = app.upload(TestImages.png(300, 200), "persisted.png");
     String id =
         app.startAsync("/api/analyze/brightness", Map.of("image_id", imageId, "pace_ms", 100));
-    live.waitUntil(Duration.ofSeconds(10), d -> live.task(id) != null);
+    live.waitUntil(Duration.ofSeconds(30), d -> live.task(id) != null);
     live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(id)));
     assertThat(Files.size(dir.resolve("jobs.db"))).isPositive();
 
@@ -53,7 +56,7 @@ class SqliteBrowserTest {
     int port = app.server.port();
     app.close();
     live.waitUntil(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         d -> "disconnected".equals(live.host().getAttribute("data-connection")));
     assertThat(live.byTestId("disconnected").isDisplayed()).isTrue();
     assertThat(live.fab().getAttribute("aria-label")).endsWith(", disconnected");
@@ -69,7 +72,7 @@ class SqliteBrowserTest {
     live.waitUntil(Duration.ofSeconds(30), d -> "completed".equals(live.status(next)));
 
     live.byTestId("tab-history").click();
-    live.waitUntil(Duration.ofSeconds(10), d -> historyIds(live).contains(id));
+    live.waitUntil(Duration.ofSeconds(30), d -> historyIds(live).contains(id));
     assertThat(app.get("/api/presets?image_id=" + imageId).body()).hasSize(2);
   }
 

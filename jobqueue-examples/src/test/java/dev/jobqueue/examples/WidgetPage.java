@@ -29,7 +29,7 @@ final class WidgetPage {
   WidgetPage open() {
     driver.get(base.toString());
     waitUntil(
-        Duration.ofSeconds(15), d -> "connected".equals(host().getAttribute("data-connection")));
+        Duration.ofSeconds(30), d -> "connected".equals(host().getAttribute("data-connection")));
     return this;
   }
 
@@ -58,7 +58,7 @@ final class WidgetPage {
     if (!"true".equals(fab().getAttribute("aria-expanded"))) {
       fab().click();
     }
-    waitUntil(Duration.ofSeconds(5), d -> byTestId("panel").isDisplayed());
+    waitUntil(Duration.ofSeconds(15), d -> byTestId("panel").isDisplayed());
   }
 
   /** The live-view row of {@code jobId}, or null when it is not shown. */
@@ -163,63 +163,68 @@ final class WidgetPage {
   }
 
   /**
-   * Records every text a row's {@code testId} part (e.g. {@code child-count}) shows from now on, as
-   * {id, text} entries, so a test can prove an intermediate value was shown without sampling at the
-   * right moment.
+   * Records the text of every toast shown from now on: a toast hides itself after a few seconds, so
+   * a test that looks later than that must still see that it was shown.
    */
-  void recordTexts(String testId) {
+  void recordToasts() {
     js(
         """
-        window.__texts = window.__texts || [];
-        const testId = arguments[1];
-        new MutationObserver(ms => {
-          for (const m of ms) {
-            const part = m.target.closest ? m.target.closest(`[data-testid='${testId}']`) : null;
-            const row = part ? part.closest('[data-job-id]') : null;
-            if (row) {
-              for (const n of m.addedNodes) {
-                window.__texts.push({id: row.dataset.jobId, text: n.textContent});
-              }
+        window.__toasts = [];
+        const root = arguments[0].shadowRoot;
+        const seen = new Set();
+        new MutationObserver(() => {
+          root.querySelectorAll("[data-testid='toast-text']").forEach(t => {
+            if (!seen.has(t)) {
+              seen.add(t);
+              window.__toasts.push(t.textContent);
             }
-          }
-        }).observe(arguments[0].shadowRoot, {subtree: true, childList: true});""",
-        host(),
-        testId);
+          });
+        }).observe(root, {subtree: true, childList: true, characterData: true});""",
+        host());
   }
 
-  /** The texts {@link #recordTexts} saw for {@code jobId}'s rows, in order. */
+  /** Texts of the toasts shown since {@link #recordToasts()}, oldest first. */
   @SuppressWarnings("unchecked")
-  List<String> textLog(String jobId) {
-    List<Map<String, Object>> log = (List<Map<String, Object>>) js("return window.__texts || [];");
-    return log.stream()
-        .filter(e -> jobId.equals(e.get("id")))
-        .map(e -> (String) e.get("text"))
-        .toList();
+  List<String> toastLog() {
+    return (List<String>) js("return window.__toasts || [];");
   }
 
   /**
-   * Every live-view row at one instant, by job id: {status, parent (the enclosing row's job id or
-   * null), chip (child-count text), message}. One script run, so the rows are read together.
+   * Keeps completed rows on screen (auto-dismissal off) until the page is loaded again, so that a
+   * test sees the final state of a row however late it looks.
    */
+  void keepCompletedRows() {
+    js("arguments[0].setAttribute('auto-dismiss-ms', '0')", host());
+  }
+
+  /**
+   * Records every child count a parent row shows from now on ({@code id}, {@code count}, e.g.
+   * "2/6"), so a test can prove the count moved without sampling at the right moment.
+   */
+  void recordChildCounts() {
+    js(
+        """
+        window.__counts = [];
+        const root = arguments[0].shadowRoot;
+        const last = new Map();
+        new MutationObserver(() => {
+          root.querySelectorAll("li[data-testid='task']").forEach(row => {
+            const chip = Array.from(row.querySelectorAll("[data-testid='child-count']"))
+                .find(e => e.closest("li[data-testid='task']") === row);
+            if (chip && !chip.hidden && last.get(row.dataset.jobId) !== chip.textContent) {
+              last.set(row.dataset.jobId, chip.textContent);
+              window.__counts.push({id: row.dataset.jobId, count: chip.textContent});
+            }
+          });
+        }).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});""",
+        host());
+  }
+
+  /** The child counts {@code jobId}'s row showed since {@link #recordChildCounts()}. */
   @SuppressWarnings("unchecked")
-  Map<String, Map<String, Object>> rowsNow() {
-    return (Map<String, Map<String, Object>>)
-        js(
-            """
-        const out = {};
-        for (const row of arguments[0].shadowRoot.querySelectorAll("li[data-testid='task']")) {
-          const own = (id) => Array.from(row.querySelectorAll(`[data-testid='${id}']`))
-              .find(e => e.closest("li[data-testid='task']") === row);
-          const parent = row.parentElement ? row.parentElement.closest("li[data-testid='task']") : null;
-          out[row.dataset.jobId] = {
-            status: row.dataset.status,
-            parent: parent ? parent.dataset.jobId : null,
-            chip: own('child-count') ? own('child-count').textContent : null,
-            message: own('task-message') ? own('task-message').textContent : null,
-          };
-        }
-        return out;""",
-            host());
+  List<String> childCounts(String jobId) {
+    return ((List<Map<String, Object>>) js("return window.__counts || [];"))
+        .stream().filter(e -> jobId.equals(e.get("id"))).map(e -> (String) e.get("count")).toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package dev.jobqueue.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobqueue.Awaits;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,22 @@ class GroupCommitTest {
   private static final int PER_THREAD = 200;
 
   @TempDir Path dir;
-  private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+  private final AtomicInteger poolThreads = new AtomicInteger();
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          THREADS, r -> new Thread(r, "group-commit-test-" + poolThreads.incrementAndGet()));
+
+  /** Pool threads that wait (past the start latch, that is in a store call held by the writer). */
+  private static long blockedWorkers() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().startsWith("group-commit-test-"))
+        .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+        .filter(
+            e ->
+                java.util.Arrays.stream(e.getValue())
+                    .anyMatch(f -> f.getClassName().equals(SqliteJobStore.class.getName())))
+        .count();
+  }
 
   @AfterEach
   void stopPool() {
@@ -35,8 +52,10 @@ class GroupCommitTest {
   @Test
   void asyncUpdatesFromManyThreadsAllCompleteAndAreBatched() throws Exception {
     Path file = dir.resolve("jobs.db");
+    HoldingDataSource ds = new HoldingDataSource(file);
+    Job trigger = TestJobs.job("t").build();
     List<List<Job>> perThread = new ArrayList<>();
-    try (SqliteJobStore store = SqliteJobStore.open(file)) {
+    try (SqliteJobStore store = SqliteJobStore.builder(ds).build()) {
       for (int t = 0; t < THREADS; t++) {
         List<Job> mine = new ArrayList<>();
         for (int i = 0; i < PER_THREAD; i++) {
@@ -46,7 +65,14 @@ class GroupCommitTest {
         }
         perThread.add(mine);
       }
+      // The writer is held in a commit while every thread queues its changes, so they certainly
+      // wait together (how many a free writer would batch depends on how the threads are run).
+      store.insert(trigger);
       SqliteJobStore.WriteStats before = store.writeStats();
+      ds.hold();
+      CompletableFuture<Boolean> held =
+          store.updateAsync(TestJobs.next(trigger, JobStatus.RUNNING), 1);
+      assertThat(ds.awaitHeld(30)).isTrue();
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<CompletableFuture<Boolean>>>> submitted = new ArrayList<>();
       for (List<Job> mine : perThread) {
@@ -67,25 +93,30 @@ class GroupCommitTest {
                 }));
       }
       start.countDown();
-      int completed = 0;
+      List<CompletableFuture<Boolean>> all = new ArrayList<>();
       for (Future<List<CompletableFuture<Boolean>>> f : submitted) {
-        for (CompletableFuture<Boolean> cf : f.get(60, TimeUnit.SECONDS)) {
-          assertThat(cf.get(60, TimeUnit.SECONDS)).isTrue();
-          completed++;
-        }
+        all.addAll(f.get(60, TimeUnit.SECONDS)); // every change is queued
+      }
+      ds.release();
+      assertThat(held.get(60, TimeUnit.SECONDS)).isTrue();
+      int completed = 0;
+      for (CompletableFuture<Boolean> cf : all) {
+        assertThat(cf.get(60, TimeUnit.SECONDS)).isTrue();
+        completed++;
       }
       assertThat(completed).isEqualTo(THREADS * PER_THREAD);
       SqliteJobStore.WriteStats after = store.writeStats();
       long changes = after.changes() - before.changes();
       long commits = after.commits() - before.commits();
-      assertThat(changes).isEqualTo(THREADS * PER_THREAD);
+      assertThat(changes).isEqualTo(1 + THREADS * PER_THREAD);
       assertThat(commits)
           .as("group commit: %d changes in %d commits", changes, commits)
           .isLessThan(changes / 4);
     }
     // everything survived the close: reopen and check every job
     try (SqliteJobStore store = SqliteJobStore.open(file)) {
-      List<Job> all = store.query(JobQuery.all());
+      List<Job> all =
+          store.query(JobQuery.all()).stream().filter(j -> !j.id().equals(trigger.id())).toList();
       assertThat(all).hasSize(THREADS * PER_THREAD);
       for (Job j : all) {
         assertThat(j.status()).isEqualTo(JobStatus.COMPLETED);
@@ -98,13 +129,22 @@ class GroupCommitTest {
   @Test
   void synchronousUpdatesFromManyThreadsLoseNothing() throws Exception {
     Path file = dir.resolve("jobs.db");
+    HoldingDataSource ds = new HoldingDataSource(file);
     List<Job> jobs = new ArrayList<>();
-    try (SqliteJobStore store = SqliteJobStore.open(file)) {
+    try (SqliteJobStore store = SqliteJobStore.builder(ds).build()) {
       for (int t = 0; t < THREADS; t++) {
         Job j = TestJobs.job("t").result(Map.of("n", 0)).build();
         store.insert(j);
         jobs.add(j);
       }
+      // The writer is held in a commit until every thread waits in its first update, so those
+      // eight certainly share a commit (a free writer might meet the threads one at a time).
+      Job trigger = TestJobs.job("t").build();
+      store.insert(trigger);
+      ds.hold();
+      CompletableFuture<Boolean> held =
+          store.updateAsync(TestJobs.next(trigger, JobStatus.RUNNING), 1);
+      assertThat(ds.awaitHeld(30)).isTrue();
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> fs = new ArrayList<>();
       for (Job j : jobs) {
@@ -123,6 +163,9 @@ class GroupCommitTest {
                 }));
       }
       start.countDown();
+      Awaits.await().until(() -> blockedWorkers() == THREADS);
+      ds.release();
+      assertThat(held.get(60, TimeUnit.SECONDS)).isTrue();
       for (Future<?> f : fs) {
         f.get(120, TimeUnit.SECONDS);
       }

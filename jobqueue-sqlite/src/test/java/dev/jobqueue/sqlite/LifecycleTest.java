@@ -12,9 +12,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -22,35 +25,47 @@ import org.sqlite.SQLiteDataSource;
 class LifecycleTest {
   @TempDir Path dir;
 
-  private static long writerThreads() {
+  /** Live writer threads of every store in this JVM (other test classes may have some open). */
+  private static Set<Thread> writerThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals(SqliteJobStore.WRITER_THREAD_NAME) && t.isAlive())
-        .count();
+        .collect(Collectors.toSet());
   }
 
   @Test
   void aCompletionCallbackMaySubmitTheNextJob() throws Exception {
+    CountDownLatch callbackAttached = new CountDownLatch(1);
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"));
         JobQueue q =
             JobQueue.builder()
                 .store(store)
                 .workers(1)
-                .handler("t", ctx -> Map.of("n", ctx.input().get("n")))
+                .handler(
+                    "t",
+                    ctx -> {
+                      // the first job ends only after the callback is attached, so that the
+                      // queue (not this test's thread, as for an ended job) runs the callback
+                      if (Integer.valueOf(1).equals(ctx.input().get("n"))) {
+                        callbackAttached.await();
+                      }
+                      return Map.of("n", ctx.input().get("n"));
+                    })
                 .build()) {
       Job first = q.submit(JobRequest.builder("t", "first").input(Map.of("n", 1)).build());
       // The end of a job is stored by the store's writer thread; a plain (not async) callback
       // that submits, and so waits for that writer, must not run on it.
       CompletableFuture<String> thread = new CompletableFuture<>();
+      CompletableFuture<Job> firstEnded = q.completion(first.id());
+      assertThat(firstEnded).isNotDone();
       CompletableFuture<Job> second =
-          q.completion(first.id())
-              .thenApply(
-                  done -> {
-                    thread.complete(Thread.currentThread().getName());
-                    return q.submit(
-                        JobRequest.builder("t", "second").input(Map.of("n", 2)).build());
-                  });
-      Job submitted = second.get(10, TimeUnit.SECONDS);
-      assertThat(q.await(submitted.id(), java.time.Duration.ofSeconds(10)).status())
+          firstEnded.thenApply(
+              done -> {
+                thread.complete(Thread.currentThread().getName());
+                return q.submit(JobRequest.builder("t", "second").input(Map.of("n", 2)).build());
+              });
+      callbackAttached.countDown();
+      Job submitted = second.get(30, TimeUnit.SECONDS);
+      assertThat(q.await(submitted.id(), java.time.Duration.ofSeconds(30)).status())
           .isEqualTo(JobStatus.COMPLETED);
       assertThat(thread.get()).startsWith("jobqueue-completion-");
     }
@@ -58,14 +73,18 @@ class LifecycleTest {
 
   @Test
   void closeIsIdempotentStopsTheWriterAndRefusesLaterCalls() {
-    long before = writerThreads();
+    Set<Thread> before = writerThreads();
     SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"));
-    assertThat(writerThreads()).isEqualTo(before + 1);
+    // this store's writer: the one that is new (stores of other tests come and go on their own)
+    Set<Thread> mine = writerThreads();
+    mine.removeAll(before);
+    assertThat(mine).hasSize(1);
+    Thread writer = mine.iterator().next();
     Job j = TestJobs.job("t").build();
     store.insert(j);
     store.close();
     store.close();
-    assertThat(writerThreads()).as("no leaked writer thread").isEqualTo(before);
+    assertThat(writer.isAlive()).as("close() ended (joined) the store's writer thread").isFalse();
     assertThatThrownBy(() -> store.get(j.id()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
@@ -149,15 +168,21 @@ class LifecycleTest {
 
   @Test
   void aFutureCallbackCallingTheStoreOnTheWriterThreadFailsInsteadOfDeadlocking() throws Exception {
-    try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"))) {
+    HoldingDataSource ds = new HoldingDataSource(dir.resolve("jobs.db"));
+    try (SqliteJobStore store = SqliteJobStore.builder(ds).build()) {
       Job a = TestJobs.job("t").build();
       Job b = TestJobs.job("t").build();
       store.insert(a);
       store.insert(b);
+      // The writer commits a's update only after the callback is attached, so the callback
+      // certainly runs on the writer thread (attached to a completed future, it would run here).
+      ds.hold();
+      CompletableFuture<Boolean> write = store.updateAsync(TestJobs.next(a, JobStatus.RUNNING), 1);
+      assertThat(ds.awaitHeld(30)).as("the writer reached the held commit").isTrue();
+      assertThat(write).isNotDone();
       CompletableFuture<Boolean> chained =
-          store
-              .updateAsync(TestJobs.next(a, JobStatus.RUNNING), 1)
-              .thenApply(ok -> store.update(TestJobs.next(b, JobStatus.RUNNING), 1));
+          write.thenApply(ok -> store.update(TestJobs.next(b, JobStatus.RUNNING), 1));
+      ds.release();
       assertThatThrownBy(() -> chained.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(IllegalStateException.class)

@@ -82,7 +82,7 @@ class ProgressCoalescingTest {
           .isLessThanOrEqualTo(elapsedMs / 100 + 2);
       Job last = p;
       await()
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(committedProgress(file, j.id())).isEqualTo(1.0));
       assertThat(store.get(j.id()).orElseThrow()).isEqualTo(last);
     }

@@ -31,6 +31,8 @@ import java.util.function.IntFunction;
  * result of a completed job {@code {"t": nanoTime}}; a start has no free-text field, so the
  * generator publishes its time in {@code startNanos[index]} before calling {@code start()}.
  */
+// close() joins the selector threads and may be interrupted; the load test declares that
+@SuppressWarnings("try")
 final class LoadClients implements AutoCloseable {
   enum Kind {
     RAW,

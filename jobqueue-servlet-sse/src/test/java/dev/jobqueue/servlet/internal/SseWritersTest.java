@@ -1,11 +1,12 @@
 package dev.jobqueue.servlet.internal;
 
+import static dev.jobqueue.servlet.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobRequest;
+import dev.jobqueue.servlet.NewThreads;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -82,6 +83,9 @@ class SseWritersTest {
 
   JobQueue queue;
   SseHub hub;
+
+  /** SSE threads started after this point: the hub's, not another test's. */
+  final NewThreads sseThreads = NewThreads.since("jobqueue-sse-");
 
   @BeforeEach
   void start() {
@@ -165,16 +169,8 @@ class SseWritersTest {
     c.onWritePossible();
     created("one");
     await().until(() -> ids(out.text()).size() == 1);
-    assertThat(threads()).isNotEmpty();
+    assertThat(sseThreads.names()).isNotEmpty();
     hub.close();
-    assertThat(threads()).isEmpty();
-  }
-
-  static List<String> threads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("jobqueue-sse-"))
-        .toList();
+    assertThat(sseThreads.names()).isEmpty();
   }
 }
