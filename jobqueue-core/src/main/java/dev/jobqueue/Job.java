@@ -12,8 +12,13 @@ import java.util.Objects;
  * #version()}; stores update with compare-and-set on it.
  *
  * <p>The first block of components is the public job model whose JSON names (snake_case) are a
- * contract of the HTTP API. The last block ({@code input} onwards) is bookkeeping that stores
- * persist but browsers do not see, except {@code input} when the host opts in.
+ * contract of the HTTP API. The last block ({@code input} onwards) is <b>store bookkeeping</b>:
+ * stores persist it and the queue reads it, but browsers do not see it (except {@code input} when
+ * the host opts in, and {@code cancel_requested} / {@code run_at}, which the API shows). Host code
+ * should treat those components as read-only facts about the queue's work, not as API to build on.
+ *
+ * <p>Only the queue makes snapshots of live jobs (every change goes through its state machine);
+ * {@link Builder} and the canonical constructor exist for stores decoding rows and for tests.
  *
  * @param id unique id ({@code job_id})
  * @param type the host's job type, for example {@code "analyze"}
@@ -122,7 +127,10 @@ public record Job(
     return "job " + id + " (" + type + ", " + status.wireName() + ")";
   }
 
-  /** Mutable copy of a snapshot; {@link #build()} makes the next immutable snapshot. */
+  /**
+   * Mutable copy of a snapshot, for stores and tests (SPI): the queue never accepts a snapshot
+   * built by its caller; {@link #build()} makes an immutable snapshot.
+   */
   public static final class Builder {
     private String id;
     private String type;
