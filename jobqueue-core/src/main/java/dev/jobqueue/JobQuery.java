@@ -67,6 +67,7 @@ public record JobQuery(
     return new JobQuery(statuses, type, parentJobId, user, text, dependsOn, limit);
   }
 
+  /** Made by {@link JobQuery#builder()}. */
   public static final class Builder {
     private final EnumSet<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
     private String type;
@@ -75,6 +76,8 @@ public record JobQuery(
     private String text;
     private String dependsOn;
     private int limit = DEFAULT_LIMIT;
+
+    private Builder() {}
 
     public Builder status(JobStatus... s) {
       statuses.addAll(java.util.List.of(s));

@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InMemoryJobStore implements JobStore {
 
+  /** An empty store. */
+  public InMemoryJobStore() {}
+
   /** A stored snapshot and its insertion order (FIFO tie-break, like a database rowid). */
   private record Row(Job job, long seq) {}
 
