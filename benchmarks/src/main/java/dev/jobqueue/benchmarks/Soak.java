@@ -74,6 +74,10 @@ public final class Soak {
       pool.shutdownNow();
     }
     double wall = (System.nanoTime() - start) / 1e9;
+    // kept on a violation, for a look at the file; nothing to see otherwise
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
     System.out.printf(
         "soak: %,d operations, %,d invariant checks, %,d reopens, wall %.1f s (%.0f ops/s),"
             + " load average %.2f, 0 violations%n  by kind %s%n",

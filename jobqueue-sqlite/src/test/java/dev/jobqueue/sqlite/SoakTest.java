@@ -18,7 +18,7 @@ class SoakTest {
   @Test
   void randomOperationsKeepEveryInvariantAcrossReopens() {
     long seed = Long.getLong("jobqueue.soak.seed", System.nanoTime());
-    long ops = Long.getLong("jobqueue.soak.ops", 2_000);
+    long ops = Long.getLong("jobqueue.soak.ops", 1_500);
     System.out.println("soak seed=" + seed + " (replay with -Djobqueue.soak.seed=" + seed + ")");
     SoakEngine.Result r = SoakEngine.run(dir.resolve("soak.db"), seed, ops, System.out);
     System.out.println(r);
