@@ -80,6 +80,18 @@ final class Opener {
               + " is a directory, not a database file: "
               + "choose a file path");
     }
+    for (Path p : new Path[] {file, file.resolveSibling(file.getFileName() + "-wal")}) {
+      // SQLite would open it read-only without a word, and fail the first change instead
+      if (Files.exists(p) && !Files.isWritable(p)) {
+        throw new StoreException(
+            "SQLite job store "
+                + file
+                + ": read-only: "
+                + p
+                + " cannot be written (permissions, or an immutable attribute?): make it "
+                + "writable, or copy the database to a writable place; it was not changed");
+      }
+    }
     Path lockPath = lockPath(file);
     FileChannel channel;
     try {

@@ -48,6 +48,12 @@ final class ReadPool implements AutoCloseable {
       return ps;
     }
 
+    /** After a failed read: a statement whose step failed may be closed by the driver. */
+    void forgetStatements() {
+      statements.values().forEach(ReadPool::closeQuietly);
+      statements.clear();
+    }
+
     void close() {
       statements.values().forEach(ReadPool::closeQuietly);
       statements.clear();

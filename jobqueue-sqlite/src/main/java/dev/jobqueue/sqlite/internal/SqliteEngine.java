@@ -64,6 +64,7 @@ public final class SqliteEngine {
       Faults faults,
       FileChannel lock,
       Connection writerConnection,
+      FileWatch fileWatch,
       ReadPool readers) {
     this.config = config;
     this.faults = faults;
@@ -75,6 +76,7 @@ public final class SqliteEngine {
             writerConnection,
             overlay,
             faults,
+            fileWatch,
             config.maxBatch(),
             config.progressFlushInterval().toNanos(),
             WRITER_THREAD);
@@ -82,13 +84,16 @@ public final class SqliteEngine {
 
   /** Opens (creating or migrating) the database; on failure nothing stays open. */
   public static SqliteEngine open(SqliteConfig config) {
-    Faults faults = new Faults(Opener.describe(config), config.busyTimeout());
+    Faults faults = new Faults(Opener.describe(config), config.file(), config.busyTimeout());
     FileChannel lock = config.file() != null ? Opener.lockFile(config) : null;
     Connection writerConnection = null;
     try {
       writerConnection = Opener.openWriter(config, faults);
+      FileWatch fileWatch =
+          config.file() != null ? FileWatch.of(config.file(), faults) : FileWatch.NONE;
       ReadPool readers = new ReadPool(Opener.openReaders(config, faults, config.readConnections()));
-      SqliteEngine engine = new SqliteEngine(config, faults, lock, writerConnection, readers);
+      SqliteEngine engine =
+          new SqliteEngine(config, faults, lock, writerConnection, fileWatch, readers);
       engine.writer.start();
       log.info(
           "SQLite job store {} open: schema V{}, synchronous={}, {} read connections, "
@@ -295,6 +300,7 @@ public final class SqliteEngine {
     try {
       return work.run(r);
     } catch (SQLException e) {
+      r.forgetStatements();
       throw faults.of(what, e);
     } finally {
       readers.release(r);

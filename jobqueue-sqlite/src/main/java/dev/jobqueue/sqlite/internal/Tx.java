@@ -107,6 +107,12 @@ final class Tx implements AutoCloseable {
     saved.forEach(overlay::restore);
     saved.clear();
     snapshots.clear(); // they may hold versions that were never committed
+    // sqlite-jdbc closes a prepared statement whose step failed (SQLITE_FULL, an I/O error):
+    // kept in the cache it would fail every later change with "statement is not executing", so
+    // the store would never recover when the cause goes away. Failures are rare; preparing again
+    // is cheap.
+    statements.values().forEach(ReadPool::closeQuietly);
+    statements.clear();
   }
 
   /** Remembers the overlay entry of {@code id} before this transaction changes it. */

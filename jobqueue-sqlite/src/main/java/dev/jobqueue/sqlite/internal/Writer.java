@@ -37,6 +37,7 @@ final class Writer implements Runnable {
   private final Connection connection;
   private final Overlay overlay;
   private final Faults faults;
+  private final FileWatch fileWatch;
   private final int maxBatch;
   private final long flushNanos;
   private final Thread thread;
@@ -48,12 +49,14 @@ final class Writer implements Runnable {
       Connection connection,
       Overlay overlay,
       Faults faults,
+      FileWatch fileWatch,
       int maxBatch,
       long flushNanos,
       String threadName) {
     this.connection = connection;
     this.overlay = overlay;
     this.faults = faults;
+    this.fileWatch = fileWatch;
     this.maxBatch = maxBatch;
     this.flushNanos = flushNanos;
     this.thread = new Thread(this, threadName);
@@ -163,6 +166,17 @@ final class Writer implements Runnable {
   }
 
   private void commit(Tx tx, List<WriteOp<?>> batch, List<Overlay.Flush> flushes) {
+    StoreException gone = fileWatch.check();
+    if (gone != null) {
+      // progress snapshots stay dirty and are written once the file is back
+      for (WriteOp<?> op : batch) {
+        op.future.completeExceptionally(gone);
+      }
+      if (!batch.isEmpty()) {
+        log.error(gone.getMessage());
+      }
+      return;
+    }
     try {
       tx.begin();
     } catch (SQLException e) {
