@@ -125,10 +125,14 @@ final class Maintenance {
               "no report from the host for "
                   + Timeouts.human(t)
                   + ": the tracked job was abandoned (inactivity timeout)");
-      writes.mutate(
-          j.id(),
-          cur -> cur.version() != j.version() ? null : Transitions.apply(cur, fail, writes.now()));
-      log.warn("tracked job {} ({}) failed: no report for {}", j.id(), j.type(), t);
+      Job after =
+          writes.mutate(
+              j.id(),
+              cur ->
+                  cur.version() != j.version() ? null : Transitions.apply(cur, fail, writes.now()));
+      if (after.version() == j.version() + 1 && after.status() == JobStatus.FAILED) {
+        log.warn("tracked job {} ({}) failed: no report for {}", j.id(), j.type(), t);
+      }
     }
   }
 
