@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /api/analyze/{analyzer}} and {@code POST /api/analyze/comprehensive}, body {@code
@@ -102,22 +103,21 @@ public final class AnalyzeServlet extends JsonServlet {
                             ", ", analyzers.all().stream().map(Analyzer::name).toList())));
   }
 
+  /** The batch's images; an unknown id is a 400 naming its index (it is a field, not the path). */
   private List<StoredImage> batchImages(JsonNode body) {
     List<String> ids = JsonItems.strings(body, "image_ids", MAX_BATCH, false);
     List<StoredImage> found = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      String id = ids.get(i);
-      found.add(
-          images
-              .find(id)
-              .orElseThrow(
-                  () ->
-                      HttpError.badRequest(
-                          "image_ids["
-                              + found.size()
-                              + "]: no image with id '"
-                              + QueryString.abbreviate(id)
-                              + "'")));
+    for (String id : ids) {
+      Optional<StoredImage> image = images.find(id);
+      if (image.isEmpty()) {
+        throw HttpError.badRequest(
+            "image_ids["
+                + found.size()
+                + "]: no image with id '"
+                + QueryString.abbreviate(id)
+                + "'");
+      }
+      found.add(image.get());
     }
     return found;
   }
