@@ -5,6 +5,8 @@ import dev.jobqueue.JobQueue;
 import dev.jobqueue.examples.analysis.AnalyzeJob;
 import dev.jobqueue.examples.analysis.Analyzers;
 import dev.jobqueue.examples.analysis.ComprehensiveJob;
+import dev.jobqueue.examples.batch.BatchAnalyzeJob;
+import dev.jobqueue.examples.batch.BatchGenerateJob;
 import dev.jobqueue.examples.generate.GenerateJob;
 import dev.jobqueue.examples.http.AnalyzeServlet;
 import dev.jobqueue.examples.http.AnalyzersServlet;
@@ -39,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The example app, wired: job store, queue with the four handlers, the jobqueue filter (REST, SSE,
+ * The example app, wired: job store, queue with the six handlers, the jobqueue filter (REST, SSE,
  * widget) and the app's own API and page on embedded Jetty. {@link #close()} stops Jetty, then the
  * queue, then the store.
  */
@@ -81,6 +83,8 @@ public final class ExampleServer implements AutoCloseable {
               .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
               .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
               .handler(GenerateJob.TYPE, new GenerateJob(images))
+              .handler(BatchAnalyzeJob.TYPE, new BatchAnalyzeJob(analyzers, images))
+              .handler(BatchGenerateJob.TYPE, new BatchGenerateJob())
               // big renders must not starve the analyses
               .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
               .shutdownTimeout(Duration.ofSeconds(5))

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,135 @@ class ExampleApiTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> app.status(id).equals("completed"));
     assertThat(app.job(id).get("result").get("data").get("edge_density").asDouble())
         .isGreaterThan(0);
+  }
+
+  @Test
+  void seedsAsyncModeIsASynonymOfAsync() throws Exception {
+    AppFixture.Answer analyze =
+        app.postJson("/api/analyze/brightness?async_mode=true", Map.of("image_id", imageId));
+    assertThat(analyze.status()).as("%s", analyze.body()).isEqualTo(202);
+    assertThat(analyze.body().get("status").asText()).isEqualTo("queued");
+    assertThat(analyze.body().get("job_id").asText()).isNotBlank();
+    AppFixture.Answer generate =
+        app.postJson(
+            "/api/generate?async_mode=true", Map.of("prompt", "seed", "width", 20, "height", 20));
+    assertThat(generate.status()).as("%s", generate.body()).isEqualTo(202);
+    assertThat(generate.body().get("status").asText()).isEqualTo("queued");
+    AppFixture.Answer comprehensive =
+        app.postJson(
+            "/api/analyze/comprehensive?async_mode=true",
+            Map.of("image_id", imageId, "analyses", List.of("metadata")));
+    assertThat(comprehensive.status()).isEqualTo(202);
+    AppFixture.Answer blocking =
+        app.postJson("/api/analyze/metadata?async_mode=false", Map.of("image_id", imageId));
+    assertThat(blocking.status()).isEqualTo(200);
+    assertThat(blocking.body().get("status").asText()).isEqualTo("completed");
+  }
+
+  @Test
+  void asyncAndAsyncModeTogetherAreRefused() throws Exception {
+    Map<String, Object> body = Map.of("image_id", imageId);
+    assertError(
+        app.postJson("/api/analyze/colors?async=true&async_mode=false", body),
+        400,
+        "give either async or async_mode (its synonym), not both");
+    assertError(
+        app.postJson("/api/analyze/colors?async=true&async_mode=true", body), 400, "not both");
+    assertError(
+        app.postJson("/api/generate?async_mode=1&async=0", Map.of("prompt", "x")), 400, "not both");
+    assertError(
+        app.postJson("/api/analyze/colors?async_mode=maybe", body),
+        400,
+        "async_mode must be true or false, got 'maybe'");
+    assertError(
+        app.postJson("/api/analyze/colors?async_mode=true&async_mode=true", body),
+        400,
+        "parameter async_mode is given 2 times");
+  }
+
+  @Test
+  void priorityAndDependsOnReachTheJob() throws Exception {
+    String first =
+        app.startAsync("/api/generate", Map.of("prompt", "first", "width", 20, "height", 20));
+    AppFixture.Answer a =
+        app.postJson(
+            "/api/analyze/sharpness?async=true",
+            Map.of("image_id", imageId, "priority", 7, "depends_on", List.of(first)));
+    assertThat(a.status()).as("%s", a.body()).isEqualTo(202);
+    String id = a.body().get("job_id").asText();
+    JsonNode job = app.job(id);
+    assertThat(job.get("priority").asInt()).isEqualTo(7);
+    assertThat(job.get("depends_on")).hasSize(1);
+    assertThat(job.get("depends_on").get(0).asText()).isEqualTo(first);
+    await().atMost(Duration.ofSeconds(60)).until(() -> app.status(id).equals("completed"));
+    assertThat(app.status(first)).isEqualTo("completed");
+    AppFixture.Answer batch =
+        app.postJson(
+            "/api/generate/batch?async=true",
+            Map.of(
+                "prompts",
+                List.of("p"),
+                "width",
+                20,
+                "height",
+                20,
+                "priority",
+                -3,
+                "depends_on",
+                List.of(id)));
+    assertThat(batch.status()).as("%s", batch.body()).isEqualTo(202);
+    String parent = batch.body().get("job_id").asText();
+    assertThat(app.job(parent).get("priority").asInt()).isEqualTo(-3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> app.status(parent).equals("completed"));
+    // the children run with their batch's priority
+    String child = app.job(parent).get("child_job_ids").get(0).asText();
+    assertThat(app.job(child).get("priority").asInt()).isEqualTo(-3);
+  }
+
+  @Test
+  void dependsOnMustNameTheCallersOwnJobs() throws Exception {
+    AppFixture other = app.otherBrowser();
+    String theirs =
+        other.startAsync("/api/generate", Map.of("prompt", "theirs", "width", 20, "height", 20));
+    assertError(
+        app.postJson(
+            "/api/generate?async=true", Map.of("prompt", "x", "depends_on", List.of(theirs))),
+        404,
+        "depends_on: no job with id '" + theirs + "'");
+    assertError(
+        app.postJson(
+            "/api/analyze/colors",
+            Map.of("image_id", imageId, "depends_on", List.of("no-such-job"))),
+        404,
+        "depends_on: no job with id 'no-such-job'");
+    assertError(
+        app.postJson(
+            "/api/analyze/batch",
+            Map.of(
+                "image_ids",
+                List.of(imageId),
+                "analyzer",
+                "colors",
+                "depends_on",
+                List.of("no-such-job"))),
+        404,
+        "depends_on: no job with id 'no-such-job'");
+    assertError(
+        app.postJson("/api/generate", Map.of("prompt", "x", "depends_on", "abc")),
+        400,
+        "field 'depends_on' must be an array of strings");
+    assertError(
+        app.postJson("/api/generate", Map.of("prompt", "x", "depends_on", List.of(5))),
+        400,
+        "depends_on[0] must be a non-empty string");
+    assertError(
+        app.postJson("/api/generate", Map.of("prompt", "x", "priority", "high")),
+        400,
+        "field 'priority' must be an integer");
+    assertError(
+        app.postJson("/api/analyze/colors", Map.of("image_id", imageId, "priority", 5000)),
+        400,
+        "field 'priority' must be between -1000 and 1000");
   }
 
   @Test

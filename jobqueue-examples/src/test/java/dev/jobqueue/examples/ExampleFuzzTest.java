@@ -209,8 +209,10 @@ class ExampleFuzzTest {
           case 4, 5 -> "/api/images";
           case 6 -> "/api/images/" + id;
           case 7 -> "/api/analyzers";
-          case 8 -> "/api/analyze/" + pick(r, List.of("brightness", "comprehensive", "nope", ""));
-          case 9 -> "/api/generate";
+          case 8 ->
+              "/api/analyze/"
+                  + pick(r, List.of("brightness", "comprehensive", "batch", "nope", ""));
+          case 9 -> pick(r, List.of("/api/generate", "/api/generate/batch"));
           case 10 -> "/api/presets";
           case 11 -> "/api/presets/" + id + "/thumbnail";
           case 12 -> "/api/jobs";
@@ -226,7 +228,10 @@ class ExampleFuzzTest {
     int n = r.nextInt(4);
     for (int i = 0; i < n; i++) {
       q.append(i == 0 ? '?' : '&');
-      String name = pick(r, List.of("async", "name", "image_id", "status", "limit", "q", "format"));
+      String name =
+          pick(
+              r,
+              List.of("async", "async_mode", "name", "image_id", "status", "limit", "q", "format"));
       String value = pick(r, VALUES);
       if (uriSafe && (value.equals("%G1") || value.equals("%"))) {
         value = "%FF";
@@ -243,7 +248,7 @@ class ExampleFuzzTest {
   }
 
   private static byte[] body(Random r, String imageId) {
-    return switch (r.nextInt(12)) {
+    return switch (r.nextInt(14)) {
       case 0 -> ("{\"image_id\":\"" + imageId + "\"}").getBytes(StandardCharsets.UTF_8);
       case 1 -> "{\"prompt\":\"x\",\"width\":16,\"height\":16}".getBytes(StandardCharsets.UTF_8);
       case 2 -> "{not json".getBytes(StandardCharsets.UTF_8);
@@ -254,6 +259,12 @@ class ExampleFuzzTest {
       case 5 -> TestImages.png(8, 8);
       case 6 -> ("{\"analyses\":" + "[".repeat(2000) + "}").getBytes(StandardCharsets.UTF_8);
       case 7 -> new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1};
+      case 8 ->
+          ("{\"image_ids\":[\"" + imageId + "\",1],\"analyzer\":\"edges\",\"depends_on\":[\"x\"]}")
+              .getBytes(StandardCharsets.UTF_8);
+      case 9 ->
+          "{\"prompts\":[\"a\"],\"width\":16,\"height\":16,\"priority\":1e9}"
+              .getBytes(StandardCharsets.UTF_8);
       default -> null;
     };
   }

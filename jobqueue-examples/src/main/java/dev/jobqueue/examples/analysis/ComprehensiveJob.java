@@ -3,6 +3,7 @@ package dev.jobqueue.examples.analysis;
 import dev.jobqueue.JobContext;
 import dev.jobqueue.JobHandler;
 import dev.jobqueue.JobRequest;
+import dev.jobqueue.examples.FanOut;
 import dev.jobqueue.examples.Inputs;
 import dev.jobqueue.examples.images.ImageStore;
 import dev.jobqueue.examples.images.StoredImage;
@@ -11,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Handler of {@code comprehensive_analyze}: spawns one {@code analyze} child per selected analysis
- * and returns at once. The queue derives the parent's progress ("3/6 …") from its children and
- * completes it when the last one ends.
+ * Handler of {@code comprehensive_analyze}: a {@link FanOut} parent with one {@code analyze} child
+ * per selected analysis.
  */
 public final class ComprehensiveJob implements JobHandler {
   public static final String TYPE = "comprehensive_analyze";
@@ -30,17 +30,29 @@ public final class ComprehensiveJob implements JobHandler {
     this.images = images;
   }
 
-  public static JobRequest request(
-      StoredImage image, List<String> analyses, Map<String, Object> options, String userId) {
+  /** The parent's request; the caller sets its user (the children inherit it). */
+  public static JobRequest.Builder request(
+      StoredImage image, List<String> analyses, Map<String, Object> options) {
     Map<String, Object> input = new LinkedHashMap<>(options);
     input.put("image_id", image.id());
     input.put("analyses", analyses);
-    return JobRequest.builder(TYPE, "Comprehensive analysis of " + image.name())
-        .description(analyses.size() + " analyses: " + String.join(", ", analyses))
-        .totalSteps(analyses.size())
-        .input(input)
-        .userId(userId) // its children inherit it
-        .build();
+    return FanOut.parent(
+        TYPE,
+        "Comprehensive analysis of " + image.name(),
+        analyses.size() + " analyses: " + String.join(", ", analyses),
+        analyses.size(),
+        input);
+  }
+
+  /** The demo options of a parent's input that its {@code analyze} children take over. */
+  public static Map<String, Object> childOptions(Map<String, Object> in) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (String key : CHILD_OPTIONS) {
+      if (in.containsKey(key)) {
+        options.put(key, in.get(key));
+      }
+    }
+    return options;
   }
 
   @Override
@@ -48,16 +60,10 @@ public final class ComprehensiveJob implements JobHandler {
     Map<String, Object> in = ctx.input();
     StoredImage image = images.get(Inputs.text(in, "image_id"));
     List<String> names = Inputs.strings(in, "analyses");
-    Map<String, Object> options = new LinkedHashMap<>();
-    for (String key : CHILD_OPTIONS) {
-      if (in.containsKey(key)) {
-        options.put(key, in.get(key));
-      }
-    }
-    for (String name : names) {
-      ctx.throwIfCancelled();
-      ctx.spawn(AnalyzeJob.request(analyzers.get(name), image, options).build());
-    }
+    Map<String, Object> options = childOptions(in);
+    FanOut.spawnAll(
+        ctx,
+        names.stream().map(n -> AnalyzeJob.request(analyzers.get(n), image, options)).toList());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("image_id", image.id());
     result.put("analyses", names);

@@ -28,8 +28,8 @@ public final class GenerateJob implements JobHandler {
     this.images = images;
   }
 
-  public static JobRequest request(
-      String prompt, int width, int height, int paceMillis, String userId) {
+  /** The request of one render; the caller sets its user (a batch's children inherit it). */
+  public static JobRequest.Builder request(String prompt, int width, int height, int paceMillis) {
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("prompt", prompt);
     input.put("width", width);
@@ -45,9 +45,7 @@ public final class GenerateJob implements JobHandler {
                 + height
                 + ")")
         .description("Julia-set render seeded by the prompt")
-        .input(input)
-        .userId(userId)
-        .build();
+        .input(input);
   }
 
   @Override

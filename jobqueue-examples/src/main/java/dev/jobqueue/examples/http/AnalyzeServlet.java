@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQueue;
+import dev.jobqueue.JobRequest;
 import dev.jobqueue.examples.analysis.AnalyzeJob;
 import dev.jobqueue.examples.analysis.Analyzer;
 import dev.jobqueue.examples.analysis.Analyzers;
 import dev.jobqueue.examples.analysis.ComprehensiveJob;
+import dev.jobqueue.examples.batch.BatchAnalyzeJob;
 import dev.jobqueue.examples.images.ImageStore;
 import dev.jobqueue.examples.images.StoredImage;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,10 +19,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /api/analyze/{analyzer}} and {@code POST /api/analyze/comprehensive}, body {@code
- * {"image_id": ..., "analyses": {"colors": true, ...}}}, with {@code ?async=true}.
+ * {"image_id": ..., "analyses": {"colors": true, ...}}}, and {@code POST /api/analyze/batch}, body
+ * {@code {"image_ids": [...], "analyzer": "colors"}}, each with {@code ?async=true} (or the seed's
+ * {@code ?async_mode=true}) and the optional {@code priority} and {@code depends_on} of {@link
+ * JobOptions}.
  *
  * <p>Demo options in the body: {@code pace_ms} (0–5000, a pause per step so progress is visible on
  * small images), {@code fail_first_attempts} (0–10, fail that many attempts on purpose) and {@code
@@ -29,11 +35,14 @@ import java.util.Map;
 public final class AnalyzeServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
   public static final String COMPREHENSIVE = "comprehensive";
+  public static final String BATCH = "batch";
+  public static final int MAX_BATCH = 100;
 
   private final transient JobQueue queue;
   private final transient Analyzers analyzers;
   private final transient ImageStore images;
   private final transient JobAnswers answers;
+  private final transient JobOptions jobOptions;
 
   public AnalyzeServlet(
       ObjectMapper json,
@@ -46,6 +55,7 @@ public final class AnalyzeServlet extends JsonServlet {
     this.analyzers = analyzers;
     this.images = images;
     this.answers = answers;
+    this.jobOptions = new JobOptions(queue);
   }
 
   @Override
@@ -58,18 +68,58 @@ public final class AnalyzeServlet extends JsonServlet {
     }
     requireMethod(method, "POST");
     String name = path.get(0);
-    Analyzer analyzer = name.equals(COMPREHENSIVE) ? null : analyzers.get(name);
+    boolean batch = name.equals(BATCH);
+    Analyzer analyzer = batch || name.equals(COMPREHENSIVE) ? null : analyzers.get(name);
     boolean async = isAsync(req);
     ObjectNode body = readObject(req);
-    StoredImage image = images.get(requireText(body, "image_id"));
-    Map<String, Object> options = options(body);
-    String user = AnonymousUser.of(req);
-    Job job =
-        analyzer == null
-            ? queue.submit(ComprehensiveJob.request(image, selected(body), options, user))
-            : queue.submit(AnalyzeJob.request(analyzer, image, options).userId(user).build());
+    JobRequest.Builder request;
+    if (batch) {
+      request = BatchAnalyzeJob.request(batchAnalyzer(body), batchImages(body), options(body));
+    } else {
+      StoredImage image = images.get(requireText(body, "image_id"));
+      request =
+          analyzer == null
+              ? ComprehensiveJob.request(image, selected(body), options(body))
+              : AnalyzeJob.request(analyzer, image, options(body));
+    }
+    Job job = queue.submit(jobOptions.apply(body, AnonymousUser.of(req), request).build());
     JobAnswers.Answer answer = answers.answer(job, async);
     send(resp, answer.status(), answer.body());
+  }
+
+  /** The batch's analyzer; unknown is a 400 here (it is a field, not the resource path). */
+  private Analyzer batchAnalyzer(JsonNode body) {
+    String name = requireText(body, "analyzer");
+    return analyzers.all().stream()
+        .filter(a -> a.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                HttpError.badRequest(
+                    "unknown analyzer '"
+                        + QueryString.abbreviate(name)
+                        + "'; known: "
+                        + String.join(
+                            ", ", analyzers.all().stream().map(Analyzer::name).toList())));
+  }
+
+  /** The batch's images; an unknown id is a 400 naming its index (it is a field, not the path). */
+  private List<StoredImage> batchImages(JsonNode body) {
+    List<String> ids = JsonItems.strings(body, "image_ids", MAX_BATCH, false);
+    List<StoredImage> found = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Optional<StoredImage> image = images.find(id);
+      if (image.isEmpty()) {
+        throw HttpError.badRequest(
+            "image_ids["
+                + found.size()
+                + "]: no image with id '"
+                + QueryString.abbreviate(id)
+                + "'");
+      }
+      found.add(image.get());
+    }
+    return found;
   }
 
   private static Map<String, Object> options(JsonNode body) {

@@ -180,8 +180,23 @@ public abstract class JsonServlet extends HttpServlet {
     return QueryString.single(req, key);
   }
 
+  /**
+   * {@code ?async=} or its synonym {@code ?async_mode=} (the seed's name); giving both is a 400,
+   * even when they agree, so a client never wonders which one won.
+   */
   protected static boolean isAsync(HttpServletRequest req) {
-    String v = queryParam(req, "async");
+    String async = queryParam(req, "async");
+    String asyncMode = queryParam(req, "async_mode");
+    if (async != null && asyncMode != null) {
+      throw HttpError.badRequest(
+          "give either async or async_mode (its synonym), not both: got async='"
+              + QueryString.abbreviate(async)
+              + "' and async_mode='"
+              + QueryString.abbreviate(asyncMode)
+              + "'");
+    }
+    String name = asyncMode != null ? "async_mode" : "async";
+    String v = asyncMode != null ? asyncMode : async;
     if (v == null || v.equalsIgnoreCase("false") || v.equals("0")) {
       return false;
     }
@@ -189,7 +204,7 @@ public abstract class JsonServlet extends HttpServlet {
       return true;
     }
     throw HttpError.badRequest(
-        "async must be true or false, got '" + QueryString.abbreviate(v) + "'");
+        name + " must be true or false, got '" + QueryString.abbreviate(v) + "'");
   }
 
   protected static void requireMethod(String method, String allowed) {
