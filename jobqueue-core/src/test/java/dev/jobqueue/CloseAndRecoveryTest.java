@@ -134,6 +134,51 @@ class CloseAndRecoveryTest {
   }
 
   @Test
+  void aJobClaimedWhileTheQueueStopsEndsAsInterruptedNotCompleted() throws Exception {
+    // The worker's claim returns only once close() waits out its grace period, so the attempt
+    // registers after close() interrupted everything it knew of; its handler never returns.
+    NewThreads queueThreads = NewThreads.since("jobqueue-");
+    EventOrderTest.ClaimWaitsForWriteStore store = new EventOrderTest.ClaimWaitsForWriteStore();
+    CountDownLatch hold = new CountDownLatch(1);
+    store.holdClaimResult = hold;
+    CountDownLatch release = new CountDownLatch(1);
+    JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .shutdownTimeout(Duration.ZERO)
+            .handler(
+                "late",
+                ctx -> {
+                  while (true) {
+                    try {
+                      release.await();
+                      return null;
+                    } catch (InterruptedException ignored) {
+                      // only release ends this
+                    }
+                  }
+                })
+            .build();
+    try {
+      Job j = q.submit(JobRequest.builder("late", "claimed while stopping").build());
+      assertThat(store.claimed.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread closer = new Thread(q::close, "closer");
+      closer.start();
+      await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+      hold.countDown();
+      closer.join(30_000);
+      assertThat(closer.isAlive()).isFalse();
+      Job after = q.get(j.id());
+      assertThat(after.status()).isEqualTo(JobStatus.FAILED);
+      assertThat(after.error()).isEqualTo(Job.INTERRUPTED_ERROR);
+    } finally {
+      release.countDown();
+    }
+    await().until(() -> queueThreads.names().isEmpty());
+  }
+
+  @Test
   void aUserExecutorIsNeverShutDown() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

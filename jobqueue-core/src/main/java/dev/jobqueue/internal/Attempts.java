@@ -146,6 +146,9 @@ final class Attempts {
    * does not stay running; the handler's thread is no longer counted as a worker and is replaced.
    */
   void endIgnored(Execution ex) {
+    if (ex.timedOutAfter() == null && !ex.abandoned()) {
+      throw new IllegalStateException("only a timed-out or abandoned attempt is ended for it");
+    }
     if (!ex.detach()) {
       return; // it returned meanwhile and stored its own end
     }

@@ -64,6 +64,8 @@ final class Shutdown {
       }
       if (!dispatcher.awaitWorkers(System.nanoTime() + Attempts.GRACE.toNanos())) {
         for (Execution ex : executions.all()) {
+          // again: a worker that was claiming while the queue stopped registers its attempt late
+          ex.abandon();
           attempts.endIgnored(ex);
         }
       }
