@@ -141,7 +141,7 @@ public final class JobCodec {
     ps.setInt(i++, j.optional() ? 1 : 0);
     setDouble(ps, i++, j.etaSeconds());
     ps.setString(i++, json(j.warnings()));
-    ps.setString(i++, InputJson.of(j.input()));
+    ps.setString(i++, json(j.input()));
     ps.setLong(i++, j.version());
     setInstant(ps, i++, j.runAt());
     ps.setString(i++, j.owner());
