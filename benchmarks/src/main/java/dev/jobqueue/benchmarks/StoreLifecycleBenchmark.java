@@ -13,9 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +66,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoreLifecycleBenchmark {
   static final int OPS = 500;
 
+  private static final JobRequest NO_INPUT = JobRequest.builder("noop", "no-op").build();
+
   @Param({"memory", "sqlite"})
   public String store;
 
@@ -74,6 +77,10 @@ public class StoreLifecycleBenchmark {
 
   @Param({"64"})
   public int claimBatch;
+
+  /** Fields in each job's input (strings and numbers, about 30 bytes of JSON each); 0: no input. */
+  @Param({"0"})
+  public int inputFields;
 
   private Path dir;
   private JobStore jobStore;
@@ -176,18 +183,33 @@ public class StoreLifecycleBenchmark {
   @Benchmark
   @OperationsPerInvocation(OPS)
   public void lifecycle() {
-    JobRequest request = JobRequest.builder("noop", "no-op").build();
     if (submitBatch <= 1) {
       for (int i = 0; i < OPS; i++) {
-        queue.submit(request);
+        queue.submit(request());
       }
     } else {
-      List<JobRequest> list = Collections.nCopies(submitBatch, request);
       for (int left = OPS; left > 0; left -= submitBatch) {
-        queue.submitAll(left >= submitBatch ? list : new ArrayList<>(list.subList(0, left)));
+        List<JobRequest> list = new ArrayList<>(submitBatch);
+        for (int i = Math.min(left, submitBatch); i > 0; i--) {
+          list.add(request());
+        }
+        queue.submitAll(list);
       }
     }
     awaitCompleted(submitted.addAndGet(OPS));
+  }
+
+  /** A request of its own per job, as real submitters make them (each with its own input map). */
+  private JobRequest request() {
+    return inputFields == 0 ? NO_INPUT : JobRequest.builder("noop", "no-op").input(input()).build();
+  }
+
+  private Map<String, Object> input() {
+    Map<String, Object> input = new LinkedHashMap<>();
+    for (int i = 0; i < inputFields; i++) {
+      input.put("field" + i, i % 2 == 0 ? "value number " + i : (Object) (i * 1000L));
+    }
+    return input;
   }
 
   /** Waits until at least {@code target} completed events were published. */
