@@ -9,6 +9,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.NewThreads;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
