@@ -73,6 +73,12 @@ public final class JobCodec {
           + " WHERE id = ? AND type = ? AND created_at = ? AND parent_job_id IS ? AND user_id IS ?"
           + " AND depends_on = ?";
 
+  /** Starts a queued job at a known version: only the columns a start changes. */
+  static final String START =
+      "UPDATE jobs SET status = 'running', started_at = ?, completed_at = NULL, updated_at = ?,"
+          + " version = ?, run_at = NULL, owner = ?, lease_expires_at = ?"
+          + " WHERE id = ? AND version = ? AND status = 'queued'";
+
   public static final String UPDATE_ALL =
       "UPDATE jobs SET type = ?, created_at = ?, parent_job_id = ?, user_id = ?, depends_on = ?,"
           + UPDATE_HOT.substring("UPDATE jobs SET".length());
@@ -155,6 +161,34 @@ public final class JobCodec {
       ps.setLong(i++, j.timeout().toMillis());
     }
     return i;
+  }
+
+  /**
+   * What {@code queued} becomes when started as {@code next} says (the fields of {@link #START}),
+   * to check that {@code next} changes nothing else.
+   */
+  static Job started(Job queued, Job next) {
+    return queued.toBuilder()
+        .status(JobStatus.RUNNING)
+        .startedAt(next.startedAt())
+        .completedAt(null)
+        .updatedAt(next.updatedAt())
+        .version(next.version())
+        .runAt(null)
+        .owner(next.owner())
+        .leaseExpiresAt(next.leaseExpiresAt())
+        .build();
+  }
+
+  /** Binds {@link #START}. */
+  static void bindStart(PreparedStatement ps, Job next, long expectedVersion) throws SQLException {
+    setInstant(ps, 1, next.startedAt());
+    setInstant(ps, 2, next.updatedAt());
+    ps.setLong(3, next.version());
+    ps.setString(4, next.owner());
+    setInstant(ps, 5, next.leaseExpiresAt());
+    ps.setString(6, next.id());
+    ps.setLong(7, expectedVersion);
   }
 
   /** Binds {@link #UPDATE_HOT_BY_ID}. */

@@ -97,7 +97,7 @@ abstract class WriteOp<T> {
         if (base.version() != known || reservations.held(row.id(), known, request.now())) {
           continue; // a change in flight, or reserved: not runnable for this reservation
         }
-        reservations.take(row.id(), known, request.owner(), request.leaseUntil());
+        reservations.take(base, request.owner(), request.leaseUntil());
         tx.reserved(row.id());
         out.add(base);
         if (out.size() == request.max()) {
@@ -305,6 +305,9 @@ abstract class WriteOp<T> {
         tx.afterCommit(next.id(), next.version(), next.status());
         return true;
       }
+      if (known == null && startsReserved(tx)) {
+        return true;
+      }
       Tx.RowHead head = tx.head(next.id());
       if (head == null) {
         return false;
@@ -314,6 +317,37 @@ abstract class WriteOp<T> {
         return false;
       }
       tx.write(head, next);
+      tx.afterCommit(next.id(), next.version(), next.status());
+      return true;
+    }
+
+    /**
+     * A queue starting a job it reserved: one narrow statement, guarded by the version, instead of
+     * reading the row's head and rewriting every column. False when this is not such a start or the
+     * row moved on (then the general path decides).
+     */
+    private boolean startsReserved(Tx tx) throws SQLException {
+      if (next.status() != JobStatus.RUNNING) {
+        return false;
+      }
+      Job reserved = tx.overlay.reservations.snapshot(next.id(), expected);
+      if (reserved == null
+          || reserved.status() != JobStatus.QUEUED
+          || !next.equals(JobCodec.started(reserved, next))) {
+        return false;
+      }
+      tx.touch(next.id());
+      Overlay.Entry before = tx.overlay.entry(next.id());
+      if (!tx.overlay.compareAndChange(next.id(), expected, expected, next.version())) {
+        return false;
+      }
+      PreparedStatement ps = tx.prepare(JobCodec.START);
+      JobCodec.bindStart(ps, next, expected);
+      if (ps.executeUpdate() != 1) {
+        tx.overlay.restore(next.id(), before);
+        return false;
+      }
+      tx.remember(next);
       tx.afterCommit(next.id(), next.version(), next.status());
       return true;
     }
