@@ -3,13 +3,16 @@
 import { ACTIVE, TERMINAL } from './status.js';
 import { formatDuration, time } from './format.js';
 
-/** Progress in whole percent, 0–100; a completed job is always 100. */
+/**
+ * Progress in whole percent: a completed job is always 100, and nothing else ever is (a parent
+ * whose children are nearly all done reads 1.0 while its last child still runs: 99 %).
+ */
 export function percentOf(job) {
   if (job.status === 'completed') {
     return 100;
   }
   const p = Number(job.progress);
-  return Number.isFinite(p) ? Math.max(0, Math.min(100, Math.floor(p * 100))) : 0;
+  return Number.isFinite(p) ? Math.max(0, Math.min(99, Math.floor(p * 100))) : 0;
 }
 
 /**
@@ -89,5 +92,6 @@ export function timesOf(job, now) {
       eta = (spent * (1 - job.progress)) / job.progress;
     }
   }
-  return { elapsed, eta: eta === null ? '' : 'ETA ' + formatDuration(eta) };
+  // "ETA 0s" on a job that still runs (a parent waiting for its last child) would claim it done
+  return { elapsed, eta: eta === null || eta < 1 ? '' : 'ETA ' + formatDuration(eta) };
 }
