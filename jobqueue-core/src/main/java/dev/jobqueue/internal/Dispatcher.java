@@ -189,13 +189,11 @@ final class Dispatcher {
         claimLock.unlock();
       }
     } else {
-      if (config.handlers().isEmpty()) {
+      Set<String> types = admission.eligible(now); // handled types that are not paused
+      if (types.isEmpty()) {
         return null;
       }
-      claimed =
-          claim(
-              new ClaimRequest(
-                  config.handlers().keySet(), now, config.instanceId(), leaseUntil, claimBatch));
+      claimed = claim(new ClaimRequest(types, now, config.instanceId(), leaseUntil, claimBatch));
       for (Job j : claimed) {
         admission.started(j.type(), now);
       }
