@@ -23,6 +23,7 @@ export class JobFeed {
       reset: () => this.reset(),
       connection: (connected) => view.connection(connected),
       reconnected: () => this.resync(),
+      paused: (types) => view.paused && view.paused(types),
     }, streamOptions);
   }
 

@@ -10,6 +10,7 @@ const CLOSED = 2; // EventSource.CLOSED
  *   reset(reason)            event: reset — forget every job; the full current state follows
  *   connection(connected)    called when the connected state changes
  *   reconnected()            the stream is open again after a disconnect: resync what it may miss
+ *   paused(types)            event: paused — the job types paused now (none when the stream opens)
  */
 export class JobStream {
   constructor(url, handlers, options = {}) {
@@ -68,6 +69,7 @@ export class JobStream {
       const resync = this.wasDisconnected;
       this.wasDisconnected = false;
       this.setConnected(true);
+      this.call('paused', []); // the server names paused types right after, if there are any
       if (resync) {
         this.call('reconnected');
       }
@@ -82,6 +84,12 @@ export class JobStream {
       const data = this.parse(e, 'deleted');
       if (data && typeof data.job_id === 'string') {
         this.call('deleted', data.job_id);
+      }
+    });
+    source.addEventListener('paused', (e) => {
+      const data = this.parse(e, 'paused');
+      if (data && Array.isArray(data.paused_types)) {
+        this.call('paused', data.paused_types);
       }
     });
     source.addEventListener('reset', (e) => {

@@ -36,6 +36,7 @@ import { JobApi } from './api.js';
 import { createRow, placeRows, toggleDetails, updateRow, updateTimes } from './rows.js';
 import { Toasts, askNotifications, endNotice, notificationsAskable, notifyBrowser } from './notifications.js';
 import { Dismissals } from './dismissals.js';
+import { closeLogView, keepLogView, markPaused, syncLogView } from './job-ops.js';
 
 function localStorageOrNull() {
   try {
@@ -131,6 +132,7 @@ export class JobTaskManager extends HTMLElement {
       this._feed.stop();
       this._feed = null;
     }
+    this._rows.forEach((row) => closeLogView(row));
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -181,6 +183,7 @@ export class JobTaskManager extends HTMLElement {
         removed: (id) => this._removed(id),
         cleared: (ids) => this._cleared(ids),
         connection: (connected) => this._setConnected(connected),
+        paused: (types) => this._setPaused(types),
       },
     });
     this._feed.start();
@@ -258,6 +261,7 @@ export class JobTaskManager extends HTMLElement {
     this._clearTimer(id);
     const row = this._rows.get(id);
     if (row) {
+      closeLogView(row);
       row.remove();
       this._rows.delete(id);
     }
@@ -277,6 +281,7 @@ export class JobTaskManager extends HTMLElement {
       this._clearTimer(id);
     }
     for (const row of this._rows.values()) {
+      closeLogView(row);
       row.remove();
     }
     this._rows.clear();
@@ -358,6 +363,14 @@ export class JobTaskManager extends HTMLElement {
       baseUrl: document.baseURI,
       now: Date.now(),
     });
+    keepLogView(row);
+    markPaused(row, job, this._paused || new Set());
+  }
+
+  /** The job types paused on the server (event: paused): queued rows of them say so. */
+  _setPaused(types) {
+    this._paused = new Set(types);
+    this._rows.forEach((row, id) => this._refreshRow(id));
   }
 
   // ---- layout -------------------------------------------------------------------------------
@@ -562,7 +575,8 @@ export class JobTaskManager extends HTMLElement {
 
   _toggleDetails(row) {
     const id = row.dataset.jobId;
-    toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    const open = toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    syncLogView(row, open, this.basePath);
   }
 
   _focusJob(id) {
