@@ -105,9 +105,9 @@ public final class DefaultJobQueue implements JobQueue {
     Admission admission =
         new Admission(
             config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);
-    this.dispatcher =
-        new Dispatcher(config, hub, admission, executions, attempts, lineage, scheduler);
+    this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
+    writes.beforeQueuedChange(dispatcher::withdraw);
     this.logs = new JobLogs(store, config.clock());
     attempts.logs(logs);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
@@ -116,16 +116,7 @@ public final class DefaultJobQueue implements JobQueue {
         new TrackedJobs(
             submission, writes, runTimes, config.instanceId(), config.lease(), this::requireOpen);
     this.shutdown =
-        new Shutdown(
-            config,
-            dispatcher,
-            executions,
-            attempts,
-            writes,
-            runTimes,
-            hub,
-            scheduler,
-            completions);
+        new Shutdown(config, dispatcher, executions, attempts, hub, scheduler, completions);
   }
 
   public static String randomInstanceId() {
