@@ -31,6 +31,7 @@ export class JobFeed {
       reconnected: () => this.resync(),
       failed: (count) => this.streamFailed(count),
       healthy: () => this.setPolling(false),
+      paused: (types) => view.paused && view.paused(types),
     }, streamOptions);
   }
 

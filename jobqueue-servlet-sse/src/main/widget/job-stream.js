@@ -12,6 +12,7 @@ const CLOSED = 2; // EventSource.CLOSED
  *   reconnected()            the stream is open again after a disconnect: resync what it may miss
  *   failed(count)            the stream failed; count of failures since it was last healthy
  *   healthy()                after failures, the stream delivered an event or stayed open stableMs
+ *   paused(types)            event: paused — the job types paused now (none when the stream opens)
  *
  * Healthy is more than open: a proxy that buffers SSE lets the stream open and then cuts it, and
  * only an event, or an open stream outliving the server's 15 s heartbeat, shows it really works.
@@ -79,6 +80,7 @@ export class JobStream {
       const resync = this.wasDisconnected;
       this.wasDisconnected = false;
       this.setConnected(true);
+      this.call('paused', []); // the server names paused types right after, if there are any
       if (resync) {
         this.call('reconnected');
       }
@@ -102,6 +104,13 @@ export class JobStream {
       const data = this.parse(e, 'deleted');
       if (data && typeof data.job_id === 'string') {
         this.call('deleted', data.job_id);
+      }
+    });
+    source.addEventListener('paused', (e) => {
+      this.proveHealthy();
+      const data = this.parse(e, 'paused');
+      if (data && Array.isArray(data.paused_types)) {
+        this.call('paused', data.paused_types);
       }
     });
     source.addEventListener('reset', (e) => {

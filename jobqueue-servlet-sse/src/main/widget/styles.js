@@ -119,6 +119,10 @@ a.btn { color: inherit; text-decoration: none; }
 .details .warnings { color: var(--jq-warn); margin: 0 0 6px; padding-left: 16px; list-style: disc; }
 .details img { display: block; max-width: 100%; max-height: 140px; margin-top: 6px; border-radius: 4px; }
 .details a { color: var(--jq-accent); }
+.job-log .log-title { color: var(--jq-muted); margin-top: 6px; }
+.job-log .log-lines { margin-top: 2px; max-height: 160px; overflow: auto; padding: 4px 6px; border-radius: 4px; background: var(--jq-bg); font: 11px/1.35 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+.job-log .log-marker { color: var(--jq-muted); font-style: italic; }
+.chip.paused { background: var(--jq-warn); color: #fff; }
 .children { margin: 6px 0 0 6px; border-left: 2px solid var(--jq-line); }
 .children .task { padding: 5px 8px; }
 .children .title { font-weight: 500; }

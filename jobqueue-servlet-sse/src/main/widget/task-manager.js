@@ -40,6 +40,7 @@ import { Toasts } from './toasts.js';
 import { TypeGroups } from './type-groups.js';
 import { renderStats } from './stats-view.js';
 import { Dismissals } from './dismissals.js';
+import { closeLogView, keepLogView, markPaused, syncLogView } from './job-ops.js';
 
 const VIEWS = ['live', 'history', 'stats'];
 
@@ -140,6 +141,7 @@ export class JobTaskManager extends HTMLElement {
       this._feed.stop();
       this._feed = null;
     }
+    this._rows.forEach((row) => closeLogView(row));
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -191,6 +193,7 @@ export class JobTaskManager extends HTMLElement {
         cleared: (ids) => this._cleared(ids),
         connection: (connected) => this._setConnected(connected),
         polling: (active) => this._setPolling(active),
+        paused: (types) => this._setPaused(types),
       },
       pollOptions: { intervalMs: Number(this.getAttribute('poll-interval-ms')) || 3000 },
     });
@@ -284,6 +287,7 @@ export class JobTaskManager extends HTMLElement {
     this._clearTimer(id);
     const row = this._rows.get(id);
     if (row) {
+      closeLogView(row);
       row.remove();
       this._rows.delete(id);
     }
@@ -303,6 +307,7 @@ export class JobTaskManager extends HTMLElement {
       this._clearTimer(id);
     }
     for (const row of this._rows.values()) {
+      closeLogView(row);
       row.remove();
     }
     this._rows.clear();
@@ -384,6 +389,14 @@ export class JobTaskManager extends HTMLElement {
       baseUrl: document.baseURI,
       now: Date.now(),
     });
+    keepLogView(row);
+    markPaused(row, job, this._paused || new Set());
+  }
+
+  /** The job types paused on the server (event: paused): queued rows of them say so. */
+  _setPaused(types) {
+    this._paused = new Set(types);
+    this._rows.forEach((row, id) => this._refreshRow(id));
   }
 
   // ---- layout -------------------------------------------------------------------------------
@@ -624,7 +637,8 @@ export class JobTaskManager extends HTMLElement {
 
   _toggleDetails(row) {
     const id = row.dataset.jobId;
-    toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    const open = toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    syncLogView(row, open, this.basePath);
   }
 
   _focusJob(id) {

@@ -115,6 +115,37 @@ public interface JobQueue extends AutoCloseable {
   /** The API for work the host runs itself. */
   JobTracker tracker();
 
+  /**
+   * The log lines the job's handler wrote ({@link JobContext#log}), one {@link JobLog} per attempt
+   * that wrote any, oldest attempt first. Lines of an attempt running on this instance are included
+   * up to the last one written.
+   *
+   * @throws JobNotFoundException for an unknown id
+   */
+  List<JobLog> logs(String jobId);
+
+  /**
+   * Registers a listener for log lines as handlers of this instance write them (batched, about
+   * every 100 ms per attempt).
+   */
+  Subscription subscribeLogs(JobLogListener listener);
+
+  /**
+   * Pauses a job type: its queued jobs stay queued and no worker of any queue on this store starts
+   * one until {@link #resume}; running ones finish. Persisted in the store, so it outlives a
+   * restart and is shared by every instance on a shared store (which notice it within their poll
+   * interval). Idempotent; any type may be paused, handled here or not.
+   *
+   * @throws IllegalArgumentException for a blank type
+   */
+  void pause(String type);
+
+  /** Resumes a paused job type; its queued jobs start as workers are free. Idempotent. */
+  void resume(String type);
+
+  /** The job types paused in the store, as this instance last read them. */
+  Set<String> pausedTypes();
+
   /** Job types that have a handler. */
   Set<String> handledTypes();
 

@@ -2,6 +2,8 @@ package dev.jobqueue.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobListener;
+import dev.jobqueue.JobLog;
+import dev.jobqueue.JobLogListener;
 import dev.jobqueue.JobNotFoundException;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
@@ -51,6 +53,8 @@ public final class DefaultJobQueue implements JobQueue {
   private final Shutdown shutdown;
   private final TrackedJobs tracker;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final PausedTypes paused;
+  private final JobLogs logs;
 
   /** Completes the futures of {@link #completion}; a thread per blocked callback, none idle. */
   private final ThreadPoolExecutor completions;
@@ -97,11 +101,15 @@ public final class DefaultJobQueue implements JobQueue {
             timeouts,
             recovery,
             scheduler);
+    this.paused = new PausedTypes(store, () -> late[0].signalWork());
     Admission admission =
-        new Admission(config.handlers().keySet(), config.concurrency(), config.rateLimits());
+        new Admission(
+            config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);
     this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
     writes.beforeQueuedChange(dispatcher::withdraw);
+    this.logs = new JobLogs(store, config.clock());
+    attempts.logs(logs);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
     this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
@@ -119,6 +127,10 @@ public final class DefaultJobQueue implements JobQueue {
   public static JobQueue start(QueueConfig config) {
     DefaultJobQueue q = new DefaultJobQueue(config);
     q.maintenance.recoverInterrupted();
+    q.paused.refresh();
+    if (config.store().isShared()) {
+      q.paused.schedule(q.scheduler, config.pollInterval().toMillis());
+    }
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
     log.info(
@@ -158,6 +170,35 @@ public final class DefaultJobQueue implements JobQueue {
   @Override
   public List<Job> list(JobQuery query) {
     return store.query(query);
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    get(jobId);
+    return logs.read(jobId);
+  }
+
+  @Override
+  public Subscription subscribeLogs(JobLogListener listener) {
+    requireOpen();
+    return logs.subscribe(listener);
+  }
+
+  @Override
+  public void pause(String type) {
+    requireOpen();
+    paused.pause(type);
+  }
+
+  @Override
+  public void resume(String type) {
+    requireOpen();
+    paused.resume(type);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return paused.current();
   }
 
   @Override
@@ -262,5 +303,6 @@ public final class DefaultJobQueue implements JobQueue {
       return;
     }
     shutdown.run();
+    logs.close();
   }
 }

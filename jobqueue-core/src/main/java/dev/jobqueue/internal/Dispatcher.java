@@ -202,7 +202,7 @@ final class Dispatcher {
         types = admission.eligible(now);
         max = 1;
       } else {
-        types = config.handlers().keySet();
+        types = admission.eligible(now); // handled types that are not paused
         max = batch.next(now);
       }
       if (types.isEmpty()) {

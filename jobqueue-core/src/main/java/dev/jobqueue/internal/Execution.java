@@ -167,6 +167,11 @@ final class Execution implements JobContext {
   }
 
   @Override
+  public void log(String line) {
+    attempts.logs().append(this, line);
+  }
+
+  @Override
   public boolean isCancelled() {
     return cancelled;
   }

@@ -1,6 +1,7 @@
 package dev.jobqueue.memory;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
@@ -14,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,6 +71,8 @@ public final class InMemoryJobStore implements JobStore {
 
   /** Terminal rows stored now (the live entries of {@link #finished}). */
   private final AtomicLong terminalRows = new AtomicLong();
+
+  private final JobLogsAndPauses extras = new JobLogsAndPauses();
 
   @Override
   public void insert(Job job) {
@@ -148,6 +152,7 @@ public final class InMemoryJobStore implements JobStore {
     if (old == null || old.job().version() != expectedVersion || !rows.remove(id, old)) {
       return false;
     }
+    extras.deleted(id);
     reservations.remove(id);
     if (old.job().isTerminal()) {
       terminalRows.decrementAndGet();
@@ -280,12 +285,46 @@ public final class InMemoryJobStore implements JobStore {
       }
       finished.poll();
       if (rows.remove(job.id(), entry)) {
+        extras.deleted(job.id());
         terminalRows.decrementAndGet();
         deleted.add(job);
       }
       // else a concurrent update replaced it; that update queued its own entry if still terminal
     }
     return deleted;
+  }
+
+  /**
+   * Kept with the job's row: a log of a job that is not stored (or deleted meanwhile) is dropped.
+   */
+  @Override
+  public void writeLog(JobLog log) {
+    rows.computeIfPresent(
+        log.jobId(),
+        (id, row) -> {
+          extras.putLog(log);
+          return row;
+        });
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return extras.logs(jobId);
+  }
+
+  @Override
+  public void pauseType(String type) {
+    extras.pause(type);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    extras.resume(type);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return extras.paused();
   }
 
   private static Instant completedAt(Job j) {

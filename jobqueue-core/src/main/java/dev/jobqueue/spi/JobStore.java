@@ -1,6 +1,7 @@
 package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -137,6 +139,58 @@ public interface JobStore extends AutoCloseable {
 
   /** Number of jobs per type and status, for one user or (null) everyone. */
   Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId);
+
+  /**
+   * Stores the log of one attempt of a job, replacing what is stored for that job and attempt. The
+   * queue calls this with the attempt's whole log (already bounded: at most {@link
+   * JobLog#MAX_LINES} lines of at most {@link JobLog#MAX_LINE_CHARS} characters), at most about
+   * every 100 ms per running attempt and once more after the attempt ends; a store keeps what it
+   * gets, lines in order, exactly.
+   *
+   * <p>Like {@link #updateProgress}, the write may be deferred and coalesced with later logs of the
+   * same attempt (a durable store writes it within its progress flush interval and on close, never
+   * once per call), but {@link #logs} must return it at once. A log of a job that does not exist,
+   * or that is deleted before a deferred write happens, is dropped: a store never keeps the log of
+   * a job it does not hold. The default throws {@link UnsupportedOperationException} (the queue
+   * then keeps logs in memory only while they run).
+   */
+  default void writeLog(JobLog log) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not store job logs");
+  }
+
+  /**
+   * The stored logs of a job, one per attempt, in attempt order; empty for an unknown job. {@link
+   * #delete} and {@link #purge} delete a job's logs with it. The default throws {@link
+   * UnsupportedOperationException}.
+   */
+  default List<JobLog> logs(String jobId) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not store job logs");
+  }
+
+  /**
+   * Records {@code type} as paused, durably before it returns, for every queue on this store to see
+   * in {@link #pausedTypes}; pausing a paused type changes nothing. {@link #reserve} does not
+   * consult it: the queue leaves paused types out of {@link ClaimRequest#types()}. The default
+   * throws {@link UnsupportedOperationException}.
+   */
+  default void pauseType(String type) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support pausing job types");
+  }
+
+  /** Removes {@code type} from the paused types, durably; resuming an unpaused type is a no-op. */
+  default void resumeType(String type) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support pausing job types");
+  }
+
+  /**
+   * The paused job types, as committed (another process's pause is seen once it committed). The
+   * default is the empty set, for stores that do not support pausing.
+   */
+  default Set<String> pausedTypes() {
+    return Set.of();
+  }
 
   /**
    * Whether several processes may share this store at once (PostgreSQL). When false, a job found

@@ -1,6 +1,7 @@
 package dev.jobqueue.sqlite;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
@@ -203,6 +205,35 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
     return engine.countByTypeAndStatus(userId);
+  }
+
+  /**
+   * Kept in memory and written with coalesced progress: at most once per {@link
+   * Builder#progressFlushInterval(Duration)} per attempt, and on close.
+   */
+  @Override
+  public void writeLog(JobLog log) {
+    engine.writeLog(Objects.requireNonNull(log, "log"));
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return engine.logs(Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  @Override
+  public void pauseType(String type) {
+    engine.setPaused(Objects.requireNonNull(type, "type"), true);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    engine.setPaused(Objects.requireNonNull(type, "type"), false);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return engine.pausedTypes();
   }
 
   /** False: one process per file. A queue recovers the jobs it finds running at start-up. */

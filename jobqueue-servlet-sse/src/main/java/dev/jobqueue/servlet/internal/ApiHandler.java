@@ -40,8 +40,11 @@ public final class ApiHandler {
   private final OriginPolicy origins;
   private final UiResources ui;
   private final StreamEndpoint stream;
+  private final OpsEndpoints ops;
 
-  public ApiHandler(ApiConfig config, JobJson json, UiResources ui, StreamEndpoint stream) {
+  public ApiHandler(
+      ApiConfig config, JobJson json, UiResources ui, StreamEndpoint stream, OpsEndpoints ops) {
+    this.ops = ops;
     this.config = config;
     this.queue = config.queue();
     this.json = json;
@@ -123,7 +126,7 @@ public final class ApiHandler {
       switch (first) {
         case "stats" -> {
           requireMethod(method, "GET");
-          writeJson(resp, 200, json.statsBytes(queue.stats(user)));
+          writeJson(resp, 200, json.statsBytes(queue.stats(user), queue.pausedTypes()));
         }
         case "export" -> {
           requireMethod(method, "GET");
@@ -143,6 +146,16 @@ public final class ApiHandler {
       visible(first, user);
       Job after = seg.get(1).equals("cancel") ? queue.cancel(first) : queue.retry(first);
       writeJson(resp, 200, json.toBytes(after));
+      return;
+    }
+    if (seg.size() == 2 && seg.get(1).equals("logs")) {
+      requireMethod(method, "GET");
+      visible(first, user);
+      writeJson(resp, 200, ops.logs(first));
+      return;
+    }
+    if (seg.size() == 3 && first.equals("types")) {
+      writeJson(resp, 200, ops.pauseOrResume(req, seg.get(1), seg.get(2)));
       return;
     }
     throw HttpError.notFound("no such API path: " + req.getRequestURI());
