@@ -42,6 +42,7 @@ public final class JobQueueBuilder {
   private int claimBatch = 1;
   private final Map<String, Duration> timeouts = new LinkedHashMap<>();
   private Duration trackedInactivityTimeout;
+  private MissedRunPolicy missedRuns = MissedRunPolicy.RUN_ONCE;
 
   JobQueueBuilder() {}
 
@@ -144,6 +145,15 @@ public final class JobQueueBuilder {
       throw new IllegalArgumentException("lease must be at least 100 ms, got " + lease);
     }
     this.lease = lease;
+    return this;
+  }
+
+  /**
+   * What recurring schedules do about runs missed while no queue was running: {@link
+   * MissedRunPolicy#RUN_ONCE} (the default) or {@link MissedRunPolicy#SKIP}.
+   */
+  public JobQueueBuilder missedRuns(MissedRunPolicy policy) {
+    this.missedRuns = java.util.Objects.requireNonNull(policy, "policy");
     return this;
   }
 
@@ -258,7 +268,8 @@ public final class JobQueueBuilder {
             instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId,
             claimBatch,
             Map.copyOf(timeouts),
-            trackedInactivityTimeout);
+            trackedInactivityTimeout,
+            missedRuns);
     return DefaultJobQueue.start(config);
   }
 

@@ -11,6 +11,8 @@ import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStats;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.JobTracker;
+import dev.jobqueue.RecurringSchedule;
+import dev.jobqueue.Schedule;
 import dev.jobqueue.Subscription;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
@@ -50,6 +52,7 @@ public final class DefaultJobQueue implements JobQueue {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final TrackedJobs tracker;
+  private final Schedules schedules;
   private final ScheduledThreadPoolExecutor scheduler;
 
   /** Completes the futures of {@link #completion}; a thread per blocked callback, none idle. */
@@ -83,7 +86,7 @@ public final class DefaultJobQueue implements JobQueue {
     Dispatcher[] late = new Dispatcher[1]; // submission wakes workers that are made after it
     this.submission =
         new Submission(
-            config, writes, lineage, runTimes, () -> late[0].signalWork(), commands::cancelQuietly);
+            config, writes, lineage, runTimes, at -> late[0].wakeAt(at), commands::cancelQuietly);
     Attempts attempts =
         new Attempts(
             config.handlers(),
@@ -102,6 +105,7 @@ public final class DefaultJobQueue implements JobQueue {
     this.dispatcher =
         new Dispatcher(config, hub, admission, executions, attempts, lineage, scheduler);
     late[0] = dispatcher;
+    this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
     this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
@@ -130,6 +134,7 @@ public final class DefaultJobQueue implements JobQueue {
     q.maintenance.recoverInterrupted();
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
+    q.schedules.start(q.scheduler);
     log.info(
         "job queue {} started: {} workers, handlers {}, store {}",
         config.instanceId(),
@@ -149,6 +154,35 @@ public final class DefaultJobQueue implements JobQueue {
   public List<Job> submitAll(List<JobRequest> requests) {
     requireOpen();
     return submission.submitAll(requests);
+  }
+
+  @Override
+  public RecurringSchedule schedule(String scheduleId, Schedule schedule, JobRequest template) {
+    requireOpen();
+    return schedules.schedule(scheduleId, schedule, template);
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return schedules.list();
+  }
+
+  @Override
+  public RecurringSchedule pauseSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.pause(scheduleId);
+  }
+
+  @Override
+  public RecurringSchedule resumeSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.resume(scheduleId);
+  }
+
+  @Override
+  public boolean deleteSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.delete(scheduleId);
   }
 
   @Override

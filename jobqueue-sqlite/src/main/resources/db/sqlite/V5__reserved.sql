@@ -1,0 +1,2 @@
+-- jobqueue-sqlite schema version 5: reserved for the job-logs migration (issue 16), which takes
+-- this number when both are merged; until then it changes nothing.
