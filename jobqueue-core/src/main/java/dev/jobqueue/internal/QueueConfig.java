@@ -30,7 +30,7 @@ public record QueueConfig(
     Duration pollInterval,
     int listenerBuffer,
     String instanceId,
-    int claimBatch,
+    int reserveBatch,
     Map<String, Duration> timeouts,
     Duration trackedInactivityTimeout,
     MissedRunPolicy missedRuns) {}
