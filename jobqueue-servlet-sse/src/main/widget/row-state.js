@@ -2,6 +2,7 @@
 
 import { ACTIVE, TERMINAL } from './status.js';
 import { formatDuration, time } from './format.js';
+import { startsIn } from './delayed.js';
 
 /**
  * Progress in whole percent: a completed job is always 100, and nothing else ever is (a parent
@@ -78,7 +79,7 @@ export function timesOf(job, now) {
   const ended = time(job.completed_at);
   let elapsed = '';
   if (job.status === 'queued') {
-    elapsed = created === null ? '' : 'Queued ' + formatDuration((now - created) / 1000);
+    elapsed = startsIn(job, now) || (created === null ? '' : 'Queued ' + formatDuration((now - created) / 1000));
   } else if (started !== null) {
     const end = TERMINAL.has(job.status) && ended !== null ? ended : now;
     elapsed = (TERMINAL.has(job.status) ? 'Took ' : 'Elapsed ') + formatDuration(Math.max(0, end - started) / 1000);

@@ -56,4 +56,24 @@ public interface JobContext {
    * handler has returned and every child has ended.
    */
   Job spawn(JobRequest child);
+
+  /**
+   * Saves {@code state} (JSON-like values) durably as the job's checkpoint, replacing the previous
+   * one; it outlives this attempt, so a later attempt (after an automatic or manual retry, a
+   * re-queue at restart or shutdown, or a rescue of an orphaned job) can resume from {@link
+   * #lastCheckpoint()} instead of starting over. Returns once the store has it.
+   *
+   * @throws JobCancelledException if the job was cancelled
+   */
+  default void checkpoint(Map<String, ?> state) {
+    throw new UnsupportedOperationException("this context does not keep checkpoints");
+  }
+
+  /**
+   * The state last saved with {@link #checkpoint} by this or an earlier attempt of the job, or an
+   * empty map when none was saved.
+   */
+  default Map<String, Object> lastCheckpoint() {
+    return Map.of();
+  }
 }

@@ -348,6 +348,10 @@ final class Attempts {
     }
   }
 
+  void checkpoint(Execution ex, Map<String, ?> state) {
+    Checkpoints.save(store, writes, ex, state);
+  }
+
   /** Waits (bounded) for ends of attempts still being stored, then stops the completer thread. */
   void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -13,6 +13,8 @@ import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStats;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.JobTracker;
+import dev.jobqueue.RecurringSchedule;
+import dev.jobqueue.Schedule;
 import dev.jobqueue.Subscription;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
@@ -52,6 +54,7 @@ public final class DefaultJobQueue implements JobQueue {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final TrackedJobs tracker;
+  private final Schedules schedules;
   private final ScheduledThreadPoolExecutor scheduler;
   private final PausedTypes paused;
   private final JobLogs logs;
@@ -87,7 +90,7 @@ public final class DefaultJobQueue implements JobQueue {
     Dispatcher[] late = new Dispatcher[1]; // submission wakes workers that are made after it
     this.submission =
         new Submission(
-            config, writes, lineage, runTimes, () -> late[0].signalWork(), commands::cancelQuietly);
+            config, writes, lineage, runTimes, at -> late[0].wakeAt(at), commands::cancelQuietly);
     Attempts attempts =
         new Attempts(
             config.handlers(),
@@ -107,6 +110,7 @@ public final class DefaultJobQueue implements JobQueue {
             config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);
     this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
+    this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
     writes.beforeQueuedChange(dispatcher::withdraw);
     this.logs = new JobLogs(store, config.clock());
     attempts.logs(logs);
@@ -133,6 +137,7 @@ public final class DefaultJobQueue implements JobQueue {
     }
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
+    q.schedules.start(q.scheduler);
     log.info(
         "job queue {} started: {} workers, handlers {}, store {}",
         config.instanceId(),
@@ -152,6 +157,35 @@ public final class DefaultJobQueue implements JobQueue {
   public List<Job> submitAll(List<JobRequest> requests) {
     requireOpen();
     return submission.submitAll(requests);
+  }
+
+  @Override
+  public RecurringSchedule schedule(String scheduleId, Schedule schedule, JobRequest template) {
+    requireOpen();
+    return schedules.schedule(scheduleId, schedule, template);
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return schedules.list();
+  }
+
+  @Override
+  public RecurringSchedule pauseSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.pause(scheduleId);
+  }
+
+  @Override
+  public RecurringSchedule resumeSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.resume(scheduleId);
+  }
+
+  @Override
+  public boolean deleteSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.delete(scheduleId);
   }
 
   @Override

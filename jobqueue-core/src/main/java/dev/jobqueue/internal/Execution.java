@@ -190,6 +190,18 @@ final class Execution implements JobContext {
   }
 
   @Override
+  public void checkpoint(Map<String, ?> state) {
+    throwIfCancelled();
+    attempts.checkpoint(this, state);
+  }
+
+  @Override
+  public Map<String, Object> lastCheckpoint() {
+    Map<String, Object> c = latest.checkpoint();
+    return c == null ? Map.of() : c;
+  }
+
+  @Override
   public String toString() {
     return "execution of job " + jobId + " attempt " + attempt;
   }

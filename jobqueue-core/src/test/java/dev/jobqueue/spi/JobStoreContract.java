@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,14 @@ public abstract class JobStoreContract {
   void closeStore() {
     if (store != null) {
       store.close();
+    }
+  }
+
+  /** Delayed jobs, unique keys, checkpoints and schedules: {@link SchedulingContract}. */
+  @Nested
+  class Scheduling extends SchedulingContract {
+    Scheduling() {
+      super(JobStoreContract.this);
     }
   }
 

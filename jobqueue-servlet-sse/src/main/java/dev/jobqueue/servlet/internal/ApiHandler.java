@@ -136,6 +136,10 @@ public final class ApiHandler {
           requireMethod(method, "GET");
           stream.open(req, resp, user);
         }
+        case "schedules" -> {
+          requireMethod(method, "GET");
+          writeJson(resp, 200, ScheduleJson.toBytes(schedulesOf(user)));
+        }
         default -> job(req, resp, user, first);
       }
       return;
@@ -159,6 +163,19 @@ public final class ApiHandler {
       return;
     }
     throw HttpError.notFound("no such API path: " + req.getRequestURI());
+  }
+
+  /**
+   * The user's recurring schedules (all of them in a shared view); none if the store keeps none.
+   */
+  private List<dev.jobqueue.RecurringSchedule> schedulesOf(String user) {
+    try {
+      return queue.schedules().stream()
+          .filter(s -> user == null || user.equals(s.userId()))
+          .toList();
+    } catch (UnsupportedOperationException e) {
+      return List.of();
+    }
   }
 
   private void job(HttpServletRequest req, HttpServletResponse resp, String user, String id)

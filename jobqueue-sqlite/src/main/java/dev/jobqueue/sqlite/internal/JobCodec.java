@@ -26,15 +26,16 @@ public final class JobCodec {
           + " progress_message, current_step, total_steps, title, description, parent_job_id,"
           + " child_job_ids, result, error, user_id, cancelable, priority, attempt, max_attempts,"
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
-          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms";
+          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms,"
+          + " unique_key, checkpoint";
 
   /** The same columns with a table alias, for joins. */
   public static String columns(String alias) {
     return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
   }
 
-  /** Parameters of one row of {@link #INSERT}: id, the five cold columns, the hot ones. */
-  static final int INSERT_PARAMS = 36;
+  /** Parameters of one row of {@link #INSERT}: id, the six cold columns, the hot ones. */
+  static final int INSERT_PARAMS = 38;
 
   /** The columns {@link #UPDATE_HOT} sets, in its order (title_lower included). */
   private static final String HOT_COLUMNS =
@@ -42,14 +43,14 @@ public final class JobCodec {
           + " total_steps, title, title_lower, description, child_job_ids, result, error,"
           + " cancelable, priority, attempt, max_attempts, optional, eta_seconds, warnings, input,"
           + " version, run_at, owner, lease_expires_at, cancel_requested, tracked,"
-          + " awaiting_children, timeout_ms";
+          + " awaiting_children, timeout_ms, checkpoint";
 
   public static final String INSERT = insertRows(1);
 
   /** {@link #INSERT} of {@code rows} rows in one statement, bound row after row. */
   static String insertRows(int rows) {
     String row = "(?" + ", ?".repeat(INSERT_PARAMS - 1) + ")";
-    return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, "
+    return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, unique_key, "
         + HOT_COLUMNS
         + ") VALUES "
         + row
@@ -105,6 +106,7 @@ public final class JobCodec {
     ps.setString(i++, j.parentJobId());
     ps.setString(i++, j.userId());
     ps.setString(i++, json(j.dependsOn()));
+    ps.setString(i++, j.uniqueKey());
     bindHot(ps, j, i);
   }
 
@@ -160,6 +162,7 @@ public final class JobCodec {
     } else {
       ps.setLong(i++, j.timeout().toMillis());
     }
+    ps.setString(i++, j.checkpoint() == null ? null : json(j.checkpoint()));
     return i;
   }
 
@@ -242,7 +245,9 @@ public final class JobCodec {
         rs.getInt(i++) != 0,
         rs.getInt(i++) != 0,
         rs.getInt(i++) != 0,
-        millis(rs, i));
+        millis(rs, i++),
+        rs.getString(i++),
+        map(rs.getString(i)));
   }
 
   private static java.time.Duration millis(ResultSet rs, int i) throws SQLException {
@@ -343,7 +348,7 @@ public final class JobCodec {
     }
   }
 
-  private static Map<String, Object> map(String json) throws SQLException {
+  static Map<String, Object> map(String json) throws SQLException {
     if (json == null) {
       return null;
     }

@@ -4,9 +4,11 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -136,6 +138,10 @@ public final class SqliteEngine {
     await(writer.submit(new WriteOp.Insert(job)).future);
   }
 
+  public Job insertUnique(Job job) {
+    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
+  }
+
   /** All in one change (one transaction, all or none). */
   public void insertAll(List<Job> jobs) {
     if (jobs.isEmpty()) {
@@ -198,6 +204,9 @@ public final class SqliteEngine {
       Throwable cause = e.getCause();
       if (cause instanceof DuplicateJobException d) {
         throw d;
+      }
+      if (cause instanceof UniqueKeyConflictException u) {
+        throw new UniqueKeyConflictException(u); // this caller's stack
       }
       if (cause instanceof StoreException s) {
         throw new StoreException(s.getMessage(), s); // this caller's stack, the writer's cause
@@ -379,6 +388,51 @@ public final class SqliteEngine {
           try (ResultSet rs = r.prepare(PAUSED).executeQuery()) {
             while (rs.next()) {
               out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  public boolean insertSchedule(RecurringSchedule s) {
+    return await(writer.submit(new ScheduleOps.Insert(s)).future);
+  }
+
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return await(writer.submit(new ScheduleOps.Update(next, expectedVersion)).future);
+  }
+
+  public boolean deleteSchedule(String id) {
+    return await(writer.submit(new ScheduleOps.Delete(id)).future);
+  }
+
+  public boolean fireSchedule(String id, Instant occurrence, Instant next, Job job) {
+    return await(writer.submit(new ScheduleOps.Fire(id, occurrence, next, job)).future);
+  }
+
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return Optional.ofNullable(
+        read(
+            "reading schedule " + id,
+            r -> {
+              PreparedStatement ps = r.prepare(ScheduleOps.GET);
+              ps.setString(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ScheduleOps.read(rs) : null;
+              }
+            }));
+  }
+
+  public List<RecurringSchedule> schedules() {
+    return read(
+        "listing schedules",
+        r -> {
+          List<RecurringSchedule> out = new ArrayList<>();
+          try (ResultSet rs = r.prepare(ScheduleOps.ALL).executeQuery()) {
+            while (rs.next()) {
+              out.add(ScheduleOps.read(rs));
             }
           }
           return out;
