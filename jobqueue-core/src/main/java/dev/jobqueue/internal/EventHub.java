@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Turns stored changes into events: {@link OrderedRelease} lets each job's events leave in version
- * order (with {@link ClaimReconciliation} for claims), {@link EventFanOut} numbers them, hands them
- * to every listener's buffer and completes waiters of finished jobs.
+ * order, {@link EventFanOut} numbers them, hands them to every listener's buffer and completes
+ * waiters of finished jobs.
  *
  * <p>A writer queues its event <em>before</em> it writes ({@link #begin}) and marks it stored or
  * abandoned after ({@link Pending#resolve}); see {@link OrderedRelease} for why that makes queue
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * events themselves.
  */
 final class EventHub {
-  /** A queued event (or a claim's events) whose write may still be in flight. */
+  /** A queued event whose write may still be in flight. */
   static final class Pending extends PendingEvent {
     private Pending(OrderedRelease queue, JobEvent.Kind kind, Job job, boolean statusChanged) {
       super(queue, kind, job, statusChanged);
@@ -64,11 +64,6 @@ final class EventHub {
     } finally {
       p.resolve(stored);
     }
-  }
-
-  /** Queues the marker of a claim about to be made; resolve it with the claimed jobs. */
-  Pending beginClaim() {
-    return queue.enqueue(new Pending(queue, JobEvent.Kind.UPDATED, null, true));
   }
 
   /** Publishes a change already stored that no other event of its job can race (retention). */

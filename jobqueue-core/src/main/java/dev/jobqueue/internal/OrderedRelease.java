@@ -7,9 +7,9 @@ import static dev.jobqueue.internal.PendingEvent.STORED;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,13 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Releases the events of stored writes to a {@link Sink} in each job's version order, although
- * different threads store a job's versions (a worker's claim racing a cancel, say), without a lock
- * or a per-job table.
+ * different threads store a job's versions (a worker's end racing a cancel, say, or written while
+ * the store's thread still commits the worker's start), without a lock or a per-job table.
  *
  * <p>A writer queues its event <em>before</em> it writes ({@link #enqueue}) and resolves it after
- * ({@link PendingEvent#resolve}). Events leave in queue order, so the invariants below make that
- * order each job's version order. The claim markers that break the first of them are reconciled by
- * {@link ClaimReconciliation}.
+ * ({@link PendingEvent#resolve}); a batch insert resolves its events together ({@link
+ * #resolveAll}). Events leave in queue order, which the invariants below make each job's version
+ * order.
  *
  * <p>Releasing never blocks: a writer that resolves an entry drains the queue unless another thread
  * is draining, in which case that thread releases the entry too. Only one thread drains at a time,
@@ -58,26 +58,26 @@ final class OrderedRelease {
 
   OrderedRelease(Sink sink) {
     this.sink = sink;
-    this.taken = new PendingEvent(this, JobEvent.Kind.UPDATED, null, false);
+    this.taken = new PendingEvent(this, JobEvent.Kind.UPDATED, null, false); // never released
     this.tail = new AtomicReference<>(taken);
   }
 
   /**
-   * Queues an entry; call it before the write the entry stands for.
+   * Queues an entry; call it before the write the entry stands for is issued.
    *
-   * <p>Invariant (version order): whoever writes version n+1 of a job read version n after it was
-   * stored, and version n's entry was queued before n was written; so n's entry is queued before
-   * n+1's, and queue order is version order for every job's stored versions. A deletion is queued
-   * the same way, so it leaves after the event of the version it deleted.
+   * <p>Invariant (version order): an entry is queued before anyone can read the version its write
+   * stores, and whoever writes version n+1 of a job made it from version n, which it either read
+   * from the store once n was stored (a reservation's snapshot is such a read) or wrote itself
+   * earlier, or was handed by the thread that did (a worker writes the end of an attempt from its
+   * start, which may still be committing: {@code JobWrites.writeAsync}). Either way n's entry was
+   * queued before n+1's, so queue order is version order for every job's stored versions. Two
+   * writers that made their next version from the same one both queue an entry for it; the store's
+   * compare-and-set keeps one, and the other's entry is dropped. A deletion is queued the same way,
+   * so it leaves after the event of the version it deleted.
    */
   <P extends PendingEvent> P enqueue(P p) {
     NEXT.setRelease(tail.getAndSet(p), p); // a release store is enough to publish the entry
     return p;
-  }
-
-  /** The entry queued last. */
-  PendingEvent last() {
-    return tail.get();
   }
 
   /** Resolves the events of one batch write, then releases them in one pass, not one per event. */
@@ -115,11 +115,11 @@ final class OrderedRelease {
    * <p>Invariant (a creation holds back only its own job): an unresolved creation holds back only
    * its own job's entries, so a large batch insert does not stall every other job's events for its
    * whole commit. Nothing else can concern a job not stored yet, except writes by those who read it
-   * before the insert returned (held here behind it) and a claim of it (pinned on it by {@link
-   * ClaimReconciliation}).
+   * once it was stored but before the insert returned (a worker starting it from a reservation,
+   * say); their entries were queued after the creation's, and are held here behind it.
    */
   private void walk() {
-    Map<String, PendingEvent> heldJobs = null;
+    Set<String> heldJobs = null;
     boolean atHead = true; // every entry before p has been taken
     // A null next may also be an entry whose producer has swapped the tail but not linked it
     // yet; that producer drains once it resolves the entry.
@@ -136,17 +136,12 @@ final class OrderedRelease {
         // later entry may be the next version of its job. Its writer drains when it resolves it.
         return;
       }
-      if (state == OPEN
-          || state == STORED
-              && p.job != null
-              && heldJobs != null
-              && heldJobs.containsKey(p.job.id())) {
+      // a held job's abandoned write passes: it has nothing to release
+      if (state == OPEN || state == STORED && heldJobs != null && heldJobs.contains(p.job.id())) {
         if (heldJobs == null) {
-          heldJobs = new HashMap<>();
+          heldJobs = new HashSet<>();
         }
-        // The job's latest entry held back so far. Only stored ones follow its creation here (an
-        // abandoned write has nothing to hold), so it is the job's newest version queued so far.
-        heldJobs.put(p.job.id(), p);
+        heldJobs.add(p.job.id());
         atHead = false;
         continue;
       }
@@ -155,11 +150,13 @@ final class OrderedRelease {
       } else {
         p.released = true; // stays linked, behind the creation passed over, until that is taken
       }
-      try {
-        dispatch(p, state, heldJobs);
-      } catch (RuntimeException | Error e) {
-        // a drain that died here would leave the count raised and stop every later event
-        log.error("releasing an event of job {} failed", p.job == null ? "(claim)" : p.job.id(), e);
+      if (state == STORED) {
+        try {
+          sink.release(p.kind, p.job, p.statusChanged);
+        } catch (RuntimeException | Error e) {
+          // a drain that died here would leave the count raised and stop every later event
+          log.error("releasing an event of job {} failed", p.job.id(), e);
+        }
       }
     }
   }
@@ -169,29 +166,6 @@ final class OrderedRelease {
     // otherwise keep every later one alive until an old-generation collection.
     NEXT.setRelease(taken, null);
     taken = p;
-  }
-
-  /** Drainer only: releases what a resolved queue entry stands for. */
-  private void dispatch(PendingEvent p, int state, Map<String, PendingEvent> heldJobs) {
-    if (p.job == null) {
-      if (state == STORED) {
-        ClaimReconciliation.pinOrRelease(p, heldJobs, sink);
-      }
-      return;
-    }
-    if (state == STORED) {
-      sink.release(p.kind, p.job, p.statusChanged);
-    }
-    if (p.claimAfter != null) {
-      // Invariant (a claim right after the event that made the job queued): here that event left,
-      // or its write failed and the claim moves to its twin.
-      PendingEvent twin = state == STORED ? null : ClaimReconciliation.laterTwin(p);
-      if (twin != null) {
-        twin.claimAfter = p.claimAfter;
-      } else {
-        sink.release(JobEvent.Kind.UPDATED, p.claimAfter, true);
-      }
-    }
   }
 
   /**

@@ -4,12 +4,10 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 
 /**
- * One entry of {@link OrderedRelease}'s queue: the event of a write that may still be in flight, or
- * the marker of a claim (no job; the claimed jobs once it returns). The entry is its own queue
- * node, so queueing an event allocates nothing more.
+ * One entry of {@link OrderedRelease}'s queue: the event of a write that may still be in flight.
+ * The entry is its own queue node, so queueing an event allocates nothing more.
  */
 class PendingEvent {
   static final int OPEN = 0;
@@ -29,19 +27,10 @@ class PendingEvent {
   private final OrderedRelease queue;
   final JobEvent.Kind kind;
 
-  /** The snapshot the write stores; null for a claim's marker. */
+  /** The snapshot the write stores (for a deletion, the version it deletes). */
   final Job job;
 
   final boolean statusChanged;
-
-  /** The jobs a claim took; set before {@link #state} becomes STORED, which publishes it. */
-  List<Job> claimed;
-
-  /** For a claim: the last entry queued when it returned; what the claim saw was queued by then. */
-  PendingEvent lastBeforeClaimEnded;
-
-  /** Drainer only: a claim of this queued snapshot whose marker overtook this event. */
-  Job claimAfter;
 
   /** Drainer only: released while an entry before it still waits (see OrderedRelease.walk). */
   boolean released;
@@ -62,13 +51,5 @@ class PendingEvent {
   void resolve(boolean stored) {
     state = stored ? STORED : ABANDONED;
     queue.drain();
-  }
-
-  /** The claim returned these jobs (each one's running snapshot). */
-  void resolveClaim(List<Job> jobs) {
-    claimed = jobs;
-    // Read after the claim returned: every event of a version the claim saw is at or before it.
-    lastBeforeClaimEnded = queue.last();
-    resolve(!jobs.isEmpty());
   }
 }

@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link EventHub} as the queue uses it: writes with their events, claims, waiters, close. */
+/**
+ * {@link EventHub} as the queue uses it: writes with their events, batch inserts, waiters, close.
+ */
 class EventHubTest {
   private final EventHub hub = new EventHub(64, 0, Runnable::run);
   private final List<String> seen = new CopyOnWriteArrayList<>();
@@ -53,17 +55,22 @@ class EventHubTest {
   }
 
   @Test
-  void aClaimThatOvertookABatchOfCreationsIsPublishedAfterThem() {
-    EventHub.Pending claim = hub.beginClaim();
+  void theStartOfAJobReservedWhileItsBatchInsertCommitsIsPublishedAfterTheBatch() {
     List<EventHub.Pending> batch =
         List.of(
             hub.begin(JobEvent.Kind.CREATED, job("a", 1, JobStatus.QUEUED), true),
             hub.begin(JobEvent.Kind.CREATED, job("b", 1, JobStatus.QUEUED), true));
-    hub.resolveAll(batch, true);
-    claim.resolveClaim(List.of(job("a", 2, JobStatus.RUNNING)));
+    // a worker reserved a once it was stored, before the insert returned, and started it
+    hub.begin(JobEvent.Kind.UPDATED, job("a", 2, JobStatus.RUNNING), true).resolve(true);
+    hub.begin(JobEvent.Kind.UPDATED, job("c", 2, JobStatus.RUNNING), true).resolve(true);
+    await().until(() -> seen.size() == 1);
+    assertThat(seen).containsExactly("1:c2 RUNNING");
 
-    await().until(() -> seen.size() == 3);
-    assertThat(seen).containsExactly("1:a1 CREATED QUEUED", "2:a2 RUNNING", "3:b1 CREATED QUEUED");
+    hub.resolveAll(batch, true);
+    await().until(() -> seen.size() == 4);
+    assertThat(seen)
+        .containsExactly(
+            "1:c2 RUNNING", "2:a1 CREATED QUEUED", "3:b1 CREATED QUEUED", "4:a2 RUNNING");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static dev.jobqueue.internal.Released.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobStatus;
 import java.time.Duration;
@@ -28,14 +27,6 @@ class OrderedReleaseTest {
 
   private PendingEvent updated(String id, long version, JobStatus status) {
     return Released.begin(queue, JobEvent.Kind.UPDATED, job(id, version, status));
-  }
-
-  private PendingEvent claim() {
-    return Released.beginClaim(queue);
-  }
-
-  private static Job running(String id, long version) {
-    return job(id, version, JobStatus.RUNNING);
   }
 
   @Test
@@ -83,6 +74,17 @@ class OrderedReleaseTest {
   }
 
   @Test
+  void aFailedWriteOfAJobWhoseCreationIsStillCommittingIsDroppedAndHoldsNothingBack() {
+    PendingEvent a1 = created("a");
+    updated("a", 2, JobStatus.RUNNING).resolve(false); // a start that lost to a cancel, say
+    updated("b", 2, JobStatus.RUNNING).resolve(true);
+    assertThat(released.events()).containsExactly("b2 RUNNING");
+
+    a1.resolve(true);
+    assertThat(released.events()).containsExactly("b2 RUNNING", "a1 CREATED QUEUED");
+  }
+
+  @Test
   void anUnfinishedWriteHoldsBackEverythingAfterItEvenPastACreation() {
     PendingEvent a1 = created("a");
     PendingEvent b2 = updated("b", 2, JobStatus.RUNNING);
@@ -104,117 +106,6 @@ class OrderedReleaseTest {
 
     queue.resolveAll(List.of(created("d"), created("e")), false);
     assertThat(released.events()).hasSize(3);
-  }
-
-  @Test
-  void aClaimThatOvertookACreationLeavesRightAfterIt() {
-    PendingEvent claim = claim(); // queued before the claim, which then saw a stored
-    PendingEvent a1 = created("a");
-    a1.resolve(true);
-    assertThat(released.events()).as("held back by the claim still running").isEmpty();
-
-    claim.resolveClaim(List.of(running("a", 2)));
-    assertThat(released.events()).containsExactly("a1 CREATED QUEUED", "a2 RUNNING");
-  }
-
-  @Test
-  void aClaimThatOvertookARetryLeavesRightAfterIt() {
-    PendingEvent claim = claim();
-    updated("a", 4, JobStatus.QUEUED).resolve(true); // the retry of a failed attempt
-    claim.resolveClaim(List.of(running("a", 5)));
-    assertThat(released.events()).containsExactly("a4 QUEUED", "a5 RUNNING");
-  }
-
-  @Test
-  void aClaimOfAJobWhoseCreationIsStillCommittingWaitsForItAlone() {
-    PendingEvent a1 = created("a"); // stored, but the insert has not returned
-    PendingEvent claim = claim();
-    claim.resolveClaim(List.of(running("a", 2), running("b", 5)));
-    updated("c", 2, JobStatus.RUNNING).resolve(true);
-    assertThat(released.events())
-        .as("b's queued version left before the claim; only a waits for its creation")
-        .containsExactly("b5 RUNNING", "c2 RUNNING");
-
-    a1.resolve(true);
-    assertThat(released.events())
-        .containsExactly("b5 RUNNING", "c2 RUNNING", "a1 CREATED QUEUED", "a2 RUNNING");
-  }
-
-  @Test
-  void aBatchClaimThatOvertookSeveralCreationsLeavesEachJobAfterItsOwn() {
-    PendingEvent claim = claim();
-    List<PendingEvent> batch = List.of(created("a"), created("b"), created("c"));
-    queue.resolveAll(batch, true);
-    claim.resolveClaim(List.of(running("c", 2), running("a", 2)));
-    assertThat(released.events())
-        .containsExactly(
-            "a1 CREATED QUEUED",
-            "a2 RUNNING",
-            "b1 CREATED QUEUED",
-            "c1 CREATED QUEUED",
-            "c2 RUNNING");
-  }
-
-  @Test
-  void aClaimOfAVersionReleasedBeforeItBeganLeavesAtOnce() {
-    created("a").resolve(true);
-    PendingEvent claim = claim();
-    PendingEvent b2 = updated("b", 2, JobStatus.RUNNING); // queued while the claim ran
-    claim.resolveClaim(List.of(running("a", 2)));
-    assertThat(released.events()).containsExactly("a1 CREATED QUEUED", "a2 RUNNING");
-
-    b2.resolve(true);
-    assertThat(released.events()).containsExactly("a1 CREATED QUEUED", "a2 RUNNING", "b2 RUNNING");
-  }
-
-  @Test
-  void anEmptyClaimReleasesNothingAndStopsHoldingBack() {
-    PendingEvent claim = claim();
-    updated("b", 2, JobStatus.RUNNING).resolve(true);
-    assertThat(released.events()).isEmpty();
-
-    claim.resolveClaim(List.of());
-    assertThat(released.events()).containsExactly("b2 RUNNING");
-  }
-
-  @Test
-  void aClaimPinnedOnATwinThatLostMovesToTheTwinThatStored() {
-    PendingEvent claim = claim();
-    // a retry and a second retry of the same failed version 3: one compare-and-set wins
-    PendingEvent first = updated("a", 4, JobStatus.QUEUED);
-    PendingEvent twin = updated("a", 4, JobStatus.QUEUED);
-    claim.resolveClaim(List.of(running("a", 5))); // pinned on the first of the twins
-    first.resolve(false);
-    assertThat(released.events()).as("the claim waits for the twin").isEmpty();
-
-    twin.resolve(true);
-    assertThat(released.events()).containsExactly("a4 QUEUED", "a5 RUNNING");
-  }
-
-  @Test
-  void aClaimPinnedOnAFailedWriteWhoseTwinLeftEarlierIsReleasedNotLost() {
-    PendingEvent winner = updated("a", 4, JobStatus.QUEUED);
-    winner.resolve(true);
-    PendingEvent claim = claim();
-    PendingEvent loser = updated("a", 4, JobStatus.QUEUED); // read version 3 before winner stored
-    claim.resolveClaim(List.of(running("a", 5))); // pinned on loser, still open
-    assertThat(released.events()).containsExactly("a4 QUEUED");
-
-    loser.resolve(false);
-    assertThat(released.events()).containsExactly("a4 QUEUED", "a5 RUNNING");
-  }
-
-  @Test
-  void aDeletionNeverMarksWhereAClaimWaits() {
-    PendingEvent claim = claim();
-    // a delete of queued version 1, queued while the claim ran; it will lose to the claim
-    PendingEvent deletion =
-        Released.begin(queue, JobEvent.Kind.DELETED, job("a", 1, JobStatus.QUEUED));
-    claim.resolveClaim(List.of(running("a", 2)));
-    assertThat(released.events()).containsExactly("a2 RUNNING");
-
-    deletion.resolve(false);
-    assertThat(released.events()).containsExactly("a2 RUNNING");
   }
 
   @Test

@@ -54,8 +54,4 @@ final class Released implements OrderedRelease.Sink {
   static PendingEvent begin(OrderedRelease queue, JobEvent.Kind kind, Job job) {
     return queue.enqueue(new PendingEvent(queue, kind, job, true));
   }
-
-  static PendingEvent beginClaim(OrderedRelease queue) {
-    return queue.enqueue(new PendingEvent(queue, JobEvent.Kind.UPDATED, null, true));
-  }
 }
