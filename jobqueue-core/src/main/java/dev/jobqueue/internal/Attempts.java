@@ -196,8 +196,25 @@ final class Attempts {
     if (end == null) {
       return;
     }
-    finishesInFlight.incrementAndGet();
-    CompletableFuture<Boolean> write = writes.writeAsync(end);
+    CompletableFuture<Boolean> start = ex.startWrite();
+    CompletableFuture<Boolean> write;
+    if (start.isDone()) {
+      if (!ex.awaitStarted()) {
+        return; // the start was refused: nothing of this attempt is stored
+      }
+      finishesInFlight.incrementAndGet();
+      write = writes.writeAsync(end);
+    } else {
+      // Written once the start is: the end builds on the running snapshot the start stores, and
+      // if another change won instead, that snapshot never existed and the end must not be
+      // written over the change that won (it could carry the same version).
+      finishesInFlight.incrementAndGet();
+      write =
+          start
+              .handle((ok, err) -> Boolean.TRUE.equals(ok))
+              .thenCompose(
+                  ok -> ok ? writes.writeAsync(end) : CompletableFuture.completedFuture(false));
+    }
     if (write.isDone()) {
       afterWrite(ex, end, write, result, failure);
     } else {

@@ -87,7 +87,8 @@ public interface JobStore extends AutoCloseable {
    * {@link #update} without blocking the caller: the future completes (true, or false on a version
    * conflict) once the change is durable. Persistent stores group concurrent changes into one
    * transaction. The future never completes on a thread that is blocked in this store, so callbacks
-   * may be cheap but must not call the store synchronously.
+   * may be cheap but must not call the store synchronously; they may call {@code updateAsync},
+   * which must then not block (a queue writes the end of an attempt once its start is stored).
    *
    * <p>Order: the change is compared and applied before any change of the same job whose call
    * starts after this one returned (a queue relies on it: a cancel that follows the start of a

@@ -330,8 +330,10 @@ class WidgetFeaturesBrowserTest {
     assertThat(page.fab().getCssValue("background-color")).isNotEqualTo("rgba(21, 128, 61, 1)");
     await().atMost(LONG).until(() -> app.status(id).equals("completed"));
     page.waitUntil(LONG, d -> "completed".equals(page.fab().getAttribute("data-state")));
-    assertThat(page.fab().getCssValue("background-color")).isEqualTo("rgba(21, 128, 61, 1)");
     assertThat(pulse()).isEqualTo("none");
+    // the colour changes with a transition: green once it has run
+    page.waitUntil(
+        LONG, d -> "rgba(21, 128, 61, 1)".equals(page.fab().getCssValue("background-color")));
   }
 
   @Test

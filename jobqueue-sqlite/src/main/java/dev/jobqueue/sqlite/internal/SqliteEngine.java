@@ -158,7 +158,7 @@ public final class SqliteEngine {
   public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
     try {
       // a copy, so that a caller completing it cannot stop the writer from doing the change
-      return writer.submit(new WriteOp.Update(next, expectedVersion)).future.copy();
+      return writer.submitAsync(new WriteOp.Update(next, expectedVersion)).future.copy();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

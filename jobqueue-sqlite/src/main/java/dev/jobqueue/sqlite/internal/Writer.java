@@ -70,7 +70,7 @@ final class Writer implements Runnable {
     thread.start();
   }
 
-  /** Queues {@code op}; fails it at once when the store is closed. */
+  /** Queues {@code op} for a caller that will wait for it; fails it at once when closed. */
   <T> WriteOp<T> submit(WriteOp<T> op) {
     if (Thread.currentThread() == thread) {
       throw new IllegalStateException(
@@ -78,6 +78,14 @@ final class Writer implements Runnable {
               + "synchronously on the store's writer thread, which would wait for itself: call it "
               + "from another thread (for example with thenApplyAsync)");
     }
+    return submitAsync(op);
+  }
+
+  /**
+   * Queues {@code op} for a caller that does not wait for it, which may be a future's callback on
+   * the writer thread itself (the op runs in a later batch).
+   */
+  <T> WriteOp<T> submitAsync(WriteOp<T> op) {
     if (stopping) {
       throw closed();
     }
