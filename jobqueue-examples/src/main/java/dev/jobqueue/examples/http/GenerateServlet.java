@@ -72,12 +72,14 @@ public final class GenerateServlet extends JsonServlet {
       request =
           GenerateJob.request(prompts.get(0), width, height, pace)
               .uniqueKey(GenerateJob.uniqueKey(user, prompts.get(0), width, height));
-      cleanup.ensureFor(user);
     }
     if (delay > 0) {
       request.delay(Duration.ofSeconds(delay));
     }
     Job job = queue.submit(jobOptions.apply(body, user, request).build());
+    if (!batch) {
+      cleanup.ensureFor(user);
+    }
     JobAnswers.Answer answer = answers.answer(job, async);
     send(resp, answer.status(), answer.body());
   }
