@@ -2,12 +2,14 @@ package dev.jobqueue.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobqueue.JobQueue;
+import dev.jobqueue.RecoveryPolicy;
 import dev.jobqueue.examples.analysis.AnalyzeJob;
 import dev.jobqueue.examples.analysis.Analyzers;
 import dev.jobqueue.examples.analysis.ComprehensiveJob;
 import dev.jobqueue.examples.batch.BatchAnalyzeJob;
 import dev.jobqueue.examples.batch.BatchGenerateJob;
 import dev.jobqueue.examples.generate.GenerateJob;
+import dev.jobqueue.examples.generate.GeneratedCleanup;
 import dev.jobqueue.examples.http.AnalyzeServlet;
 import dev.jobqueue.examples.http.AnalyzersServlet;
 import dev.jobqueue.examples.http.AnonymousUser;
@@ -71,8 +73,26 @@ public final class ExampleServer implements AutoCloseable {
     this.previews = previews;
   }
 
+  /**
+   * What tests change besides the options: a hook after each checkpointed band of a render, and the
+   * cadence of the generated-image cleanup.
+   *
+   * @param cleanupEvery how often a user's cleanup runs
+   * @param cleanupAfter generated images older than this are deleted
+   */
+  public record Tuning(
+      GenerateJob.BandHook bandHook, Duration cleanupEvery, Duration cleanupAfter) {
+    public static final Tuning DEFAULT =
+        new Tuning(GenerateJob.BandHook.NONE, Duration.ofMinutes(2), Duration.ofMinutes(10));
+  }
+
   /** Starts everything; on failure closes what was started and rethrows. */
   public static ExampleServer start(AppOptions options) throws Exception {
+    return start(options, Tuning.DEFAULT);
+  }
+
+  /** Starts everything with {@code tuning}; on failure closes what was started and rethrows. */
+  public static ExampleServer start(AppOptions options, Tuning tuning) throws Exception {
     System.setProperty("java.awt.headless", "true");
     ObjectMapper json = Json.mapper();
     Files.createDirectories(options.dataDir());
@@ -86,6 +106,8 @@ public final class ExampleServer implements AutoCloseable {
     Server server = null;
     JobQueueFilter filter = null;
     TrackedPreview previews = null;
+    GeneratedCleanup cleanup =
+        new GeneratedCleanup(queueRef::get, images, tuning.cleanupEvery(), tuning.cleanupAfter());
     try {
       queue =
           JobQueue.builder()
@@ -94,12 +116,18 @@ public final class ExampleServer implements AutoCloseable {
               .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets, queueRef::get))
               .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
               .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
-              .handler(GenerateJob.TYPE, new GenerateJob(images))
+              .handler(
+                  GenerateJob.TYPE,
+                  new GenerateJob(
+                      images, options.dataDir().resolve("partial-renders"), tuning.bandHook()))
+              .handler(GeneratedCleanup.TYPE, cleanup)
               .handler(BatchAnalyzeJob.TYPE, new BatchAnalyzeJob(analyzers, images))
               .handler(BatchGenerateJob.TYPE, new BatchGenerateJob())
               // big renders must not starve the analyses
               .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
               .shutdownTimeout(Duration.ofSeconds(5))
+              // a render cut off by a crash or stop goes on from its checkpoint after a restart
+              .recoveryPolicy(RecoveryPolicy.REQUEUE)
               .build();
       queueRef.set(queue);
       previews = new TrackedPreview(queue.tracker(), presets, images);
@@ -112,7 +140,7 @@ public final class ExampleServer implements AutoCloseable {
               json,
               queue,
               filter,
-              new Parts(analyzers, images, presets, previews),
+              new Parts(analyzers, images, presets, previews, cleanup),
               options);
       server.start();
       ExampleServer app = new ExampleServer(store, queue, filter, server, previews);
@@ -188,7 +216,8 @@ public final class ExampleServer implements AutoCloseable {
         new ServletHolder(new AnalyzeServlet(json, queue, analyzers, images, answers)),
         "/api/analyze/*");
     context.addServlet(
-        new ServletHolder(new GenerateServlet(json, queue, answers)), "/api/generate/*");
+        new ServletHolder(new GenerateServlet(json, queue, answers, parts.cleanup())),
+        "/api/generate/*");
     context.addServlet(
         new ServletHolder(new PresetsServlet(json, presets, parts.previews(), answers)),
         "/api/presets/*");
@@ -199,7 +228,11 @@ public final class ExampleServer implements AutoCloseable {
 
   /** The app's own services the servlets use. */
   private record Parts(
-      Analyzers analyzers, ImageStore images, PresetStore presets, TrackedPreview previews) {}
+      Analyzers analyzers,
+      ImageStore images,
+      PresetStore presets,
+      TrackedPreview previews,
+      GeneratedCleanup cleanup) {}
 
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();

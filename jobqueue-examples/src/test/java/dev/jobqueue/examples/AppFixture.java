@@ -57,6 +57,11 @@ final class AppFixture implements AutoCloseable {
     cookies.getCookieStore().add(base, cookie);
   }
 
+  /** A client of {@code server}, which it closes when closed. */
+  static AppFixture of(ExampleServer server) {
+    return new AppFixture(server);
+  }
+
   static AppFixture start(Path dataDir, String store) throws Exception {
     return start(dataDir, store, 0);
   }

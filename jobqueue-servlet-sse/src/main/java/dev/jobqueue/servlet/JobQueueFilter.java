@@ -6,6 +6,7 @@ import dev.jobqueue.servlet.internal.ApiHandler;
 import dev.jobqueue.servlet.internal.JobJson;
 import dev.jobqueue.servlet.internal.OpsEndpoints;
 import dev.jobqueue.servlet.internal.OriginPolicy;
+import dev.jobqueue.servlet.internal.ScheduleEndpoints;
 import dev.jobqueue.servlet.internal.SseFrames;
 import dev.jobqueue.servlet.internal.SseHub;
 import dev.jobqueue.servlet.internal.StreamEndpoint;
@@ -83,7 +84,8 @@ public final class JobQueueFilter implements Filter {
             json,
             new UiResources(JobQueueFilter.class.getClassLoader()),
             new StreamEndpoint(config, hub, frames),
-            new OpsEndpoints(config, hub));
+            new OpsEndpoints(config, hub),
+            new ScheduleEndpoints(config));
   }
 
   /** A builder for a filter serving {@code queue}. */
@@ -199,6 +201,7 @@ public final class JobQueueFilter implements Filter {
     private int clientBuffer = DEFAULT_CLIENT_BUFFER;
     private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
     private Predicate<HttpServletRequest> typePausePermission;
+    private Predicate<HttpServletRequest> scheduleChangePermission;
 
     private Builder(JobQueue queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
@@ -337,6 +340,19 @@ public final class JobQueueFilter implements Filter {
     }
 
     /**
+     * Lets the callers {@code permitted} accepts pause, resume and delete the recurring schedules
+     * they see ({@code POST {base}/schedules/{id}/pause}, {@code .../resume}, {@code DELETE
+     * {base}/schedules/{id}}); everyone else gets 403. Off by default: schedules are usually the
+     * host's own work (a nightly report), so the host decides who may stop them, for example {@code
+     * req -> req.isUserInRole("admin")} or {@code req -> true} to let every user manage their own.
+     * A caller never sees or changes another user's schedule (404) either way.
+     */
+    public Builder allowScheduleChanges(Predicate<HttpServletRequest> permitted) {
+      this.scheduleChangePermission = Objects.requireNonNull(permitted, "permitted");
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException when neither {@link #userResolver} nor {@link
      *     #sharedViewForAllCallers()} was called
      */
@@ -361,7 +377,8 @@ public final class JobQueueFilter implements Filter {
               replayBuffer,
               clientBuffer,
               reconnectDelay,
-              typePausePermission));
+              typePausePermission,
+              scheduleChangePermission));
     }
   }
 }

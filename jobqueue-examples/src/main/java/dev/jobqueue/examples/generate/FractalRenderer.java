@@ -41,13 +41,22 @@ public final class FractalRenderer {
 
   public BufferedImage render(String prompt, int width, int height, RowListener listener)
       throws Exception {
-    Params p = params(prompt);
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    render(prompt, out, 0, listener);
+    return out;
+  }
+
+  /** Renders rows {@code fromRow} to the last into {@code out}; the rows above stay as they are. */
+  public void render(String prompt, BufferedImage out, int fromRow, RowListener listener)
+      throws Exception {
+    Params p = params(prompt);
+    int width = out.getWidth();
+    int height = out.getHeight();
     double scale = 3.0 / (p.zoom() * Math.min(width, height));
     double cos = Math.cos(p.rotation());
     double sin = Math.sin(p.rotation());
     int[] row = new int[width];
-    for (int y = 0; y < height; y++) {
+    for (int y = fromRow; y < height; y++) {
       double sy = (y - height / 2.0) * scale;
       for (int x = 0; x < width; x++) {
         double sx = (x - width / 2.0) * scale;
@@ -56,7 +65,6 @@ public final class FractalRenderer {
       out.setRGB(0, y, width, 1, row, 0, width);
       listener.rowDone(y + 1);
     }
-    return out;
   }
 
   private static int colour(double zr, double zi, Params p) {

@@ -8,24 +8,52 @@ import dev.jobqueue.examples.analysis.Pixels;
 import dev.jobqueue.examples.images.ImageStore;
 import dev.jobqueue.examples.images.StoredImage;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Handler of {@code generate_image}: renders the prompt's fractal row by row, reporting progress
  * about a hundred times and checking for cancel after every row, then stores it as an image that
- * can be analyzed like an upload.
+ * can be analyzed like an upload. Every finished band of rows ({@link #BANDS} per image) is saved
+ * and checkpointed, so an attempt after a restart or retry goes on from the last band instead of
+ * row 0.
  */
 public final class GenerateJob implements JobHandler {
   public static final String TYPE = "generate_image";
   public static final int MIN_SIZE = 16;
   public static final int MAX_SIZE = 4096;
 
+  /** Checkpoints per render: one after each finished band but the last. */
+  public static final int BANDS = 8;
+
+  /**
+   * Called once a band is saved and checkpointed. The app passes a no-op; tests use it to stop the
+   * process at a known point of a render.
+   */
+  @FunctionalInterface
+  public interface BandHook {
+    BandHook NONE = (jobId, bandsDone) -> {};
+
+    void bandSaved(String jobId, int bandsDone) throws Exception;
+  }
+
   private final ImageStore images;
+  private final Path partialDir;
+  private final BandHook hook;
   private final FractalRenderer renderer = new FractalRenderer();
 
-  public GenerateJob(ImageStore images) {
+  /**
+   * @param partialDir where the finished bands of running renders are kept
+   */
+  public GenerateJob(ImageStore images, Path partialDir, BandHook hook) {
     this.images = images;
+    this.partialDir = partialDir;
+    this.hook = hook;
   }
 
   /** The request of one render; the caller sets its user (a batch's children inherit it). */
@@ -45,7 +73,25 @@ public final class GenerateJob implements JobHandler {
                 + height
                 + ")")
         .description("Julia-set render seeded by the prompt")
+        // attempts left let a restart re-queue a render cut off mid-way (RecoveryPolicy.REQUEUE)
+        .maxAttempts(3)
         .input(input);
+  }
+
+  /**
+   * The unique key of one user's render of {@code prompt} at one size (a digest: prompts are long).
+   */
+  public static String uniqueKey(String user, String prompt, int width, int height) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (user + "\n" + width + "x" + height + "\n" + prompt)
+                      .getBytes(StandardCharsets.UTF_8));
+      return "generate:" + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   @Override
@@ -56,22 +102,36 @@ public final class GenerateJob implements JobHandler {
     int height = Inputs.integer(in, "height", 512);
     long pace = Inputs.millis(in, "pace_ms").toMillis();
     int every = Math.max(1, height / 100);
+    int bandRows = (height + BANDS - 1) / BANDS;
     long started = System.nanoTime();
-    ctx.progress(0, height, "Starting render");
-    BufferedImage image =
-        renderer.render(
-            prompt,
-            width,
-            height,
-            rows -> {
-              ctx.throwIfCancelled();
-              if (rows % every == 0 || rows == height) {
-                if (pace > 0) {
-                  Thread.sleep(pace);
-                }
-                ctx.progress(rows, height, "Rendered row " + rows + " of " + height);
-              }
-            });
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Bands bands = new Bands(partialDir, ctx.jobId());
+    int fromRow = resumeRow(ctx, bands, image, bandRows);
+    if (fromRow > 0) {
+      ctx.log("Resuming at row " + fromRow + " of " + height + " from the checkpoint");
+    }
+    ctx.progress(fromRow, height, fromRow == 0 ? "Starting render" : "Resumed at row " + fromRow);
+    renderer.render(
+        prompt,
+        image,
+        fromRow,
+        rows -> {
+          ctx.throwIfCancelled();
+          if (rows % every == 0 || rows == height) {
+            if (pace > 0) {
+              Thread.sleep(pace);
+            }
+            ctx.progress(rows, height, "Rendered row " + rows + " of " + height);
+          }
+          if (rows % bandRows == 0 && rows < height) {
+            int done = rows / bandRows;
+            bands.save(image, done - 1, bandRows);
+            ctx.checkpoint(
+                Map.of(
+                    "bands_done", done, "band_rows", bandRows, "width", width, "height", height));
+            hook.bandSaved(ctx.jobId(), done);
+          }
+        });
     long renderMs = (System.nanoTime() - started) / 1_000_000;
     StoredImage stored = images.savePng(image, "generated-" + slug(prompt) + ".png");
     FractalRenderer.Params p = FractalRenderer.params(prompt);
@@ -95,7 +155,31 @@ public final class GenerateJob implements JobHandler {
     result.put("height", height);
     result.put("seed", Long.toHexString(p.seed()));
     result.put("render_ms", renderMs);
+    result.put("resumed_from_row", fromRow);
+    result.put("rows_rendered", height - fromRow);
+    bands.delete();
     return result;
+  }
+
+  /** The first row this attempt renders: after the checkpointed bands, once they are back. */
+  private static int resumeRow(JobContext ctx, Bands bands, BufferedImage image, int bandRows)
+      throws java.io.IOException {
+    Map<String, Object> cp = ctx.lastCheckpoint();
+    if (!(cp.get("bands_done") instanceof Number done)
+        || !Integer.valueOf(bandRows).equals(asInt(cp.get("band_rows")))
+        || !Integer.valueOf(image.getWidth()).equals(asInt(cp.get("width")))
+        || !Integer.valueOf(image.getHeight()).equals(asInt(cp.get("height")))) {
+      return 0;
+    }
+    int count = done.intValue();
+    if (count <= 0 || !bands.restore(image, count, bandRows)) {
+      return 0;
+    }
+    return Math.min(image.getHeight(), count * bandRows);
+  }
+
+  private static Integer asInt(Object o) {
+    return o instanceof Number n ? n.intValue() : null;
   }
 
   private static String slug(String prompt) {

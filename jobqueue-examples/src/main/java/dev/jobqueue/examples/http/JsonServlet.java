@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobqueue.JobNotFoundException;
 import dev.jobqueue.JobStateException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,6 +61,9 @@ public abstract class JsonServlet extends HttpServlet {
     } catch (JobNotFoundException e) {
       error(resp, 404, e.getMessage());
     } catch (JobStateException e) {
+      error(resp, 409, e.getMessage());
+    } catch (UniqueKeyConflictException e) {
+      // another queued or running job of the user holds the key the request needs
       error(resp, 409, e.getMessage());
     } catch (IllegalArgumentException e) {
       error(resp, 400, e.getMessage());

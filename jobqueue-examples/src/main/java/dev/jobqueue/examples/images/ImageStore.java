@@ -129,6 +129,21 @@ public final class ImageStore {
     return find(id).orElseThrow(() -> HttpError.notFound("no image with id '" + id + "'"));
   }
 
+  /** Deletes an image's bytes and metadata; false when there was no such image. */
+  public boolean delete(String id) {
+    StoredImage image = images.remove(id);
+    if (image == null) {
+      return false;
+    }
+    try {
+      Files.deleteIfExists(dir.resolve(id + ".json"));
+      Files.deleteIfExists(image.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete image " + id + " in " + dir, e);
+    }
+    return true;
+  }
+
   public List<StoredImage> list() {
     return images.values().stream()
         .sorted(Comparator.comparing(StoredImage::createdAt).reversed())

@@ -146,6 +146,7 @@
       width: Number($('#width').value),
       height: Number($('#height').value),
       priority: Number($('#priority').value),
+      delay_seconds: Number($('#delay').value),
     };
     try {
       await api('POST', '/api/generate?async=true', body);

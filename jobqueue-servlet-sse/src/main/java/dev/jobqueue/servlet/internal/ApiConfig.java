@@ -15,6 +15,8 @@ import java.util.function.Predicate;
  * @param clientBuffer events buffered per SSE client (after coalescing) before it is dropped
  * @param reconnectDelay the {@code retry:} hint sent to SSE clients
  * @param typePausePermission who may pause and resume job types over HTTP; null: nobody
+ * @param scheduleChangePermission who may pause, resume and delete their schedules over HTTP; null:
+ *     nobody
  */
 public record ApiConfig(
     JobQueue queue,
@@ -28,7 +30,8 @@ public record ApiConfig(
     int replayBuffer,
     int clientBuffer,
     Duration reconnectDelay,
-    Predicate<HttpServletRequest> typePausePermission) {
+    Predicate<HttpServletRequest> typePausePermission,
+    Predicate<HttpServletRequest> scheduleChangePermission) {
 
   /** Active jobs sent in a stream's snapshot at most. */
   public static final int SNAPSHOT_ACTIVE_LIMIT = 1000;

@@ -7,6 +7,7 @@ import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobStateException;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -41,10 +42,17 @@ public final class ApiHandler {
   private final UiResources ui;
   private final StreamEndpoint stream;
   private final OpsEndpoints ops;
+  private final ScheduleEndpoints schedules;
 
   public ApiHandler(
-      ApiConfig config, JobJson json, UiResources ui, StreamEndpoint stream, OpsEndpoints ops) {
+      ApiConfig config,
+      JobJson json,
+      UiResources ui,
+      StreamEndpoint stream,
+      OpsEndpoints ops,
+      ScheduleEndpoints schedules) {
     this.ops = ops;
+    this.schedules = schedules;
     this.config = config;
     this.queue = config.queue();
     this.json = json;
@@ -67,6 +75,9 @@ public final class ApiHandler {
     } catch (JobNotFoundException e) {
       writeError(resp, 404, "job " + e.jobId() + " does not exist");
     } catch (JobStateException e) {
+      writeError(resp, 409, e.getMessage());
+    } catch (UniqueKeyConflictException e) {
+      // a retry (or submit) while another queued or running job of the user holds the key
       writeError(resp, 409, e.getMessage());
     } catch (IllegalArgumentException e) {
       writeError(resp, 400, e.getMessage());
@@ -138,7 +149,7 @@ public final class ApiHandler {
         }
         case "schedules" -> {
           requireMethod(method, "GET");
-          writeJson(resp, 200, ScheduleJson.toBytes(schedulesOf(user)));
+          writeJson(resp, 200, schedules.list(user));
         }
         default -> job(req, resp, user, first);
       }
@@ -148,7 +159,7 @@ public final class ApiHandler {
       requireMethod(method, "POST");
       RequestBody.optionalJsonObject(req, config.maxBodyBytes()); // validated, reserved
       visible(first, user);
-      Job after = seg.get(1).equals("cancel") ? queue.cancel(first) : queue.retry(first);
+      Job after = seg.get(1).equals("cancel") ? queue.cancel(first) : retry(first);
       writeJson(resp, 200, json.toBytes(after));
       return;
     }
@@ -158,6 +169,10 @@ public final class ApiHandler {
       writeJson(resp, 200, ops.logs(first));
       return;
     }
+    if (first.equals("schedules") && (seg.size() == 2 || seg.size() == 3)) {
+      schedule(req, resp, user, seg);
+      return;
+    }
     if (seg.size() == 3 && first.equals("types")) {
       writeJson(resp, 200, ops.pauseOrResume(req, seg.get(1), seg.get(2)));
       return;
@@ -165,16 +180,30 @@ public final class ApiHandler {
     throw HttpError.notFound("no such API path: " + req.getRequestURI());
   }
 
-  /**
-   * The user's recurring schedules (all of them in a shared view); none if the store keeps none.
-   */
-  private List<dev.jobqueue.RecurringSchedule> schedulesOf(String user) {
+  private Job retry(String id) {
     try {
-      return queue.schedules().stream()
-          .filter(s -> user == null || user.equals(s.userId()))
-          .toList();
-    } catch (UnsupportedOperationException e) {
-      return List.of();
+      return queue.retry(id);
+    } catch (UniqueKeyConflictException e) {
+      throw new HttpError(409, "job " + id + " cannot be retried now: " + e.getMessage());
+    }
+  }
+
+  /** {@code {base}/schedules/{id}} and {@code {base}/schedules/{id}/pause|resume}. */
+  private void schedule(
+      HttpServletRequest req, HttpServletResponse resp, String user, List<String> seg)
+      throws IOException {
+    String id = seg.get(1);
+    if (seg.size() == 3) {
+      writeJson(resp, 200, schedules.pauseOrResume(req, user, id, seg.get(2)));
+      return;
+    }
+    switch (req.getMethod()) {
+      case "GET" -> writeJson(resp, 200, schedules.get(user, id));
+      case "DELETE" -> {
+        schedules.delete(req, user, id);
+        resp.setStatus(204);
+      }
+      default -> throw HttpError.methodNotAllowed(req.getMethod(), "GET, DELETE");
     }
   }
 

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /schedules}: recurring schedules as JSON (snake_case, ISO-8601 UTC timestamps). */
+/** Recurring schedules as JSON (snake_case, ISO-8601 UTC timestamps). */
 final class ScheduleJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -17,20 +17,32 @@ final class ScheduleJson {
   static byte[] toBytes(List<RecurringSchedule> schedules) {
     List<Map<String, Object>> out = new ArrayList<>(schedules.size());
     for (RecurringSchedule s : schedules) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("schedule_id", s.id());
-      m.put("schedule", s.schedule().spec());
-      m.put("type", s.template().type());
-      m.put("title", s.template().title());
-      m.put("user_id", s.userId());
-      m.put("paused", s.paused());
-      m.put("next_run_at", JobJson.timestamp(s.nextRunAt()));
-      m.put("last_run_at", JobJson.timestamp(s.lastRunAt()));
-      m.put("last_job_id", s.lastJobId());
-      out.add(m);
+      out.add(fields(s));
     }
+    return write(out);
+  }
+
+  static byte[] toBytes(RecurringSchedule schedule) {
+    return write(fields(schedule));
+  }
+
+  private static Map<String, Object> fields(RecurringSchedule s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schedule_id", s.id());
+    m.put("schedule", s.schedule().spec());
+    m.put("type", s.template().type());
+    m.put("title", s.template().title());
+    m.put("user_id", s.userId());
+    m.put("paused", s.paused());
+    m.put("next_run_at", JobJson.timestamp(s.nextRunAt()));
+    m.put("last_run_at", JobJson.timestamp(s.lastRunAt()));
+    m.put("last_job_id", s.lastJobId());
+    return m;
+  }
+
+  private static byte[] write(Object value) {
     try {
-      return MAPPER.writeValueAsBytes(out);
+      return MAPPER.writeValueAsBytes(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
