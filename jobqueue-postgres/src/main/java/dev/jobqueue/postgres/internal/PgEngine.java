@@ -1,0 +1,300 @@
+package dev.jobqueue.postgres.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.StoreException;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL store's machinery: writes go to the {@link Writer} (group commit on one
+ * connection), reads borrow a connection from the host's pool, and both consult the {@link Overlay}
+ * for coalesced progress not yet written.
+ */
+public final class PgEngine {
+  private static final Logger log = LoggerFactory.getLogger(PgEngine.class);
+  public static final String WRITER_THREAD = "jobqueue-postgres-writer";
+
+  private final PgConfig config;
+  private final Sql sql;
+  private final Overlay overlay = new Overlay();
+  private final Writer writer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private PgEngine(PgConfig config) {
+    this.config = config;
+    this.sql = new Sql(config.qualifiedPrefix());
+    this.writer =
+        new Writer(
+            config.dataSource(),
+            overlay,
+            sql,
+            config.maxBatch(),
+            config.progressFlushInterval().toNanos(),
+            WRITER_THREAD);
+  }
+
+  /** Migrates the schema and starts the writer. */
+  public static PgEngine open(PgConfig config) {
+    try (Connection c = config.dataSource().getConnection()) {
+      Migrations.migrate(c, config.schema(), config.tablePrefix());
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store "
+              + config.qualifiedPrefix()
+              + "jobs: cannot open or migrate the schema: "
+              + e.getMessage()
+              + " (check the DataSource's URL, user and rights: the user needs CREATE on the"
+              + " database or schema)",
+          e);
+    }
+    PgEngine engine = new PgEngine(config);
+    engine.writer.start();
+    log.info(
+        "PostgreSQL job store {}jobs open: schema V{}, progress flushed every {} ms",
+        config.qualifiedPrefix(),
+        Migrations.latestVersion(),
+        config.progressFlushInterval().toMillis());
+    return engine;
+  }
+
+  public String table() {
+    return sql.jobs;
+  }
+
+  public long commits() {
+    return writer.commits();
+  }
+
+  public long committedChanges() {
+    return writer.changes();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  public void insert(Job job) {
+    await(writer.submit(new WriteOp.Insert(List.of(job))).future);
+  }
+
+  public void insertAll(List<Job> jobs) {
+    checkOpen();
+    if (!jobs.isEmpty()) {
+      await(writer.submit(new WriteOp.Insert(List.copyOf(jobs))).future);
+    }
+  }
+
+  public boolean update(Job next, long expectedVersion) {
+    return await(writer.submit(new WriteOp.Update(next, expectedVersion)).future);
+  }
+
+  public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+    try {
+      // a copy, so that a caller completing it cannot stop the writer from doing the change
+      return writer.submit(new WriteOp.Update(next, expectedVersion)).future.copy();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public boolean updateProgress(Job next, long expectedVersion) {
+    checkOpen();
+    return overlay.acceptProgress(next, expectedVersion, this::committedVersion);
+  }
+
+  public boolean delete(String id, long expectedVersion) {
+    return await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
+  }
+
+  public List<Job> claim(ClaimRequest request) {
+    return await(writer.submit(new WriteOp.Claim(request)).future);
+  }
+
+  public List<Job> purge(Instant completedBefore, int keepLast) {
+    return await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
+  }
+
+  /** One statement renews every lease of {@code owner}; it needs no batch of its own. */
+  public int renewLeases(String owner, Instant until) {
+    overlay.renewLeases(owner, until);
+    return read(
+        "renewing the leases of " + owner,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.renew)) {
+            ps.setLong(1, PgCodec.nanos(until));
+            PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
+            ps.setString(3, owner);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(
+          "a PostgreSQL job store call from a future callback on its writer thread would wait for"
+              + " itself: call the store from another thread (thenApplyAsync)");
+    }
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof DuplicateJobException d) {
+        throw d;
+      }
+      if (cause instanceof StoreException s) {
+        throw new StoreException(s.getMessage(), s);
+      }
+      if (cause instanceof IllegalArgumentException iae) {
+        throw new IllegalArgumentException(iae.getMessage(), iae);
+      }
+      if (cause instanceof IllegalStateException ise) {
+        throw new IllegalStateException(ise.getMessage(), ise);
+      }
+      throw new StoreException("PostgreSQL job store: a change failed: " + cause, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public Optional<Job> get(String id) {
+    Job row =
+        read(
+            "reading job " + id,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.get)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? PgCodec.read(rs, 1) : null;
+                }
+              }
+            });
+    return Optional.ofNullable(overlay.merge(row));
+  }
+
+  public List<Job> query(JobQuery query) {
+    QuerySql q = QuerySql.of(sql.jobs, query);
+    return read(
+        "querying jobs",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+            q.bind(ps);
+            return readJobs(ps);
+          }
+        });
+  }
+
+  public List<Job> expiredLeases(Instant now, int limit) {
+    return read(
+        "finding expired leases",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.expired)) {
+            PgCodec.setMicros(ps, 1, PgCodec.microsFromNow(now));
+            ps.setInt(2, limit);
+            return readJobs(ps);
+          }
+        });
+  }
+
+  private List<Job> readJobs(PreparedStatement ps) throws SQLException {
+    List<Job> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(overlay.merge(PgCodec.read(rs, 1)));
+      }
+    }
+    return out;
+  }
+
+  public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
+    return read(
+        "counting jobs",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(userId == null ? sql.counts : sql.countsOfUser)) {
+            if (userId != null) {
+              ps.setString(1, userId);
+            }
+            Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
+                    .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private long committedVersion(String id) {
+    return read(
+        "reading the version of job " + id,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.version)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : -1L;
+            }
+          }
+        });
+  }
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection in autocommit mode. */
+  <T> T read(String what, Work<T> work) {
+    checkOpen();
+    try (Connection c = config.dataSource().getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store " + sql.jobs + ": " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the PostgreSQL job store " + sql.jobs + " is closed");
+    }
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /** Writes pending progress, stops the writer; idempotent. The DataSource stays the host's. */
+  public void close() {
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(
+          "close() called from a future callback on the PostgreSQL writer thread: close the"
+              + " store from another thread");
+    }
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    writer.stop();
+    log.info(
+        "PostgreSQL job store {} closed after {} commits of {} changes",
+        sql.jobs,
+        writer.commits(),
+        writer.changes());
+  }
+}

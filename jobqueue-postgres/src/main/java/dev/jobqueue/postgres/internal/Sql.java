@@ -1,0 +1,113 @@
+package dev.jobqueue.postgres.internal;
+
+/**
+ * The store's statements for one schema and table prefix, made once.
+ *
+ * <p>Columns on the database clock take a parameter of microseconds from the caller's clock (see
+ * {@link PgCodec#microsFromNow}) and are written as {@code now() + that}; {@code now()} rather than
+ * {@code clock_timestamp()} because it is stable within a statement, so a partial index on it can
+ * be used.
+ */
+final class Sql {
+  private static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
+  private static final String FROM_NOW = "now() + ? * interval '1 microsecond'";
+
+  final String jobs;
+  final String insert;
+  final String update;
+  final String get;
+  final String version;
+  final String delete;
+  final String claim;
+  final String renew;
+  final String expired;
+  final String purge;
+  final String counts;
+  final String countsOfUser;
+
+  /** {@code qualifiedPrefix}: schema and prefix, for example {@code public.jobqueue_}. */
+  Sql(String qualifiedPrefix) {
+    jobs = qualifiedPrefix + "jobs";
+    String params = "?" + ", ?".repeat(PgCodec.PARAMS - 1);
+    insert =
+        "INSERT INTO "
+            + jobs
+            + " ("
+            + PgCodec.WRITTEN
+            + ", lease_deadline) VALUES ("
+            + params
+            + ", "
+            + FROM_NOW
+            + ") ON CONFLICT (id) DO NOTHING";
+    // a new version ends any reservation: a reserved job that changed is no longer what was fetched
+    update =
+        "UPDATE "
+            + jobs
+            + " SET ("
+            + PgCodec.WRITTEN
+            + ", lease_deadline, reserved_by, reserved_until) = ("
+            + params
+            + ", "
+            + FROM_NOW
+            + ", NULL, NULL) WHERE id = ? AND version = ?";
+    get = "SELECT " + PgCodec.COLUMNS + " FROM " + jobs + " WHERE id = ?";
+    version = "SELECT version FROM " + jobs + " WHERE id = ?";
+    delete = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
+    // The candidates are locked in a MATERIALIZED CTE with SKIP LOCKED: the planner may not fold it
+    // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances claiming at
+    // once each take different rows instead of waiting for each other.
+    claim =
+        "WITH c AS MATERIALIZED (SELECT j.seq FROM "
+            + jobs
+            + " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
+            + " AND (j.run_at IS NULL OR j.run_at <= ?)"
+            + " AND (j.reserved_until IS NULL OR j.reserved_until < now() OR j.reserved_by = ?)"
+            + " AND (j.depends_on = '{}' OR NOT EXISTS (SELECT 1 FROM "
+            + jobs
+            + " d WHERE d.id = ANY (j.depends_on) AND d.status <> 'completed'))"
+            + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+            + " UPDATE "
+            + jobs
+            + " u SET status = 'running', version = u.version + 1, started_at = ?, updated_at = ?,"
+            + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ?,"
+            + " lease_deadline = "
+            + FROM_NOW
+            + ", reserved_by = NULL, reserved_until = NULL"
+            + " FROM c WHERE u.seq = c.seq RETURNING "
+            + PgCodec.columns("u")
+            + ", u.priority, u.seq";
+    renew =
+        "UPDATE "
+            + jobs
+            + " SET lease_expires_at = ?, lease_deadline = "
+            + FROM_NOW
+            + " WHERE status = 'running' AND owner = ?";
+    expired =
+        "SELECT "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE status = 'running' AND lease_deadline < "
+            + FROM_NOW
+            + " ORDER BY lease_deadline, seq LIMIT ?";
+    // Rows another instance is purging (locked) are skipped: each finished job is deleted, and its
+    // deletion announced, once.
+    purge =
+        "DELETE FROM "
+            + jobs
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE "
+            + TERMINAL
+            + " AND (coalesce(completed_at, updated_at) < ? OR seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE "
+            + TERMINAL
+            + " ORDER BY coalesce(completed_at, updated_at) DESC, seq DESC OFFSET ?))"
+            + " FOR UPDATE SKIP LOCKED) RETURNING "
+            + PgCodec.COLUMNS;
+    counts = "SELECT type, status, count(*) FROM " + jobs + " GROUP BY type, status";
+    countsOfUser =
+        "SELECT type, status, count(*) FROM " + jobs + " WHERE user_id = ? GROUP BY type, status";
+  }
+}

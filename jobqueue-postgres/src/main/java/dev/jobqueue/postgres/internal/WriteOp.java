@@ -1,0 +1,232 @@
+package dev.jobqueue.postgres.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One change for the {@link Writer}: executed inside the batch's transaction, its future completed
+ * only after the commit. A change that fails a rule (a duplicate id) records its failure without
+ * breaking the transaction, so the others in the batch commit.
+ */
+abstract class WriteOp<T> {
+  final CompletableFuture<T> future = new CompletableFuture<>();
+  private T result;
+  private RuntimeException failure;
+
+  /** Runs the change in the writer's transaction. */
+  abstract T execute(Tx tx) throws SQLException;
+
+  final void run(Tx tx) throws SQLException {
+    failure = null;
+    try {
+      result = execute(tx);
+    } catch (DuplicateJobException e) {
+      failure = e;
+    }
+  }
+
+  final void complete() {
+    if (failure != null) {
+      future.completeExceptionally(failure);
+    } else {
+      future.complete(result);
+    }
+  }
+
+  static final class Insert extends WriteOp<Void> {
+    private final List<Job> jobs;
+
+    Insert(List<Job> jobs) {
+      this.jobs = jobs;
+    }
+
+    @Override
+    Void execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.insert);
+      if (jobs.size() == 1) {
+        bind(tx, ps, jobs.get(0));
+        if (ps.executeUpdate() != 1) {
+          throw new DuplicateJobException(jobs.get(0).id());
+        }
+        return null;
+      }
+      // all or none: a duplicate undoes the rows this list inserted, not the batch's other changes
+      Savepoint sp = tx.connection.setSavepoint();
+      for (Job j : jobs) {
+        bind(tx, ps, j);
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          tx.connection.rollback(sp);
+          throw new DuplicateJobException(jobs.get(i).id());
+        }
+      }
+      tx.connection.releaseSavepoint(sp);
+      return null;
+    }
+
+    private static void bind(Tx tx, PreparedStatement ps, Job j) throws SQLException {
+      int i = PgCodec.bind(tx.connection, ps, j, 1);
+      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(j.leaseExpiresAt()));
+    }
+  }
+
+  static final class Update extends WriteOp<Boolean> {
+    private final Job next;
+    private final long expected;
+
+    Update(Job next, long expected) {
+      this.next = next;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      tx.touch(next.id());
+      long base = tx.overlay.beginChange(next.id(), expected, next.version());
+      if (base < 0) {
+        return false;
+      }
+      boolean ok = write(tx, next, base);
+      String id = next.id();
+      long version = next.version();
+      JobStatus status = next.status();
+      tx.afterCommit(() -> tx.overlay.committed(id, version, status));
+      return ok;
+    }
+
+    /** Writes {@code next} over the row of version {@code base}; marks a conflict when none. */
+    static boolean write(Tx tx, Job next, long base) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.update);
+      int i = PgCodec.bind(tx.connection, ps, next, 1);
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(next.leaseExpiresAt()));
+      ps.setString(i++, next.id());
+      ps.setLong(i, base);
+      if (ps.executeUpdate() == 1) {
+        return true;
+      }
+      tx.overlay.conflicted(next.id());
+      return false;
+    }
+  }
+
+  /** Writes a coalesced progress snapshot; a conflict only drops it. */
+  static final class Flush extends WriteOp<Boolean> {
+    private final Overlay.Flush flush;
+
+    Flush(Overlay.Flush flush) {
+      this.flush = flush;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      String id = flush.snapshot().id();
+      tx.touch(id);
+      if (!tx.overlay.beginFlush(flush)) {
+        return false;
+      }
+      if (Update.write(tx, flush.snapshot(), flush.base())) {
+        return true;
+      }
+      tx.afterCommit(() -> tx.overlay.committed(id, Overlay.CONFLICT, JobStatus.QUEUED));
+      return false;
+    }
+  }
+
+  static final class Delete extends WriteOp<Boolean> {
+    private final String id;
+    private final long expected;
+
+    Delete(String id, long expected) {
+      this.id = id;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      tx.touch(id);
+      long base = tx.overlay.beginChange(id, expected, Long.MAX_VALUE);
+      if (base < 0) {
+        return false;
+      }
+      PreparedStatement ps = tx.prepare(tx.sql.delete);
+      ps.setString(1, id);
+      ps.setLong(2, base);
+      boolean ok = ps.executeUpdate() == 1;
+      tx.afterCommit(() -> tx.overlay.forget(id));
+      return ok;
+    }
+  }
+
+  static final class Claim extends WriteOp<List<Job>> {
+    private final ClaimRequest request;
+
+    Claim(ClaimRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.claim);
+      int i = 1;
+      ps.setArray(i++, tx.connection.createArrayOf("text", request.types().toArray()));
+      ps.setLong(i++, PgCodec.nanos(request.now()));
+      ps.setString(i++, request.owner());
+      ps.setInt(i++, request.max());
+      ps.setLong(i++, PgCodec.nanos(request.now()));
+      ps.setLong(i++, PgCodec.nanos(request.now()));
+      ps.setString(i++, request.owner());
+      ps.setLong(i++, PgCodec.nanos(request.leaseUntil()));
+      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
+      record Row(Job job, int priority, long seq) {}
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        int n = PgCodec.PARAMS - 1;
+        while (rs.next()) {
+          rows.add(new Row(PgCodec.read(rs, 1), rs.getInt(n + 1), rs.getLong(n + 2)));
+        }
+      }
+      // RETURNING has no order: put them back in claim order
+      rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
+      return rows.stream().map(Row::job).toList();
+    }
+  }
+
+  static final class Purge extends WriteOp<List<Job>> {
+    private final Instant completedBefore;
+    private final int keepLast;
+
+    Purge(Instant completedBefore, int keepLast) {
+      this.completedBefore = completedBefore;
+      this.keepLast = keepLast;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.purge);
+      ps.setLong(1, PgCodec.nanos(completedBefore));
+      ps.setInt(2, keepLast);
+      List<Job> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(PgCodec.read(rs, 1));
+        }
+      }
+      tx.afterCommit(() -> out.forEach(j -> tx.overlay.forget(j.id())));
+      return out;
+    }
+  }
+}

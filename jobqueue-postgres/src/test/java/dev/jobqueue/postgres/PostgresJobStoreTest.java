@@ -1,0 +1,33 @@
+package dev.jobqueue.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.JobStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The storage contract suite, unchanged, on PostgreSQL: each test gets fresh tables. */
+class PostgresJobStoreTest extends JobStoreContract {
+  private static HikariDataSource pool;
+  private static String schema;
+  private static int tables;
+
+  @BeforeAll
+  static void server() {
+    PgTestDb.require();
+    schema = PgTestDb.freshSchema(PostgresJobStoreTest.class);
+    pool = PgTestDb.pool(10);
+  }
+
+  @AfterAll
+  static void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  @Override
+  protected JobStore newStore() {
+    return PostgresJobStore.builder(pool).schema(schema).tablePrefix("t" + ++tables + "_").build();
+  }
+}
