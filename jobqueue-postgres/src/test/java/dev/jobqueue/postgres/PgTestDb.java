@@ -67,7 +67,13 @@ public final class PgTestDb {
 
   /** A small pool, as a host would pass. */
   public static HikariDataSource pool(int size) {
+    return pool(size, null);
+  }
+
+  /** A small pool whose connections first run {@code initSql} (or nothing when null). */
+  public static HikariDataSource pool(int size, String initSql) {
     HikariConfig config = new HikariConfig();
+    config.setConnectionInitSql(initSql);
     config.setJdbcUrl(URL);
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(1);
