@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three queues, each with a store of its own (as three application instances would have), share
- * one database. Every handler run leaves a row in a side-effect table with {@code UNIQUE(job_id,
+ * Three queues, each with a store of its own (as three application instances would have), share one
+ * database. Every handler run leaves a row in a side-effect table with {@code UNIQUE(job_id,
  * attempt)}, so an attempt run twice would fail its job.
  */
 class ThreeInstancesTest {
@@ -109,8 +109,7 @@ class ThreeInstancesTest {
       assertThat(all).allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
       assertThat(endings.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
       assertThat(sideEffects()).isEqualTo(JOBS);
-      assertThat(
-              all.stream().map(j -> j.result().get("by")).distinct().count())
+      assertThat(all.stream().map(j -> j.result().get("by")).distinct().count())
           .as("every instance ran jobs")
           .isEqualTo(3);
     } finally {
@@ -123,7 +122,9 @@ class ThreeInstancesTest {
     try (Connection c = sidePool.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO " + schema + ".side_effect (job_id, attempt, instance) VALUES (?, ?, ?)")) {
+                "INSERT INTO "
+                    + schema
+                    + ".side_effect (job_id, attempt, instance) VALUES (?, ?, ?)")) {
       ps.setString(1, jobId);
       ps.setInt(2, attempt);
       ps.setString(3, instance);

@@ -61,11 +61,14 @@ class MigrationsTest {
       total += f.get(60, TimeUnit.SECONDS);
     }
     exec.shutdown();
-    assertThat(total).as("migrations applied over all threads").isEqualTo(Migrations.latestVersion());
+    assertThat(total)
+        .as("migrations applied over all threads")
+        .isEqualTo(Migrations.latestVersion());
     try (Connection c = pool.getConnection();
         Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery("SELECT count(*), max(version) FROM " + schema + ".four_schema_version")) {
+            st.executeQuery(
+                "SELECT count(*), max(version) FROM " + schema + ".four_schema_version")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(Migrations.latestVersion());
       assertThat(rs.getInt(2)).isEqualTo(Migrations.latestVersion());

@@ -1,0 +1,96 @@
+package dev.jobqueue.postgres;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.JobStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A store that forwards every call; tests override what they need to change. */
+class ForwardingStore implements JobStore {
+  final JobStore delegate;
+
+  ForwardingStore(JobStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void insert(Job job) {
+    delegate.insert(job);
+  }
+
+  @Override
+  public void insertAll(List<Job> jobs) {
+    delegate.insertAll(jobs);
+  }
+
+  @Override
+  public Optional<Job> get(String id) {
+    return delegate.get(id);
+  }
+
+  @Override
+  public List<Job> query(JobQuery query) {
+    return delegate.query(query);
+  }
+
+  @Override
+  public boolean update(Job next, long expectedVersion) {
+    return delegate.update(next, expectedVersion);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+    return delegate.updateAsync(next, expectedVersion);
+  }
+
+  @Override
+  public boolean updateProgress(Job next, long expectedVersion) {
+    return delegate.updateProgress(next, expectedVersion);
+  }
+
+  @Override
+  public boolean delete(String id, long expectedVersion) {
+    return delegate.delete(id, expectedVersion);
+  }
+
+  @Override
+  public List<Job> claim(ClaimRequest request) {
+    return delegate.claim(request);
+  }
+
+  @Override
+  public int renewLeases(String owner, Instant until) {
+    return delegate.renewLeases(owner, until);
+  }
+
+  @Override
+  public List<Job> expiredLeases(Instant now, int limit) {
+    return delegate.expiredLeases(now, limit);
+  }
+
+  @Override
+  public List<Job> purge(Instant completedBefore, int keepLast) {
+    return delegate.purge(completedBefore, keepLast);
+  }
+
+  @Override
+  public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
+    return delegate.countByTypeAndStatus(userId);
+  }
+
+  @Override
+  public boolean isShared() {
+    return delegate.isShared();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
