@@ -57,6 +57,11 @@ public final class DefaultJobQueue implements JobQueue {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Changes other instances commit to a shared store; null when not subscribed. */
+  private final ForeignChanges foreignChanges;
+
+  private volatile AutoCloseable feed = () -> {};
+
   private DefaultJobQueue(QueueConfig config) {
     this.config = config;
     this.store = config.store();
@@ -102,6 +107,8 @@ public final class DefaultJobQueue implements JobQueue {
     this.dispatcher =
         new Dispatcher(config, hub, admission, executions, attempts, lineage, scheduler);
     late[0] = dispatcher;
+    this.foreignChanges =
+        new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
     this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
@@ -130,6 +137,7 @@ public final class DefaultJobQueue implements JobQueue {
     q.maintenance.recoverInterrupted();
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
+    q.feed = ForeignChanges.subscribe(config.store(), q.foreignChanges);
     log.info(
         "job queue {} started: {} workers, handlers {}, store {}",
         config.instanceId(),
@@ -269,6 +277,11 @@ public final class DefaultJobQueue implements JobQueue {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      feed.close();
+    } catch (Exception e) {
+      log.warn("closing the store's change feed failed", e);
     }
     shutdown.run();
   }

@@ -5,8 +5,10 @@ import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.postgres.internal.PgConfig;
 import dev.jobqueue.postgres.internal.PgEngine;
+import dev.jobqueue.spi.ChangeFeed;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.StoreChange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -45,7 +48,7 @@ import javax.sql.DataSource;
  * <p>Thread-safe. {@link #close()} writes pending progress and stops the writer; it does not close
  * the {@link DataSource}, which belongs to the host.
  */
-public final class PostgresJobStore implements JobStore {
+public final class PostgresJobStore implements JobStore, ChangeFeed {
   /** Name of the writer thread. */
   public static final String WRITER_THREAD_NAME = PgEngine.WRITER_THREAD;
 
@@ -53,6 +56,11 @@ public final class PostgresJobStore implements JobStore {
   public static final String DEFAULT_TABLE_PREFIX = "jobqueue_";
   public static final Duration DEFAULT_PROGRESS_FLUSH_INTERVAL = Duration.ofMillis(250);
   public static final int DEFAULT_MAX_BATCH = 1_000;
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(1);
+
+  /** Name of the thread that reads the other instances' changes. */
+  public static final String FEED_THREAD_NAME = PgEngine.FEED_THREAD;
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,39}|");
@@ -172,6 +180,15 @@ public final class PostgresJobStore implements JobStore {
     return true;
   }
 
+  /**
+   * Delivers the changes other instances commit to this database from now on, on the store's feed
+   * thread ({@value #FEED_THREAD_NAME}); a queue built on this store subscribes by itself.
+   */
+  @Override
+  public AutoCloseable subscribe(Consumer<StoreChange> sink) {
+    return engine.subscribe(Objects.requireNonNull(sink, "sink"));
+  }
+
   @Override
   public void close() {
     engine.close();
@@ -189,6 +206,9 @@ public final class PostgresJobStore implements JobStore {
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private Duration progressFlushInterval = DEFAULT_PROGRESS_FLUSH_INTERVAL;
     private int maxBatch = DEFAULT_MAX_BATCH;
+    private boolean notifications = true;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration eventRetention = DEFAULT_EVENT_RETENTION;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -241,6 +261,39 @@ public final class PostgresJobStore implements JobStore {
     }
 
     /**
+     * Whether commits send {@code NOTIFY} so that other instances read the change at once (true by
+     * default). Turn it off behind PgBouncer in transaction pooling mode, where {@code LISTEN} does
+     * not work; changes then arrive within the {@link #pollInterval(Duration)}.
+     */
+    public Builder notifications(boolean on) {
+      this.notifications = on;
+      return this;
+    }
+
+    /**
+     * How often the change feed reads other instances' changes when no notification arrived (500 ms
+     * by default, 10 ms – 60 s); also how soon a lost connection is noticed.
+     */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 10 || interval.toMillis() > 60_000) {
+        throw new IllegalArgumentException(
+            "pollInterval must be between 10 ms and 60 s, got " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** How long the change feed's events are kept (1 h by default, at least 1 minute). */
+    public Builder eventRetention(Duration retention) {
+      if (retention == null || retention.toMinutes() < 1) {
+        throw new IllegalArgumentException(
+            "eventRetention must be at least 1 minute, got " + retention);
+      }
+      this.eventRetention = retention;
+      return this;
+    }
+
+    /**
      * Opens the store: creates or migrates the schema and starts the writer.
      *
      * @throws dev.jobqueue.StoreException when the database cannot be reached or migrated, or its
@@ -249,7 +302,15 @@ public final class PostgresJobStore implements JobStore {
     public PostgresJobStore build() {
       return new PostgresJobStore(
           PgEngine.open(
-              new PgConfig(dataSource, schema, tablePrefix, progressFlushInterval, maxBatch)));
+              new PgConfig(
+                  dataSource,
+                  schema,
+                  tablePrefix,
+                  progressFlushInterval,
+                  maxBatch,
+                  notifications,
+                  pollInterval,
+                  eventRetention)));
     }
   }
 }

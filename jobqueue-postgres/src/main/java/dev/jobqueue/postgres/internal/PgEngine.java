@@ -6,6 +6,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.StoreChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,24 +34,38 @@ import org.slf4j.LoggerFactory;
 public final class PgEngine {
   private static final Logger log = LoggerFactory.getLogger(PgEngine.class);
   public static final String WRITER_THREAD = "jobqueue-postgres-writer";
+  public static final String FEED_THREAD = "jobqueue-postgres-feed";
 
   private final PgConfig config;
   private final Sql sql;
   private final Overlay overlay = new Overlay();
   private final Writer writer;
+  private final Feed feed;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PgEngine(PgConfig config) {
     this.config = config;
     this.sql = new Sql(config.qualifiedPrefix());
+    String origin = UUID.randomUUID().toString();
     this.writer =
         new Writer(
             config.dataSource(),
             overlay,
             sql,
+            origin,
+            config.notifications(),
             config.maxBatch(),
             config.progressFlushInterval().toNanos(),
             WRITER_THREAD);
+    this.feed =
+        new Feed(
+            config.dataSource(),
+            sql,
+            origin,
+            config.notifications(),
+            config.pollInterval().toMillis(),
+            config.eventRetention().toMillis(),
+            FEED_THREAD);
   }
 
   /** Migrates the schema and starts the writer. */
@@ -130,19 +147,9 @@ public final class PgEngine {
     return await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
   }
 
-  /** One statement renews every lease of {@code owner}; it needs no batch of its own. */
   public int renewLeases(String owner, Instant until) {
     overlay.renewLeases(owner, until);
-    return read(
-        "renewing the leases of " + owner,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.renew)) {
-            ps.setLong(1, PgCodec.nanos(until));
-            PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
-            ps.setString(3, owner);
-            return ps.executeUpdate();
-          }
-        });
+    return await(writer.submit(new WriteOp.Renew(owner, until)).future);
   }
 
   private <T> T await(CompletableFuture<T> f) {
@@ -278,6 +285,20 @@ public final class PgEngine {
     }
   }
 
+  // ------------------------------------------------------------------ change feed
+
+  /** Delivers changes other instances commit, from now on. */
+  public AutoCloseable subscribe(Consumer<StoreChange> sink) {
+    checkOpen();
+    try {
+      return feed.subscribe(sink);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store " + sql.jobs + ": cannot start the change feed: " + e.getMessage(),
+          e);
+    }
+  }
+
   // ------------------------------------------------------------------ close
 
   /** Writes pending progress, stops the writer; idempotent. The DataSource stays the host's. */
@@ -290,6 +311,7 @@ public final class PgEngine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    feed.stop();
     writer.stop();
     log.info(
         "PostgreSQL job store {} closed after {} commits of {} changes",

@@ -24,12 +24,17 @@ final class Sql {
   final String purge;
   final String counts;
   final String countsOfUser;
+  final String events;
+  final String eventsOfJobs;
+  final String readEvents;
+  final String pruneEvents;
+  final String channel;
 
   /** {@code qualifiedPrefix}: schema and prefix, for example {@code public.jobqueue_}. */
   Sql(String qualifiedPrefix) {
     jobs = qualifiedPrefix + "jobs";
     String params = "?" + ", ?".repeat(PgCodec.PARAMS - 1);
-    insert =
+    String insert0 =
         "INSERT INTO "
             + jobs
             + " ("
@@ -40,7 +45,7 @@ final class Sql {
             + FROM_NOW
             + ") ON CONFLICT (id) DO NOTHING";
     // a new version ends any reservation: a reserved job that changed is no longer what was fetched
-    update =
+    String update0 =
         "UPDATE "
             + jobs
             + " SET ("
@@ -52,7 +57,7 @@ final class Sql {
             + ", NULL, NULL) WHERE id = ? AND version = ?";
     get = "SELECT " + PgCodec.COLUMNS + " FROM " + jobs + " WHERE id = ?";
     version = "SELECT version FROM " + jobs + " WHERE id = ?";
-    delete = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
+    String delete0 = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
     // The candidates are locked in a MATERIALIZED CTE with SKIP LOCKED: the planner may not fold it
     // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances claiming at
     // once each take different rows instead of waiting for each other.
@@ -81,7 +86,9 @@ final class Sql {
             + jobs
             + " SET lease_expires_at = ?, lease_deadline = "
             + FROM_NOW
-            + " WHERE status = 'running' AND owner = ?";
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE status = 'running' AND owner = ? FOR UPDATE SKIP LOCKED)";
     expired =
         "SELECT "
             + PgCodec.COLUMNS
@@ -92,7 +99,7 @@ final class Sql {
             + " ORDER BY lease_deadline, seq LIMIT ?";
     // Rows another instance is purging (locked) are skipped: each finished job is deleted, and its
     // deletion announced, once.
-    purge =
+    String purge0 =
         "DELETE FROM "
             + jobs
             + " WHERE seq IN (SELECT seq FROM "
@@ -106,6 +113,71 @@ final class Sql {
             + " ORDER BY coalesce(completed_at, updated_at) DESC, seq DESC OFFSET ?))"
             + " FOR UPDATE SKIP LOCKED) RETURNING "
             + PgCodec.COLUMNS;
+    events = qualifiedPrefix + "events";
+    channel = qualifiedPrefix + "events";
+    String toEvents =
+        " INSERT INTO " + events + " (origin, kind, status_changed, " + PgCodec.COLUMNS + ")";
+    // Each change appends its snapshot to the events table in the same statement (one round
+    // trip): the row count is that of the change itself.
+    insert =
+        "WITH i AS ("
+            + insert0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'created', true, "
+            + PgCodec.COLUMNS
+            + " FROM i";
+    update =
+        "WITH u AS ("
+            + update0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'updated', ?, "
+            + PgCodec.COLUMNS
+            + " FROM u";
+    delete =
+        "WITH d AS ("
+            + delete0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'deleted', true, "
+            + PgCodec.COLUMNS
+            + " FROM d";
+    purge =
+        "WITH d AS ("
+            + purge0
+            + ")"
+            + toEvents
+            + " SELECT ?, 'deleted', true, "
+            + PgCodec.COLUMNS
+            + " FROM d RETURNING "
+            + PgCodec.COLUMNS;
+    eventsOfJobs =
+        toEvents.strip()
+            + " SELECT ?, 'updated', true, "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE id = ANY (?)";
+    readEvents =
+        "SELECT xid::text, event_seq, origin, kind, status_changed, "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + events
+            + " WHERE (xid, event_seq) > (?::xid8, ?)"
+            + " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY xid, event_seq LIMIT ?";
+    // one instance at a time: the others find the lock taken and skip this round
+    pruneEvents =
+        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) DELETE FROM "
+            + events
+            + " e USING l WHERE l.ok AND e.recorded_at < now() - ? * interval '1 millisecond'";
     counts = "SELECT type, status, count(*) FROM " + jobs + " GROUP BY type, status";
     countsOfUser =
         "SELECT type, status, count(*) FROM " + jobs + " WHERE user_id = ? GROUP BY type, status";

@@ -18,14 +18,22 @@ final class Tx {
   final Connection connection;
   final Overlay overlay;
   final Sql sql;
+
+  /** This store instance's id, recorded with its events so that its feed skips them. */
+  final String origin;
+
+  /** Whether this transaction appended to the events table (then it notifies other instances). */
+  boolean wroteEvents;
+
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, Overlay.Entry> saved = new LinkedHashMap<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
 
-  Tx(Connection connection, Overlay overlay, Sql sql) throws SQLException {
+  Tx(Connection connection, Overlay overlay, Sql sql, String origin) throws SQLException {
     this.connection = connection;
     this.overlay = overlay;
     this.sql = sql;
+    this.origin = origin;
     connection.setAutoCommit(false);
   }
 
@@ -49,7 +57,14 @@ final class Tx {
     afterCommit.add(r);
   }
 
-  void commit() throws SQLException {
+  /** Commits; with {@code notify}, wakes other instances' feeds (one notification at most). */
+  void commit(boolean notify) throws SQLException {
+    if (notify && wroteEvents) {
+      PreparedStatement ps = prepare("SELECT pg_notify(?, '')");
+      ps.setString(1, sql.channel);
+      ps.executeQuery().close();
+    }
+    wroteEvents = false;
     connection.commit();
     saved.clear();
     for (Runnable r : afterCommit) {
@@ -68,6 +83,7 @@ final class Tx {
     saved.forEach(overlay::restore);
     saved.clear();
     afterCommit.clear();
+    wroteEvents = false;
   }
 
   void close() {

@@ -59,6 +59,7 @@ abstract class WriteOp<T> {
         if (ps.executeUpdate() != 1) {
           throw new DuplicateJobException(jobs.get(0).id());
         }
+        tx.wroteEvents = true;
         return null;
       }
       // all or none: a duplicate undoes the rows this list inserted, not the batch's other changes
@@ -75,12 +76,14 @@ abstract class WriteOp<T> {
         }
       }
       tx.connection.releaseSavepoint(sp);
+      tx.wroteEvents = true;
       return null;
     }
 
     private static void bind(Tx tx, PreparedStatement ps, Job j) throws SQLException {
       int i = PgCodec.bind(tx.connection, ps, j, 1);
-      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(j.leaseExpiresAt()));
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(j.leaseExpiresAt()));
+      ps.setString(i, tx.origin);
     }
   }
 
@@ -100,7 +103,7 @@ abstract class WriteOp<T> {
       if (base < 0) {
         return false;
       }
-      boolean ok = write(tx, next, base);
+      boolean ok = write(tx, next, base, true);
       String id = next.id();
       long version = next.version();
       JobStatus status = next.status();
@@ -109,13 +112,16 @@ abstract class WriteOp<T> {
     }
 
     /** Writes {@code next} over the row of version {@code base}; marks a conflict when none. */
-    static boolean write(Tx tx, Job next, long base) throws SQLException {
+    static boolean write(Tx tx, Job next, long base, boolean statusChanged) throws SQLException {
       PreparedStatement ps = tx.prepare(tx.sql.update);
       int i = PgCodec.bind(tx.connection, ps, next, 1);
       PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(next.leaseExpiresAt()));
       ps.setString(i++, next.id());
-      ps.setLong(i, base);
+      ps.setLong(i++, base);
+      ps.setString(i++, tx.origin);
+      ps.setBoolean(i, statusChanged);
       if (ps.executeUpdate() == 1) {
+        tx.wroteEvents = true;
         return true;
       }
       tx.overlay.conflicted(next.id());
@@ -138,7 +144,7 @@ abstract class WriteOp<T> {
       if (!tx.overlay.beginFlush(flush)) {
         return false;
       }
-      if (Update.write(tx, flush.snapshot(), flush.base())) {
+      if (Update.write(tx, flush.snapshot(), flush.base(), false)) {
         return true;
       }
       tx.afterCommit(() -> tx.overlay.committed(id, Overlay.CONFLICT, JobStatus.QUEUED));
@@ -165,7 +171,9 @@ abstract class WriteOp<T> {
       PreparedStatement ps = tx.prepare(tx.sql.delete);
       ps.setString(1, id);
       ps.setLong(2, base);
+      ps.setString(3, tx.origin);
       boolean ok = ps.executeUpdate() == 1;
+      tx.wroteEvents |= ok;
       tx.afterCommit(() -> tx.overlay.forget(id));
       return ok;
     }
@@ -201,7 +209,40 @@ abstract class WriteOp<T> {
       }
       // RETURNING has no order: put them back in claim order
       rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
-      return rows.stream().map(Row::job).toList();
+      List<Job> claimed = rows.stream().map(Row::job).toList();
+      if (!claimed.isEmpty()) {
+        PreparedStatement events = tx.prepare(tx.sql.eventsOfJobs);
+        events.setString(1, tx.origin);
+        events.setArray(
+            2, tx.connection.createArrayOf("text", claimed.stream().map(Job::id).toArray()));
+        events.executeUpdate();
+        tx.wroteEvents = true;
+      }
+      return claimed;
+    }
+  }
+
+  /**
+   * Renews every lease of an owner in one statement, on the writer so that it never waits for (or
+   * deadlocks with) this instance's own batch; rows another instance holds locked right now are
+   * skipped this beat rather than waited for (a lease spans several beats).
+   */
+  static final class Renew extends WriteOp<Integer> {
+    private final String owner;
+    private final Instant until;
+
+    Renew(String owner, Instant until) {
+      this.owner = owner;
+      this.until = until;
+    }
+
+    @Override
+    Integer execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.renew);
+      ps.setLong(1, PgCodec.nanos(until));
+      PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
+      ps.setString(3, owner);
+      return ps.executeUpdate();
     }
   }
 
@@ -219,6 +260,7 @@ abstract class WriteOp<T> {
       PreparedStatement ps = tx.prepare(tx.sql.purge);
       ps.setLong(1, PgCodec.nanos(completedBefore));
       ps.setInt(2, keepLast);
+      ps.setString(3, tx.origin);
       List<Job> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -226,6 +268,7 @@ abstract class WriteOp<T> {
         }
       }
       tx.afterCommit(() -> out.forEach(j -> tx.overlay.forget(j.id())));
+      tx.wroteEvents |= !out.isEmpty();
       return out;
     }
   }

@@ -23,6 +23,8 @@ final class Writer implements Runnable {
   private final DataSource dataSource;
   private final Overlay overlay;
   private final Sql sql;
+  private final String origin;
+  private final boolean notify;
   private final int maxBatch;
   private final long flushNanos;
   private final LinkedBlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
@@ -33,10 +35,19 @@ final class Writer implements Runnable {
   private Tx tx;
 
   Writer(
-      DataSource dataSource, Overlay overlay, Sql sql, int maxBatch, long flushNanos, String name) {
+      DataSource dataSource,
+      Overlay overlay,
+      Sql sql,
+      String origin,
+      boolean notify,
+      int maxBatch,
+      long flushNanos,
+      String name) {
     this.dataSource = dataSource;
     this.overlay = overlay;
     this.sql = sql;
+    this.origin = origin;
+    this.notify = notify;
     this.maxBatch = maxBatch;
     this.flushNanos = flushNanos;
     this.thread = new Thread(this, name);
@@ -127,7 +138,7 @@ final class Writer implements Runnable {
       for (WriteOp<?> op : ops) {
         op.run(t);
       }
-      t.commit();
+      t.commit(notify);
     } catch (SQLException | RuntimeException e) {
       t.rollback();
       if (!isValid(t)) {
@@ -145,7 +156,7 @@ final class Writer implements Runnable {
 
   private Tx transaction() throws SQLException {
     if (tx == null) {
-      tx = new Tx(dataSource.getConnection(), overlay, sql);
+      tx = new Tx(dataSource.getConnection(), overlay, sql, origin);
     }
     return tx;
   }
