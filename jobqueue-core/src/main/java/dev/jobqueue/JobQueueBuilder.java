@@ -22,6 +22,7 @@ public final class JobQueueBuilder {
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_LISTENER_BUFFER = 10_000;
+  public static final int DEFAULT_RESERVE_BATCH = 64;
 
   private JobStore store;
   private int workers = DEFAULT_WORKERS;
@@ -39,7 +40,8 @@ public final class JobQueueBuilder {
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private int listenerBuffer = DEFAULT_LISTENER_BUFFER;
   private String instanceId;
-  private int claimBatch = 1;
+  private int reserveBatch = DEFAULT_RESERVE_BATCH;
+  private boolean reserveBatchSet;
   private final Map<String, Duration> timeouts = new LinkedHashMap<>();
   private Duration trackedInactivityTimeout;
 
@@ -138,7 +140,10 @@ public final class JobQueueBuilder {
     return this;
   }
 
-  /** How long a claim stays valid without renewal (matters for shared stores). */
+  /**
+   * How long a running job's lease, and a reservation, stay valid without renewal (matters for
+   * shared stores); renewed every third of it.
+   */
   public JobQueueBuilder lease(Duration lease) {
     if (lease == null || lease.toMillis() < 100) {
       throw new IllegalArgumentException("lease must be at least 100 ms, got " + lease);
@@ -175,16 +180,19 @@ public final class JobQueueBuilder {
   }
 
   /**
-   * Jobs a worker claims from the store in one call (1 by default). A larger batch trades the
-   * precision of {@code started_at} (claimed jobs show as running while they wait for a worker) for
-   * fewer store round trips, which matters with durable stores whose every claim is a commit.
-   * Ignored when concurrency or rate limits are set.
+   * The most jobs the workers reserve in one store call ({@value #DEFAULT_RESERVE_BATCH} by
+   * default). A reserved job stays queued for users and listeners until a worker starts it. The
+   * workers reserve one job each, and double that (up to this maximum) only while they start a
+   * whole batch within 20 ms: short jobs then cost one store call per batch, and a job submitted
+   * after a reservation — even one of higher priority — waits behind at most one batch. Queues with
+   * concurrency or rate limits reserve one job at a time.
    */
-  public JobQueueBuilder claimBatch(int jobs) {
-    if (jobs < 1 || jobs > 1000) {
-      throw new IllegalArgumentException("claimBatch must be between 1 and 1000, got " + jobs);
+  public JobQueueBuilder reserveBatch(int max) {
+    if (max < 1 || max > 1000) {
+      throw new IllegalArgumentException("reserveBatch must be between 1 and 1000, got " + max);
     }
-    this.claimBatch = jobs;
+    this.reserveBatch = max;
+    this.reserveBatchSet = true;
     return this;
   }
 
@@ -224,16 +232,16 @@ public final class JobQueueBuilder {
     for (String type : rateLimits.keySet()) {
       requireHandler(type, "rate limit");
     }
-    if (claimBatch > 1 && (!concurrency.isEmpty() || !rateLimits.isEmpty())) {
+    if (reserveBatchSet && reserveBatch > 1 && (!concurrency.isEmpty() || !rateLimits.isEmpty())) {
       throw new IllegalArgumentException(
-          "claimBatch("
-              + claimBatch
+          "reserveBatch("
+              + reserveBatch
               + ") cannot be combined with concurrency or rate limits (set for "
               + new java.util.TreeSet<>(
                   java.util.stream.Stream.concat(
                           concurrency.keySet().stream(), rateLimits.keySet().stream())
                       .toList())
-              + "): limited types are claimed one at a time; drop claimBatch or the limits");
+              + "): limited types are reserved one at a time; drop reserveBatch or the limits");
     }
     if (lease.compareTo(Duration.ofMillis(300)) < 0 && store != null && store.isShared()) {
       throw new IllegalArgumentException("a shared store needs a lease of at least 300 ms");
@@ -256,7 +264,7 @@ public final class JobQueueBuilder {
             pollInterval,
             listenerBuffer,
             instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId,
-            claimBatch,
+            reserveBatch,
             Map.copyOf(timeouts),
             trackedInactivityTimeout);
     return DefaultJobQueue.start(config);

@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobqueue.memory.InMemoryJobStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CloseAndRecoveryTest {
@@ -134,145 +135,54 @@ class CloseAndRecoveryTest {
   }
 
   @Test
-  void aJobClaimedWhileTheQueueStopsEndsAsInterruptedNotCompleted() throws Exception {
-    // The worker's claim returns only once close() waits out its grace period, so the attempt
-    // registers after close() interrupted everything it knew of; its handler never returns.
-    NewThreads queueThreads = NewThreads.since("jobqueue-");
-    EventOrderTest.ClaimWaitsForWriteStore store = new EventOrderTest.ClaimWaitsForWriteStore();
+  void aJobReservedWhileTheQueueStopsIsHandedBackNotStarted() throws Exception {
+    // The worker's reservation returns only after close() stopped waiting for it: the job must go
+    // back at once (a second queue takes it long before the reservation's lease would lapse).
+    EventOrderTest.ReserveWaitsForWriteStore store = new EventOrderTest.ReserveWaitsForWriteStore();
     CountDownLatch hold = new CountDownLatch(1);
     store.holdClaimResult = hold;
-    CountDownLatch release = new CountDownLatch(1);
-    JobQueue q =
+    AtomicInteger runsOnA = new AtomicInteger();
+    JobQueue a =
         JobQueue.builder()
             .store(store)
             .workers(1)
+            .lease(Duration.ofMinutes(10))
             .shutdownTimeout(Duration.ZERO)
             .handler(
                 "late",
                 ctx -> {
-                  while (true) {
-                    try {
-                      release.await();
-                      return null;
-                    } catch (InterruptedException ignored) {
-                      // only release ends this
-                    }
-                  }
+                  runsOnA.incrementAndGet();
+                  return null;
                 })
             .build();
-    try {
-      Job j = q.submit(JobRequest.builder("late", "claimed while stopping").build());
-      assertThat(store.claimed.await(30, TimeUnit.SECONDS)).isTrue();
-      Thread closer = new Thread(q::close, "closer");
-      closer.start();
-      await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
-      hold.countDown();
-      closer.join(30_000);
-      assertThat(closer.isAlive()).isFalse();
-      Job after = q.get(j.id());
-      assertThat(after.status()).isEqualTo(JobStatus.FAILED);
-      assertThat(after.error()).isEqualTo(Job.INTERRUPTED_ERROR);
-    } finally {
-      release.countDown();
+    Job j = a.submit(JobRequest.builder("late", "reserved while stopping").build());
+    assertThat(store.claimed.await(30, TimeUnit.SECONDS)).isTrue();
+    Thread closer = new Thread(a::close, "closer");
+    closer.start();
+    await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+    hold.countDown();
+    closer.join(30_000);
+    assertThat(closer.isAlive()).isFalse();
+    store.holdClaimResult = null;
+    Job after = store.get(j.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(after.version()).isEqualTo(j.version());
+    try (JobQueue b =
+        JobQueue.builder().store(store).workers(1).handler("late", ctx -> null).build()) {
+      Job done = b.await(j.id(), Duration.ofSeconds(30));
+      assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(done.attempt()).isEqualTo(1);
     }
-    await().until(() -> queueThreads.names().isEmpty());
+    assertThat(runsOnA).hasValue(0);
   }
 
   @Test
-  void aUserExecutorIsNeverShutDown() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      JobQueue q =
-          JobQueue.builder().workers(2).executor(pool).handler("t", ctx -> Map.of()).build();
-      Job j = q.submit(JobRequest.builder("t", "t").build());
-      assertThat(q.await(j.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.COMPLETED);
-      q.close();
-      assertThat(pool.isShutdown()).isFalse();
-      assertThat(pool.submit(() -> 42).get(30, TimeUnit.SECONDS)).isEqualTo(42);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static Job running(String id, int attempt, int maxAttempts, boolean tracked) {
-    Instant t = Instant.now().minusSeconds(60);
-    return new Job.Builder()
-        .id(id)
-        .type("t")
-        .status(JobStatus.RUNNING)
-        .createdAt(t)
-        .updatedAt(t)
-        .startedAt(t)
-        .title(id)
-        .attempt(attempt)
-        .maxAttempts(maxAttempts)
-        .owner("dead-queue")
-        .leaseExpiresAt(t.plusSeconds(30))
-        .tracked(tracked)
-        .version(2)
-        .build();
-  }
-
-  @Test
-  void jobsRunningWhenTheProcessDiedFailByDefault() throws Exception {
+  void reservedJobsShowQueuedUntilStartedAndGoBackAtClose() throws Exception {
+    // A fixed clock makes every batch "started quickly", so the batches grow 1, 2, 4: p3 blocks
+    // the only worker while p4-p6 sit reserved.
     InMemoryJobStore store = new InMemoryJobStore();
-    store.insert(running("r1", 1, 3, false));
-    store.insert(running("r2", 1, 1, true));
-    Instant t = Instant.now();
-    store.insert(
-        new Job.Builder()
-            .id("q1")
-            .type("t")
-            .status(JobStatus.QUEUED)
-            .createdAt(t)
-            .updatedAt(t)
-            .title("q1")
-            .build());
-    try (JobQueue q =
-        JobQueue.builder()
-            .store(store)
-            .workers(1)
-            .handler("t", ctx -> Map.of("ran", true))
-            .build()) {
-      for (String id : new String[] {"r1", "r2"}) {
-        Job j = q.get(id);
-        assertThat(j.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(j.error()).isEqualTo(Job.INTERRUPTED_ERROR);
-        assertThat(j.completedAt()).isNotNull();
-      }
-      assertThat(q.await("q1", Duration.ofSeconds(30)).result()).containsEntry("ran", true);
-    }
-  }
-
-  @Test
-  void requeuePolicyRunsInterruptedJobsAgainWhileAttemptsRemain() throws Exception {
-    InMemoryJobStore store = new InMemoryJobStore();
-    store.insert(running("again", 1, 2, false));
-    store.insert(running("spent", 2, 2, false));
-    try (JobQueue q =
-        JobQueue.builder()
-            .store(store)
-            .workers(1)
-            .recoveryPolicy(RecoveryPolicy.REQUEUE)
-            .handler("t", ctx -> Map.of("attempt", ctx.attempt()))
-            .build()) {
-      Job again = q.await("again", Duration.ofSeconds(30));
-      assertThat(again.status()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(again.attempt()).isEqualTo(2);
-      Job spent = q.get("spent");
-      assertThat(spent.status()).isEqualTo(JobStatus.FAILED);
-      assertThat(spent.error()).isEqualTo(Job.INTERRUPTED_ERROR);
-    }
-  }
-
-  @Test
-  void prefetchedJobsReturnToTheQueueAtClose() throws Exception {
-    InMemoryJobStore store = new InMemoryJobStore();
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch finish = new CountDownLatch(1);
-    // stored before the queue starts, so that its first claim takes all five
-    Instant t = Instant.now();
-    for (int i = 0; i < 5; i++) {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    for (int i = 0; i < 8; i++) {
       store.insert(
           new Job.Builder()
               .id("p" + i)
@@ -283,32 +193,57 @@ class CloseAndRecoveryTest {
               .title("p" + i)
               .build());
     }
-    JobQueue q =
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    JobQueue a =
         JobQueue.builder()
             .store(store)
             .workers(1)
-            .claimBatch(5)
+            .reserveBatch(4)
+            .clock(java.time.Clock.fixed(t, java.time.ZoneOffset.UTC))
+            .lease(Duration.ofMinutes(10))
             .shutdownTimeout(Duration.ofSeconds(30))
             .handler(
                 "t",
                 ctx -> {
-                  started.countDown();
-                  finish.await();
+                  if (ctx.jobId().equals("p3")) {
+                    blocked.countDown();
+                    finish.await();
+                  }
                   return null;
                 })
             .build();
-    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(q.list(JobQuery.builder().status(JobStatus.RUNNING).build())).hasSize(5);
-    Thread closer = new Thread(q::close);
+    a.subscribe(l);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), t, "probe", t)))
+        .as("p4-p6 are reserved, p7 is not")
+        .extracting(Job::id)
+        .containsExactly("p7");
+    store.release("probe", List.of("p7"));
+    for (int i = 4; i < 7; i++) {
+      Job j = a.get("p" + i);
+      assertThat(j.status()).as(j.id()).isEqualTo(JobStatus.QUEUED);
+      assertThat(j.version()).isEqualTo(1);
+    }
+    assertThat(a.list(JobQuery.builder().status(JobStatus.RUNNING).build()))
+        .extracting(Job::id)
+        .containsExactly("p3");
+    Thread closer = new Thread(a::close);
     closer.start();
     await().until(() -> closer.getState() == Thread.State.TIMED_WAITING); // close() has begun
     finish.countDown();
     closer.join(30_000);
-    assertThat(store.get("p0").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
-    for (int i = 1; i < 5; i++) {
+    assertThat(store.get("p3").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    for (int i = 4; i < 8; i++) {
+      assertThat(l.statusesOf("p" + i)).as("p" + i).isEmpty();
       Job j = store.get("p" + i).orElseThrow();
       assertThat(j.status()).as(j.id()).isEqualTo(JobStatus.QUEUED);
       assertThat(j.attempt()).isEqualTo(1);
     }
+    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), t, "next", t, 10)))
+        .as("released at close, not after the 10-minute lease")
+        .extracting(Job::id)
+        .containsExactly("p4", "p5", "p6", "p7");
   }
 }

@@ -127,17 +127,17 @@ class EtaStatsRetentionTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RetryBackoff(Duration.ofSeconds(2), 0.5, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> JobQueue.builder().claimBatch(0))
+    assertThatThrownBy(() -> JobQueue.builder().reserveBatch(0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 JobQueue.builder()
                     .handler("img", c -> null)
                     .concurrency("img", 1)
-                    .claimBatch(8)
+                    .reserveBatch(8)
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("claimBatch(8)")
+        .hasMessageContaining("reserveBatch(8)")
         .hasMessageContaining("[img]");
   }
 

@@ -8,23 +8,27 @@ import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Races around a worker's claim, made certain by a store that holds a claim open. A claim starts
- * before the write that makes a job claimable and returns after it, so its events are queued before
- * that write's event and must still reach listeners after it; and a cancel may land between the
- * claim and the start of the handler.
+ * Races around a worker's reservation, made certain by a store that holds a reservation open. A
+ * reservation starts before the write that makes a job runnable and returns after it, so the job's
+ * start must still reach listeners after that write's event; and a cancel may land between the
+ * reservation and the start.
  */
 class EventOrderTest {
 
-  /** Delegates to the in-memory store; once armed, the next claim waits for the next write. */
-  static final class ClaimWaitsForWriteStore implements JobStore {
+  /**
+   * Delegates to the in-memory store; once armed, the next reservation waits for the next write.
+   */
+  static final class ReserveWaitsForWriteStore implements JobStore {
     private final InMemoryJobStore delegate = new InMemoryJobStore();
     private volatile CountDownLatch claimEntered;
     private volatile CountDownLatch written;
@@ -35,7 +39,9 @@ class EventOrderTest {
     }
 
     void awaitClaimEntered() throws InterruptedException {
-      assertThat(claimEntered.await(30, TimeUnit.SECONDS)).as("a worker started a claim").isTrue();
+      assertThat(claimEntered.await(30, TimeUnit.SECONDS))
+          .as("a worker started a reservation")
+          .isTrue();
     }
 
     private void wrote() {
@@ -45,16 +51,19 @@ class EventOrderTest {
       }
     }
 
-    /** When set, a claim that took a job opens {@code claimed} and returns only when this opens. */
+    /**
+     * When set, a reservation that took a job opens {@code claimed} and returns only when this
+     * opens.
+     */
     volatile CountDownLatch holdClaimResult;
 
     final CountDownLatch claimed = new CountDownLatch(1);
 
     @Override
-    public List<Job> claim(ClaimRequest request) {
+    public List<Job> reserve(ClaimRequest request) {
       CountDownLatch hold = holdClaimResult;
       if (hold != null) {
-        List<Job> jobs = delegate.claim(request);
+        List<Job> jobs = delegate.reserve(request);
         if (!jobs.isEmpty()) {
           claimed.countDown();
           try {
@@ -75,7 +84,12 @@ class EventOrderTest {
           Thread.currentThread().interrupt();
         }
       }
-      return delegate.claim(request);
+      return delegate.reserve(request);
+    }
+
+    @Override
+    public void release(String owner, Collection<String> jobIds) {
+      delegate.release(owner, jobIds);
     }
 
     @Override
@@ -158,8 +172,8 @@ class EventOrderTest {
   }
 
   @Test
-  void aClaimThatOvertookTheCreationIsDeliveredAfterIt() throws Exception {
-    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+  void aStartThatOvertookTheCreationIsDeliveredAfterIt() throws Exception {
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
     try (JobQueue q =
         JobQueue.builder()
@@ -182,14 +196,14 @@ class EventOrderTest {
   }
 
   @Test
-  void aBatchClaimThatOvertookSeveralCreationsIsDeliveredAfterThem() throws Exception {
-    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+  void aBatchReservationThatOvertookSeveralCreationsIsDeliveredAfterThem() throws Exception {
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
     try (JobQueue q =
         JobQueue.builder()
             .store(store)
             .workers(1)
-            .claimBatch(4)
+            .reserveBatch(4)
             .pollInterval(Duration.ofMillis(5))
             .handler("t", ctx -> Map.of())
             .build()) {
@@ -215,7 +229,7 @@ class EventOrderTest {
 
   @Test
   void aSlowBatchInsertDoesNotHoldBackOtherJobsEvents() throws Exception {
-    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
     CountDownLatch mayFinish = new CountDownLatch(1);
     try (JobQueue q =
@@ -263,34 +277,46 @@ class EventOrderTest {
   }
 
   @Test
-  void aCancelBetweenTheClaimAndTheStartStopsTheJob() throws Exception {
-    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
-    CountDownLatch never = new CountDownLatch(1);
+  void aJobCancelledWhileReservedNeverStarts() throws Exception {
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
+    AtomicInteger runs = new AtomicInteger();
+    RecordingListener l = new RecordingListener();
     store.holdClaimResult = new CountDownLatch(1);
     try (JobQueue q =
         JobQueue.builder()
             .store(store)
             .workers(1)
-            .shutdownTimeout(Duration.ofSeconds(1))
             .handler(
                 "t",
                 ctx -> {
-                  never.await(); // only a cancel's interrupt ends it
+                  runs.incrementAndGet();
                   return Map.of();
                 })
             .build()) {
-      Job job = q.submit(JobRequest.builder("t", "cancelled early").build());
+      q.subscribe(l);
+      Job job = q.submit(JobRequest.builder("t", "cancelled while reserved").build());
       assertThat(store.claimed.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
-      q.cancel(job.id());
+      assertThat(q.get(job.id()).status()).as("reserved, not started").isEqualTo(JobStatus.QUEUED);
+      // the cancel waits for the reservation in flight, then takes the job out of it
+      Thread canceller = new Thread(() -> q.cancel(job.id()), "canceller");
+      canceller.start();
+      await().until(() -> canceller.getState() == Thread.State.WAITING);
       store.holdClaimResult.countDown();
-      assertThat(q.await(job.id(), Duration.ofSeconds(30)).status()).isEqualTo(JobStatus.CANCELLED);
+      canceller.join(30_000);
+      assertThat(canceller.isAlive()).isFalse();
+      Job after = q.submit(JobRequest.builder("t", "runs next").build());
+      assertThat(q.await(after.id(), Duration.ofSeconds(30)).status())
+          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(runs).as("only the second job ran").hasValue(1);
+      await().until(() -> l.statusesOf(job.id()).size() == 2);
+      assertThat(l.statusesOf(job.id())).containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
     }
   }
 
   @Test
-  void aClaimThatOvertookARetryIsDeliveredAfterIt() throws Exception {
-    ClaimWaitsForWriteStore store = new ClaimWaitsForWriteStore();
+  void aStartThatOvertookARetryIsDeliveredAfterIt() throws Exception {
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
     RecordingListener l = new RecordingListener();
     try (JobQueue q =
         JobQueue.builder()

@@ -92,8 +92,13 @@ class NoIllegalWriteTest {
     }
 
     @Override
-    public synchronized List<Job> claim(ClaimRequest request) {
-      return delegate.claim(request);
+    public synchronized List<Job> reserve(ClaimRequest request) {
+      return delegate.reserve(request);
+    }
+
+    @Override
+    public void release(String owner, java.util.Collection<String> jobIds) {
+      delegate.release(owner, jobIds);
     }
 
     @Override

@@ -66,6 +66,9 @@ CREATE INDEX ${p}jobs_runnable ON ${t}jobs (priority DESC, seq)
 CREATE INDEX ${p}jobs_lease ON ${t}jobs (lease_deadline) WHERE status = 'running';
 CREATE INDEX ${p}jobs_owner ON ${t}jobs (owner) WHERE status = 'running';
 
+-- Reservations of an instance, for renewal and release.
+CREATE INDEX ${p}jobs_reserved ON ${t}jobs (reserved_by) WHERE reserved_by IS NOT NULL;
+
 -- Finished jobs by completion time, for purge.
 CREATE INDEX ${p}jobs_finished ON ${t}jobs ((coalesce(completed_at, updated_at)))
   WHERE status IN ('completed', 'failed', 'cancelled');

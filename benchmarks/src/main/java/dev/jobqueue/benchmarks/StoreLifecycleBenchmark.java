@@ -76,7 +76,7 @@ public class StoreLifecycleBenchmark {
   public int submitBatch;
 
   @Param({"64"})
-  public int claimBatch;
+  public int reserveBatch;
 
   /** Fields in each job's input (strings and numbers, about 30 bytes of JSON each); 0: no input. */
   @Param({"0"})
@@ -107,7 +107,7 @@ public class StoreLifecycleBenchmark {
         JobQueue.builder()
             .store(jobStore)
             .workers(2)
-            .claimBatch(claimBatch)
+            .reserveBatch(reserveBatch)
             .handler("noop", ctx -> null)
             .retention(new Retention(Duration.ofMillis(1), 0, Duration.ofSeconds(1)))
             .build();

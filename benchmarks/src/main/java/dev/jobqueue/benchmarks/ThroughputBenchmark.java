@@ -46,7 +46,7 @@ public class ThroughputBenchmark {
 
   /** Jobs a worker claims per store call (ignored by the executor). */
   @Param({"1", "16"})
-  public int claimBatch;
+  public int reserveBatch;
 
   /** 1: completions counted by a listener (the target's setup); 0: by the handler, no listener. */
   @Param({"1"})
@@ -62,7 +62,7 @@ public class ThroughputBenchmark {
       queue =
           JobQueue.builder()
               .workers(2)
-              .claimBatch(claimBatch)
+              .reserveBatch(reserveBatch)
               .handler(
                   "noop",
                   ctx -> {

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one attempt of a claimed job on the calling worker: the handler, its progress reports, and
+ * Runs one attempt of a started job on the calling worker: the handler, its progress reports, and
  * the end of the attempt (completed, awaiting children, retried later, failed or cancelled), which
  * is stored without making the worker wait for durability.
  */
@@ -92,6 +92,9 @@ final class Attempts {
 
   /** A child submitted by a running handler. */
   Job spawn(Execution parent, dev.jobqueue.JobRequest child) {
+    if (!parent.awaitStarted()) {
+      throw new JobCancelledException(parent.jobId());
+    }
     return submission.spawn(parent, child);
   }
 
@@ -307,6 +310,10 @@ final class Attempts {
   /** A progress report from a handler; throws when the job was cancelled meanwhile. */
   void reportProgress(
       Execution ex, double fraction, String message, Integer current, Integer total) {
+    if (!ex.awaitStarted()) {
+      ex.cancel();
+      throw new JobCancelledException(ex.jobId());
+    }
     Job base = ex.latest();
     while (true) {
       if (base.status() != JobStatus.RUNNING || base.cancelRequested()) {

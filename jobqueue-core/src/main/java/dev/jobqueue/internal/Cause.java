@@ -192,25 +192,6 @@ public sealed interface Cause {
     }
   }
 
-  /** A job taken by a worker that never started it goes back, keeping its attempt. */
-  record Release(Double eta) implements Cause {
-    public Set<JobStatus> from() {
-      return RUNNING;
-    }
-
-    public JobStatus target(Job cur) {
-      return JobStatus.QUEUED;
-    }
-
-    public String refusal(Job cur) {
-      return cur.awaitingChildren() ? "its handler already returned" : null;
-    }
-
-    public Job next(Job cur, Instant now) {
-      return queued(cur, now, eta).runAt(null).build();
-    }
-  }
-
   /** A user's retry of a failed or cancelled job: a new attempt from scratch. */
   record Retry(Double eta) implements Cause {
     public Set<JobStatus> from() {

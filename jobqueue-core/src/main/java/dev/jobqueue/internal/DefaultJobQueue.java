@@ -104,27 +104,18 @@ public final class DefaultJobQueue implements JobQueue {
             scheduler);
     Admission admission =
         new Admission(config.handlers().keySet(), config.concurrency(), config.rateLimits());
-    this.dispatcher =
-        new Dispatcher(config, hub, admission, executions, attempts, lineage, scheduler);
+    this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
     this.foreignChanges =
         new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
+    writes.beforeQueuedChange(dispatcher::withdraw);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
     this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
         new TrackedJobs(
             submission, writes, runTimes, config.instanceId(), config.lease(), this::requireOpen);
     this.shutdown =
-        new Shutdown(
-            config,
-            dispatcher,
-            executions,
-            attempts,
-            writes,
-            runTimes,
-            hub,
-            scheduler,
-            completions);
+        new Shutdown(config, dispatcher, executions, attempts, hub, scheduler, completions);
   }
 
   public static String randomInstanceId() {

@@ -1,6 +1,7 @@
 package dev.jobqueue.internal;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.internal.Transitions.Change;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
@@ -9,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,49 +23,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker pool: each worker claims runnable jobs from the store (honouring concurrency and rate
- * limits), registers their executions and runs them; idle workers park until work is signalled or
- * the poll interval passes. Jobs claimed in a batch beyond the first wait in {@code prefetched}.
+ * The worker pool: workers reserve runnable jobs in the store (honouring concurrency and rate
+ * limits), start them and run them; idle workers park until work is signalled or the poll interval
+ * passes. A reserved job stays queued for everyone until a worker starts it ({@link Reservations});
+ * how many are reserved per store call is the {@link ReserveBatch}'s choice.
  */
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final QueueConfig config;
   private final JobStore store;
-  private final EventHub hub;
+  private final JobWrites writes;
   private final Admission admission;
   private final Executions executions;
   private final Attempts attempts;
-  private final Lineage lineage;
   private final ScheduledExecutorService scheduler;
-  private final int claimBatch;
+  private final ReserveBatch batch;
+  private final Reservations reservations = new Reservations();
   private final ReentrantLock claimLock = new ReentrantLock();
-  private final ConcurrentLinkedQueue<Execution> prefetched = new ConcurrentLinkedQueue<>();
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
   private final CountDownLatch workersDone;
-  private final List<Thread> ownThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger threadNumber =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final List<Thread> ownThreads = new CopyOnWriteArrayList<>();
+  private final AtomicInteger threadNumber = new AtomicInteger();
   private volatile boolean stopping;
 
   Dispatcher(
       QueueConfig config,
-      EventHub hub,
+      JobWrites writes,
       Admission admission,
       Executions executions,
       Attempts attempts,
-      Lineage lineage,
       ScheduledExecutorService scheduler) {
     this.config = config;
     this.store = config.store();
-    this.hub = hub;
+    this.writes = writes;
     this.admission = admission;
     this.executions = executions;
     this.attempts = attempts;
-    this.lineage = lineage;
     this.scheduler = scheduler;
-    this.claimBatch = config.claimBatch();
+    this.batch = new ReserveBatch(config.workers(), config.reserveBatch());
     this.workersDone = new CountDownLatch(config.workers());
   }
 
@@ -167,64 +167,150 @@ final class Dispatcher {
   }
 
   private Execution nextExecution() {
-    Execution ex = prefetched.poll();
-    if (ex != null) {
-      return ex;
-    }
-    Instant now = config.clock().instant();
-    Instant leaseUntil = now.plus(config.lease());
-    List<Job> claimed;
-    if (admission.limited()) {
-      claimLock.lock();
-      try {
-        Set<String> types = admission.eligible(now);
-        if (types.isEmpty()) {
+    while (true) {
+      Reservations.Slot slot = reservations.poll();
+      if (slot == null) {
+        if (!reserve()) {
           return null;
         }
-        claimed = claim(new ClaimRequest(types, now, config.instanceId(), leaseUntil, 1));
-        for (Job j : claimed) {
-          admission.started(j.type(), now);
-        }
+        continue;
+      }
+      if (stopping) {
+        return null; // close() releases the reservations no worker started
+      }
+      Execution ex = start(slot.job(), slot);
+      if (ex != null) {
+        return ex;
+      }
+    }
+  }
+
+  /**
+   * Reserves the next jobs in the store (one worker at a time); false when none is runnable. With
+   * concurrency or rate limits one job at a time, counted against the limits when reserved.
+   */
+  private boolean reserve() {
+    claimLock.lock();
+    try {
+      if (!reservations.isEmpty()) {
+        return true; // another worker reserved while this one waited for the lock
+      }
+      Instant now = config.clock().instant();
+      Set<String> types;
+      int max;
+      if (admission.limited()) {
+        types = admission.eligible(now);
+        max = 1;
+      } else {
+        types = config.handlers().keySet();
+        max = batch.next(now);
+      }
+      if (types.isEmpty()) {
+        return false;
+      }
+      List<Job> reserved =
+          store.reserve(
+              new ClaimRequest(types, now, config.instanceId(), now.plus(config.lease()), max));
+      if (stopping) {
+        // close() may have released what it knew of already: hand these back too
+        release(reserved.stream().map(Job::id).toList());
+        return false;
+      }
+      for (Job j : reserved) {
+        admission.started(j.type(), now);
+        reservations.add(j);
+      }
+      for (int i = 1; i < Math.min(reserved.size(), config.workers()); i++) {
+        signalWork();
+      }
+      return !reserved.isEmpty();
+    } finally {
+      claimLock.unlock();
+    }
+  }
+
+  /**
+   * Starts a reserved job: its start write is submitted and, unless the store is shared, the
+   * handler runs without waiting for it (listeners see "running" once it is durable). Null when the
+   * job was withdrawn or, on a shared store, changed by another instance first.
+   */
+  private Execution start(Job queued, Reservations.Slot slot) {
+    Instant now = config.clock().instant();
+    Change change =
+        Transitions.apply(
+            queued, new Cause.Claim(config.instanceId(), now.plus(config.lease())), now);
+    Execution ex = new Execution(attempts, change.next());
+    boolean started =
+        reservations.start(
+            slot,
+            () -> {
+              executions.register(ex);
+              ex.starting(writes.writeAsync(change));
+            });
+    if (!started) {
+      return null; // withdrawn: the withdrawal gave back its slot
+    }
+    ex.startWrite()
+        .whenComplete(
+            (ok, err) -> {
+              if (Boolean.TRUE.equals(ok)) {
+                writes.changed(change); // no store calls: safe on the store's thread
+              } else {
+                refused(ex, err);
+              }
+            });
+    if (store.isShared() && !ex.awaitStarted()) {
+      executions.unregister(ex);
+      admission.finished(queued.type());
+      return null;
+    }
+    return ex;
+  }
+
+  /** The start write lost (another change won) or failed: the handler must not go on. */
+  private void refused(Execution ex, Throwable err) {
+    if (err != null) {
+      log.warn("starting job {} failed; it stays queued", ex.jobId(), err);
+    } else {
+      log.debug("job {} changed before its start was stored; not running it", ex.jobId());
+    }
+    ex.cancel();
+    try {
+      scheduler.execute(() -> release(List.of(ex.jobId())));
+    } catch (RejectedExecutionException e) {
+      release(List.of(ex.jobId()));
+    }
+  }
+
+  /**
+   * A change is about to be made to queued job {@code id} by someone other than its worker: a
+   * reservation that no worker started yet is given up, so the job never starts.
+   */
+  void withdraw(String id) {
+    Job j;
+    reservations.beginWithdrawal(id);
+    try {
+      // a reservation in flight may hold the job already: wait until it is registered
+      claimLock.lock();
+      try {
+        j = reservations.withdraw(id);
       } finally {
         claimLock.unlock();
       }
-    } else {
-      if (config.handlers().isEmpty()) {
-        return null;
-      }
-      claimed =
-          claim(
-              new ClaimRequest(
-                  config.handlers().keySet(), now, config.instanceId(), leaseUntil, claimBatch));
-      for (Job j : claimed) {
-        admission.started(j.type(), now);
-      }
+    } finally {
+      reservations.endWithdrawal(id);
     }
-    Execution first = null;
-    for (Job j : claimed) {
-      Execution e = new Execution(attempts, j);
-      executions.register(e);
-      if (j.parentJobId() != null) {
-        lineage.markParentDirty(j.parentJobId());
-      }
-      if (first == null) {
-        first = e;
-      } else {
-        prefetched.add(e);
-        signalWork();
-      }
+    if (j != null) {
+      admission.finished(j.type());
+      release(List.of(id));
     }
-    return first;
   }
 
-  private List<Job> claim(ClaimRequest request) {
-    EventHub.Pending events = hub.beginClaim();
-    List<Job> claimed = List.of();
+  private void release(List<String> ids) {
     try {
-      claimed = store.claim(request);
-      return claimed;
-    } finally {
-      events.resolveClaim(claimed);
+      store.release(config.instanceId(), ids);
+    } catch (RuntimeException e) {
+      log.warn("could not release reservations of jobs {}; they lapse with their lease", ids, e);
     }
   }
 
@@ -253,14 +339,16 @@ final class Dispatcher {
     }
   }
 
-  /** Claimed jobs that no worker started, taken out of the pool (the queue is stopping). */
-  List<Execution> drainPrefetched() {
-    List<Execution> out = new ArrayList<>();
-    for (Execution ex; (ex = prefetched.poll()) != null; ) {
-      executions.unregister(ex);
-      admission.finished(ex.latest().type());
-      out.add(ex);
+  /** Reserved jobs no worker started go back to the store at once (the queue is stopping). */
+  void releaseReservations() {
+    List<String> ids = new ArrayList<>();
+    for (Job j : reservations.withdrawAll()) {
+      admission.finished(j.type());
+      ids.add(j.id());
     }
-    return out;
+    if (!ids.isEmpty()) {
+      log.debug("job queue {}: releasing {} reserved jobs", config.instanceId(), ids.size());
+      release(ids);
+    }
   }
 }

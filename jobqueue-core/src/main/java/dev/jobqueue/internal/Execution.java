@@ -6,6 +6,7 @@ import dev.jobqueue.JobContext;
 import dev.jobqueue.JobRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One attempt of one managed job on this queue instance: the handler's {@link JobContext}, the
@@ -23,6 +24,11 @@ final class Execution implements JobContext {
 
   private volatile boolean abandoned;
 
+  /** The write that moved the job to running; the handler may run before it is durable. */
+  private volatile CompletableFuture<Boolean> start = STARTED;
+
+  private static final CompletableFuture<Boolean> STARTED = CompletableFuture.completedFuture(true);
+
   /** Guarded by this: the thread running the handler, and whether it has returned. */
   private Thread thread;
 
@@ -36,6 +42,26 @@ final class Execution implements JobContext {
     this.jobId = claimed.id();
     this.attempt = claimed.attempt();
     this.latest = claimed;
+  }
+
+  void starting(CompletableFuture<Boolean> write) {
+    start = write;
+  }
+
+  CompletableFuture<Boolean> startWrite() {
+    return start;
+  }
+
+  /**
+   * Waits until the job's start is stored, before anything that builds on the running snapshot
+   * (progress, children); false when the start was refused or failed (the attempt is cancelled).
+   */
+  boolean awaitStarted() {
+    try {
+      return start.join();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   synchronized void bind(Thread t) {

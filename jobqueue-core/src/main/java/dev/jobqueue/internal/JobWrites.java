@@ -3,12 +3,14 @@ package dev.jobqueue.internal;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobNotFoundException;
+import dev.jobqueue.JobStatus;
 import dev.jobqueue.internal.Transitions.Change;
 import dev.jobqueue.spi.JobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The queue's only way to change stored jobs. Each change is a {@link Change} from {@link
@@ -33,6 +35,7 @@ final class JobWrites {
   private final EventHub hub;
   private final Clock clock;
   private volatile Effects effects = c -> {};
+  private volatile Consumer<String> beforeQueuedChange = id -> {};
 
   JobWrites(JobStore store, EventHub hub, Clock clock) {
     this.store = store;
@@ -42,6 +45,14 @@ final class JobWrites {
 
   void effects(Effects effects) {
     this.effects = effects;
+  }
+
+  /**
+   * Called before this queue changes or deletes a queued job, other than to start it: a worker must
+   * not start a job that is being cancelled or deleted.
+   */
+  void beforeQueuedChange(Consumer<String> hook) {
+    this.beforeQueuedChange = hook;
   }
 
   Instant now() {
@@ -83,6 +94,9 @@ final class JobWrites {
   boolean write(Change c) {
     Job next = c.next();
     long version = c.prev().version();
+    if (c.prev().status() == JobStatus.QUEUED) {
+      beforeQueuedChange.accept(next.id());
+    }
     return hub.written(
         JobEvent.Kind.UPDATED, next, c.statusChanged(), () -> store.update(next, version));
   }
@@ -96,8 +110,9 @@ final class JobWrites {
   }
 
   /**
-   * Stores a change without waiting for durability; the future completes (true, or false when
-   * another change won) once the change is durable and its event resolved, on the store's thread.
+   * Stores a change without waiting for durability (the start of a reserved job is one: it does not
+   * pass the {@link #beforeQueuedChange} hook); the future completes (true, or false when another
+   * change won) once the change is durable and its event resolved, on the store's thread.
    */
   CompletableFuture<Boolean> writeAsync(Change c) {
     EventHub.Pending event = hub.begin(JobEvent.Kind.UPDATED, c.next(), c.statusChanged());
@@ -143,6 +158,9 @@ final class JobWrites {
 
   /** Deletes {@code cur} if it is still the stored version. */
   boolean delete(Job cur) {
+    if (cur.status() == JobStatus.QUEUED) {
+      beforeQueuedChange.accept(cur.id());
+    }
     return hub.written(
         JobEvent.Kind.DELETED, cur, true, () -> store.delete(cur.id(), cur.version()));
   }

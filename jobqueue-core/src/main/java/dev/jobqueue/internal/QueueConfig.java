@@ -29,6 +29,6 @@ public record QueueConfig(
     Duration pollInterval,
     int listenerBuffer,
     String instanceId,
-    int claimBatch,
+    int reserveBatch,
     Map<String, Duration> timeouts,
     Duration trackedInactivityTimeout) {}

@@ -1,6 +1,5 @@
 package dev.jobqueue.internal;
 
-import dev.jobqueue.JobStatus;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A graceful close: workers finish the jobs in hand within the shutdown timeout (then those are
- * cancelled), claimed jobs no worker started go back to the queue, ends still being stored are
+ * cancelled), reserved jobs no worker started go back to the store, ends still being stored are
  * awaited, and the queue's threads stop; listeners get what is left to deliver.
  */
 final class Shutdown {
@@ -19,8 +18,6 @@ final class Shutdown {
   private final Dispatcher dispatcher;
   private final Executions executions;
   private final Attempts attempts;
-  private final JobWrites writes;
-  private final RunTimes runTimes;
   private final EventHub hub;
   private final ExecutorService scheduler;
   private final ExecutorService completions;
@@ -30,8 +27,6 @@ final class Shutdown {
       Dispatcher dispatcher,
       Executions executions,
       Attempts attempts,
-      JobWrites writes,
-      RunTimes runTimes,
       EventHub hub,
       ExecutorService scheduler,
       ExecutorService completions) {
@@ -39,8 +34,6 @@ final class Shutdown {
     this.dispatcher = dispatcher;
     this.executions = executions;
     this.attempts = attempts;
-    this.writes = writes;
-    this.runTimes = runTimes;
     this.hub = hub;
     this.scheduler = scheduler;
     this.completions = completions;
@@ -70,9 +63,7 @@ final class Shutdown {
         }
       }
     }
-    for (Execution ex : dispatcher.drainPrefetched()) {
-      release(ex);
-    }
+    dispatcher.releaseReservations();
     attempts.close();
     scheduler.shutdownNow();
     hub.closeListeners(TimeUnit.SECONDS.toMillis(5));
@@ -86,24 +77,5 @@ final class Shutdown {
       Thread.currentThread().interrupt();
     }
     log.info("job queue {} closed", id);
-  }
-
-  /** A claimed job that never started goes back to the queue, keeping its attempt. */
-  private void release(Execution ex) {
-    Cause.Release cause = new Cause.Release(runTimes.mean(ex.latest().type()));
-    try {
-      writes.mutate(
-          ex.jobId(),
-          cur ->
-              cur.status() != JobStatus.RUNNING || !config.instanceId().equals(cur.owner())
-                  ? null
-                  : Transitions.apply(cur, cause, writes.now()));
-    } catch (RuntimeException e) {
-      log.warn(
-          "could not return job {} to the queue at shutdown; it will be recovered at the next"
-              + " start",
-          ex.jobId(),
-          e);
-    }
   }
 }

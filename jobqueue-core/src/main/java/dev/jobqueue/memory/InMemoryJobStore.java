@@ -8,6 +8,7 @@ import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,12 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A store in the heap that behaves like a database: it keeps immutable snapshots, enforces versions
- * and claims atomically. Nothing survives a restart.
+ * and reserves atomically. Nothing survives a restart.
  *
  * <p>Every write is a compare-and-set on one map entry, so no lock is shared by all writers. The
- * claim index (queued jobs in priority/FIFO order) is kept next to the map and may briefly hold
- * keys of jobs that are no longer queued; a claim skips and drops those, and takes a job only by
- * winning the compare-and-set from its queued snapshot.
+ * ready index (queued jobs in priority/FIFO order) is kept next to the map and may briefly hold
+ * keys of jobs that are no longer queued; a reservation skips and drops those. Reservations live in
+ * their own map, each tied to the version it was made on, so a change of the job ends it.
  *
  * <p>Finished rows are also queued in the order they finished, so retention removes the oldest
  * without scanning every row: a scan per purge made frequent purging too costly, and rarely purged
@@ -57,6 +58,11 @@ public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<ReadyKey> ready = new ConcurrentSkipListSet<>();
   private final AtomicLong nextSeq = new AtomicLong();
+
+  /** A queue's hold on the queued job at {@code version}; nothing to do with the job's row. */
+  private record Reservation(String owner, Instant until, long version) {}
+
+  private final ConcurrentHashMap<String, Reservation> reservations = new ConcurrentHashMap<>();
 
   /** Rows as they became terminal; an entry is live while it is still the job's row. */
   private final ConcurrentLinkedQueue<Row> finished = new ConcurrentLinkedQueue<>();
@@ -111,6 +117,7 @@ public final class InMemoryJobStore implements JobStore {
       }
       Row row = new Row(next, old.seq());
       if (rows.replace(next.id(), old, row)) {
+        dropReservation(next.id(), next.version());
         if (next.isTerminal()) {
           finished(row);
         }
@@ -141,6 +148,7 @@ public final class InMemoryJobStore implements JobStore {
     if (old == null || old.job().version() != expectedVersion || !rows.remove(id, old)) {
       return false;
     }
+    reservations.remove(id);
     if (old.job().isTerminal()) {
       terminalRows.decrementAndGet();
     } else {
@@ -150,7 +158,7 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public List<Job> claim(ClaimRequest request) {
+  public List<Job> reserve(ClaimRequest request) {
     List<Job> out = new ArrayList<>(Math.min(request.max(), 16));
     for (ReadyKey key : ready) {
       Row row = rows.get(key.id());
@@ -164,19 +172,45 @@ public final class InMemoryJobStore implements JobStore {
       Job job = row.job();
       if (!request.types().contains(job.type())
           || job.runAt() != null && job.runAt().isAfter(request.now())
-          || !dependenciesCompleted(job)) {
+          || !dependenciesCompleted(job)
+          || !takeReservation(job, request)) {
         continue;
       }
-      Job claimed = request.claimed(job);
-      if (rows.replace(job.id(), row, new Row(claimed, row.seq()))) {
-        ready.remove(key);
-        out.add(claimed);
-        if (out.size() == request.max()) {
-          break;
-        }
+      out.add(job);
+      if (out.size() == request.max()) {
+        break;
       }
     }
     return out;
+  }
+
+  /** Reserves {@code job} unless a reservation holds on its version; atomic per job. */
+  private boolean takeReservation(Job job, ClaimRequest request) {
+    boolean[] taken = new boolean[1];
+    reservations.compute(
+        job.id(),
+        (id, r) -> {
+          if (r != null && r.version() == job.version() && !r.until().isBefore(request.now())) {
+            return r;
+          }
+          taken[0] = true;
+          return new Reservation(request.owner(), request.leaseUntil(), job.version());
+        });
+    return taken[0];
+  }
+
+  @Override
+  public void release(String owner, Collection<String> jobIds) {
+    for (String id : jobIds) {
+      reservations.computeIfPresent(id, (k, r) -> owner.equals(r.owner()) ? null : r);
+    }
+  }
+
+  /** A reservation ends with the version it was made on; drops it once the job moved past it. */
+  private void dropReservation(String id, long newVersion) {
+    if (!reservations.isEmpty()) {
+      reservations.computeIfPresent(id, (k, r) -> r.version() < newVersion ? null : r);
+    }
   }
 
   private boolean dependenciesCompleted(Job job) {
@@ -191,6 +225,8 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public int renewLeases(String owner, Instant until) {
+    reservations.replaceAll(
+        (id, r) -> owner.equals(r.owner()) ? new Reservation(owner, until, r.version()) : r);
     int n = 0;
     for (Row row : rows.values()) {
       Job j = row.job();

@@ -1,19 +1,16 @@
 package dev.jobqueue.spi;
 
-import dev.jobqueue.Job;
-import dev.jobqueue.internal.Cause;
-import dev.jobqueue.internal.Transitions;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Parameters of {@link JobStore#claim}.
+ * Parameters of {@link JobStore#reserve}.
  *
- * @param types job types that may be claimed (those with a handler and free capacity)
+ * @param types job types that may be reserved (those with a handler and free capacity)
  * @param now the queue's clock
- * @param owner id of the claiming queue instance
- * @param leaseUntil the claim lapses at this instant unless renewed
+ * @param owner id of the reserving queue instance
+ * @param leaseUntil the reservation lapses at this instant unless renewed
  * @param max at most this many jobs (at least 1)
  */
 public record ClaimRequest(
@@ -31,10 +28,5 @@ public record ClaimRequest(
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(leaseUntil, "leaseUntil");
-  }
-
-  /** The running snapshot a store stores for a queued job it claims under this request. */
-  public Job claimed(Job queued) {
-    return Transitions.apply(queued, new Cause.Claim(owner, leaseUntil), now).next();
   }
 }

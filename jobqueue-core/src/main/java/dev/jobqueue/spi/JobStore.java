@@ -4,6 +4,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Thread safety: every method may be called from many threads at once.
  *
- * <p>Durability: {@link #insert}, {@link #update}, {@link #claim} and {@link #delete} return only
- * once the change is durable (for persistent stores). {@link #updateProgress} may be coalesced.
+ * <p>Durability: {@link #insert}, {@link #update} and {@link #delete} return only once the change
+ * is durable (for persistent stores). {@link #updateProgress} may be coalesced; reservations need
+ * not be durable.
  */
 public interface JobStore extends AutoCloseable {
 
@@ -62,6 +64,10 @@ public interface JobStore extends AutoCloseable {
    * conflict) once the change is durable. Persistent stores group concurrent changes into one
    * transaction. The future never completes on a thread that is blocked in this store, so callbacks
    * may be cheap but must not call the store synchronously.
+   *
+   * <p>Order: the change is compared and applied before any change of the same job whose call
+   * starts after this one returned (a queue relies on it: a cancel that follows the start of a
+   * reserved job sees the job running, never queued).
    */
   default CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
     try {
@@ -88,22 +94,33 @@ public interface JobStore extends AutoCloseable {
   boolean delete(String id, long expectedVersion);
 
   /**
-   * Atomically takes up to {@code request.max()} runnable jobs, in order, and marks them running
-   * for {@code request.owner()}: status queued, not tracked, type in {@code request.types()}, runAt
-   * null or not after {@code request.now()}, and every job in its depends_on completed (or gone:
-   * only finished jobs can be deleted). Order: highest priority first, then oldest first (FIFO). No
-   * job is ever claimed twice, by this or another process.
+   * Atomically reserves up to {@code request.max()} runnable jobs for {@code request.owner()} until
+   * {@code request.leaseUntil()}, in order, and returns their snapshots. Runnable: status queued,
+   * not tracked, type in {@code request.types()}, runAt null or not after {@code request.now()},
+   * every job in its depends_on completed (or gone: only finished jobs can be deleted), and no
+   * reservation holding on it. Order: highest priority first, then oldest first (FIFO).
    *
-   * <p>The claimed snapshot is {@link ClaimRequest#claimed(Job)}: status running, version + 1,
-   * startedAt = updatedAt = now, owner, leaseExpiresAt = request.leaseUntil(), runAt and
-   * completedAt null.
+   * <p>A reservation is not a change: the job stays queued with the same snapshot and version, and
+   * {@link #get} and {@link #query} do not show it. It only keeps every other {@code reserve}, by
+   * this or another process, from returning the job. It ends when the job's version changes (the
+   * queue starts a reserved job with {@link #updateAsync}, compare-and-set from the queued
+   * version), when the owner {@linkplain #release releases} it, or when it lapses: {@code
+   * leaseUntil} passed without {@link #renewLeases}. Shared stores keep reservations in the
+   * database, so that another instance takes over once they lapse; a store used by one process may
+   * keep them in memory, since a crash ends them with the process.
    */
-  List<Job> claim(ClaimRequest request);
+  List<Job> reserve(ClaimRequest request);
 
   /**
-   * Extends the lease of every running job of {@code owner} to {@code until}; returns how many.
-   * Only the lease changes: the version does not, so a renewal never makes a worker's
-   * compare-and-set fail.
+   * Ends {@code owner}'s reservations of {@code jobIds} at once, so that any queue may take those
+   * jobs now (a queue that closes hands them back). Ids not reserved by {@code owner} are ignored.
+   */
+  void release(String owner, Collection<String> jobIds);
+
+  /**
+   * Extends the lease of every running job of {@code owner}, and every reservation it holds, to
+   * {@code until}; returns how many running jobs. Only the lease changes: the version does not, so
+   * a renewal never makes a worker's compare-and-set fail.
    */
   int renewLeases(String owner, Instant until);
 

@@ -79,7 +79,6 @@ class TransitionsTest {
     rows.add(row("fail", new Cause.Fail("boom"), Kind.TRACKED, Q, F, R, F));
     rows.add(row("requeue", requeue, Kind.MANAGED, R, Q));
     rows.add(row("requeue", requeue, Kind.AWAITING_CHILDREN));
-    rows.add(row("release", new Cause.Release(null), Kind.MANAGED, R, Q));
     rows.add(row("retry", new Cause.Retry(null), Kind.MANAGED, F, Q, X, Q));
     rows.add(row("add child", new Cause.AddChild("kid"), Kind.MANAGED, Q, Q, R, R));
     rows.add(row("rollup progress", rollup(Outcome.PROGRESS), Kind.TRACKED, Q, Q, R, R));
@@ -152,7 +151,7 @@ class TransitionsTest {
   }
 
   @Test
-  void anAutomaticRetryStartsTheNextAttemptAndAReleaseKeepsIt() {
+  void anAutomaticRetryStartsTheNextAttempt() {
     Job running = job(R, Kind.MANAGED);
     Job requeued =
         Transitions.apply(running, new Cause.Requeue("boom", NOW, "again", 2.0), NOW).next();
@@ -162,9 +161,6 @@ class TransitionsTest {
     assertThat(requeued.owner()).isNull();
     assertThat(requeued.startedAt()).isNull();
     assertThat(requeued.progress()).isZero();
-    Job released = Transitions.apply(running, new Cause.Release(null), NOW).next();
-    assertThat(released.attempt()).isEqualTo(running.attempt());
-    assertThat(released.owner()).isNull();
   }
 
   @Test

@@ -85,10 +85,41 @@ public abstract class JobStoreContract {
         types, t0.plus(Duration.ofDays(1)), "owner-1", t0.plus(Duration.ofDays(1)).plusSeconds(30));
   }
 
+  /** Reserves at most one job of {@code types} for owner-1; null when none is runnable. */
+  protected Job reserve(String... types) {
+    List<Job> r = store.reserve(claimAll(Set.of(types)));
+    assertThat(r).hasSizeLessThanOrEqualTo(1);
+    return r.isEmpty() ? null : r.get(0);
+  }
+
+  /** The snapshot a queue stores when it starts a job it reserved with {@code req}. */
+  protected static Job started(Job queued, ClaimRequest req) {
+    return queued.toBuilder()
+        .status(JobStatus.RUNNING)
+        .version(queued.version() + 1)
+        .startedAt(req.now())
+        .updatedAt(req.now())
+        .completedAt(null)
+        .runAt(null)
+        .owner(req.owner())
+        .leaseExpiresAt(req.leaseUntil())
+        .build();
+  }
+
+  /** What a queue's worker does: reserves one job and starts it; null when none is runnable. */
+  protected Job claim(ClaimRequest req) {
+    List<Job> r = store.reserve(req);
+    assertThat(r).hasSizeLessThanOrEqualTo(req.max());
+    if (r.isEmpty()) {
+      return null;
+    }
+    Job running = started(r.get(0), req);
+    assertThat(store.update(running, r.get(0).version())).isTrue();
+    return running;
+  }
+
   protected Job claim(String... types) {
-    List<Job> c = store.claim(claimAll(Set.of(types)));
-    assertThat(c).hasSizeLessThanOrEqualTo(1);
-    return c.isEmpty() ? null : c.get(0);
+    return claim(claimAll(Set.of(types)));
   }
 
   // ---------------------------------------------------------------- insert / get
@@ -381,23 +412,167 @@ public abstract class JobStoreContract {
     assertThat(store.query(JobQuery.all())).isEmpty();
   }
 
-  // ---------------------------------------------------------------- claim
+  // ---------------------------------------------------------------- reservations
 
   @Test
-  void claimMarksTheJobRunningForTheOwner() {
+  void aReservedJobStaysQueuedWithTheSameSnapshot() {
+    Job j = insert(job("t").runAt(t0));
+    Job r = reserve("t");
+    assertThat(r).isEqualTo(j);
+    assertThat(store.get(j.id()).orElseThrow()).isEqualTo(j);
+    assertThat(store.query(JobQuery.builder().status(JobStatus.QUEUED).build())).containsExactly(j);
+    assertThat(reserve("t")).as("reserved once").isNull();
+  }
+
+  @Test
+  void startingAReservedJobMarksItRunningForTheOwner() {
     Job j = insert(job("t").runAt(t0));
     ClaimRequest req = claimAll(Set.of("t"));
-    Job c = single(store.claim(req));
+    Job c = claim(req);
     assertThat(c.id()).isEqualTo(j.id());
-    assertThat(c.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(c.version()).isEqualTo(2);
-    assertThat(c.startedAt()).isEqualTo(req.now());
-    assertThat(c.updatedAt()).isEqualTo(req.now());
-    assertThat(c.owner()).isEqualTo("owner-1");
-    assertThat(c.leaseExpiresAt()).isEqualTo(req.leaseUntil());
-    assertThat(c.runAt()).isNull();
     assertThat(store.get(j.id()).orElseThrow()).isEqualTo(c);
-    assertThat(store.claim(req)).isEmpty();
+    assertThat(store.reserve(req)).isEmpty();
+  }
+
+  @Test
+  void anotherOwnerGetsAReservedJobOnlyOnceTheReservationLapses() {
+    Job j = insert(job("t"));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10))))
+        .containsExactly(j);
+    assertThat(
+            store.reserve(
+                new ClaimRequest(Set.of("t"), t0.plusSeconds(5), "B", t0.plusSeconds(40))))
+        .isEmpty();
+    assertThat(
+            store.reserve(
+                new ClaimRequest(Set.of("t"), t0.plusSeconds(5), "A", t0.plusSeconds(40))))
+        .as("not even to its owner twice")
+        .isEmpty();
+    assertThat(
+            store.reserve(
+                new ClaimRequest(Set.of("t"), t0.plusSeconds(11), "B", t0.plusSeconds(40))))
+        .containsExactly(j);
+  }
+
+  @Test
+  void renewingLeasesExtendsTheOwnersReservations() {
+    Job a = insert(job("t"));
+    Job b = insert(job("t"));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10), 1)))
+        .containsExactly(a);
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10), 1)))
+        .containsExactly(b);
+    store.renewLeases("A", t0.plusSeconds(60));
+    assertThat(
+            store.reserve(
+                new ClaimRequest(Set.of("t"), t0.plusSeconds(20), "C", t0.plusSeconds(90), 5)))
+        .as("A's reservation was renewed, B's lapsed")
+        .containsExactly(b);
+    assertThat(
+            store.reserve(
+                new ClaimRequest(Set.of("t"), t0.plusSeconds(61), "D", t0.plusSeconds(90), 5)))
+        .containsExactly(a);
+  }
+
+  @Test
+  void releasingMakesAReservedJobRunnableAtOnceButOnlyForItsOwner() {
+    Job j = insert(job("t"));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(30))))
+        .containsExactly(j);
+    store.release("B", List.of(j.id(), "no-such-job"));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(30)))).isEmpty();
+    store.release("A", List.of(j.id()));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(30))))
+        .containsExactly(j);
+  }
+
+  @Test
+  void aChangeOfTheJobEndsItsReservation() {
+    Job j = insert(job("t"));
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(30))))
+        .containsExactly(j);
+    Job cancelled = next(j, JobStatus.CANCELLED);
+    assertThat(store.update(cancelled, 1)).isTrue();
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(30)))).isEmpty();
+    Job retried = next(cancelled, JobStatus.QUEUED);
+    assertThat(store.update(retried, 2)).isTrue();
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(30))))
+        .as("the retried job is a new version: A's reservation ended")
+        .containsExactly(retried);
+  }
+
+  @Test
+  void aReservedJobCancelledBeforeItsStartNeverStarts() throws Exception {
+    Job j = insert(job("t"));
+    ClaimRequest req = claimAll(Set.of("t"));
+    Job reserved = single(store.reserve(req));
+    assertThat(store.update(next(j, JobStatus.CANCELLED), 1)).isTrue();
+    assertThat(
+            store.updateAsync(started(reserved, req), reserved.version()).get(30, TimeUnit.SECONDS))
+        .isFalse();
+    assertThat(store.get(j.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
+  @Test
+  void aDeletedReservedJobIsGone() {
+    Job j = insert(job("t"));
+    assertThat(reserve("t")).isEqualTo(j);
+    assertThat(store.delete(j.id(), 1)).isTrue();
+    store.release("owner-1", List.of(j.id()));
+    assertThat(reserve("t")).isNull();
+    Job k = insert(job("t"));
+    assertThat(reserve("t")).isEqualTo(k);
+  }
+
+  @Test
+  void concurrentReservationsNeverTakeAJobTwiceAndLeaveItQueued() throws Exception {
+    int jobs = 300;
+    for (int i = 0; i < jobs; i++) {
+      insert(job("t").priority(i % 3));
+    }
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Set<String> reserved = ConcurrentHashMap.newKeySet();
+    AtomicInteger duplicates = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String owner = "owner-" + t;
+      fs.add(
+          pool.submit(
+              () -> {
+                start.await();
+                while (true) {
+                  List<Job> r =
+                      store.reserve(
+                          new ClaimRequest(
+                              Set.of("t"),
+                              t0.plusSeconds(1),
+                              owner,
+                              t0.plusSeconds(31),
+                              1 + reserved.size() % 4));
+                  if (r.isEmpty()) {
+                    return null;
+                  }
+                  for (Job j : r) {
+                    if (!reserved.add(j.id())) {
+                      duplicates.incrementAndGet();
+                    }
+                    assertThat(j.status()).isEqualTo(JobStatus.QUEUED);
+                  }
+                }
+              }));
+    }
+    start.countDown();
+    for (Future<?> f : fs) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(duplicates.get()).isZero();
+    assertThat(reserved).hasSize(jobs);
+    assertThat(store.query(JobQuery.builder().status(JobStatus.QUEUED).limit(1000).build()))
+        .hasSize(jobs);
   }
 
   @Test
@@ -434,10 +609,10 @@ public abstract class JobStoreContract {
   void claimWaitsForRunAt() {
     Job later = insert(job("t").runAt(t0.plusSeconds(60)));
     ClaimRequest early = new ClaimRequest(Set.of("t"), t0, "o", t0.plusSeconds(30));
-    assertThat(store.claim(early)).isEmpty();
+    assertThat(store.reserve(early)).isEmpty();
     ClaimRequest onTime =
         new ClaimRequest(Set.of("t"), t0.plusSeconds(60), "o", t0.plusSeconds(90));
-    assertThat(single(store.claim(onTime)).id()).isEqualTo(later.id());
+    assertThat(single(store.reserve(onTime)).id()).isEqualTo(later.id());
   }
 
   @Test
@@ -489,57 +664,6 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  void concurrentClaimsNeverTakeAJobTwice() throws Exception {
-    int jobs = 400;
-    for (int i = 0; i < jobs; i++) {
-      insert(job("t").priority(i % 3));
-    }
-    int threads = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    Set<String> claimed = ConcurrentHashMap.newKeySet();
-    AtomicInteger duplicates = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      String owner = "owner-" + t;
-      fs.add(
-          pool.submit(
-              () -> {
-                start.await();
-                while (true) {
-                  // mix single and batch claims: both must be atomic
-                  List<Job> c =
-                      store.claim(
-                          new ClaimRequest(
-                              Set.of("t"),
-                              t0.plusSeconds(1),
-                              owner,
-                              t0.plusSeconds(31),
-                              1 + claimed.size() % 4));
-                  if (c.isEmpty()) {
-                    return null;
-                  }
-                  for (Job j : c) {
-                    if (!claimed.add(j.id())) {
-                      duplicates.incrementAndGet();
-                    }
-                    assertThat(j.owner()).isEqualTo(owner);
-                    assertThat(j.status()).isEqualTo(JobStatus.RUNNING);
-                  }
-                }
-              }));
-    }
-    start.countDown();
-    for (Future<?> f : fs) {
-      f.get(120, TimeUnit.SECONDS);
-    }
-    pool.shutdown();
-    assertThat(duplicates.get()).isZero();
-    assertThat(claimed).hasSize(jobs);
-    assertThat(store.query(JobQuery.builder().status(JobStatus.QUEUED).build())).isEmpty();
-  }
-
-  @Test
   void claimRacingWithUpdatesStaysConsistent() throws Exception {
     int jobs = 200;
     List<Job> inserted = new ArrayList<>();
@@ -578,14 +702,19 @@ public abstract class JobStoreContract {
     }
   }
 
+  /** Reserves and starts jobs, as a worker does, until three reservations in a row find none. */
   private Object claimLoop(CountDownLatch start, Set<String> claimed) throws InterruptedException {
     start.await();
     for (int idle = 0; idle < 3; ) {
-      List<Job> c = store.claim(claimAll(Set.of("t")));
-      if (!c.isEmpty()) {
-        assertThat(claimed.add(c.get(0).id())).isTrue();
-      } else {
+      ClaimRequest req = claimAll(Set.of("t"));
+      List<Job> r = store.reserve(req);
+      if (r.isEmpty()) {
         idle++;
+        continue;
+      }
+      Job reserved = r.get(0);
+      if (store.update(started(reserved, req), reserved.version())) {
+        assertThat(claimed.add(reserved.id())).isTrue();
       }
     }
     return null;
@@ -597,8 +726,8 @@ public abstract class JobStoreContract {
   void leasesAreRenewedPerOwnerAndExpiredOnesFound() {
     insert(job("t"));
     insert(job("t"));
-    Job a = single(store.claim(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10))));
-    Job b = single(store.claim(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10))));
+    Job a = claim(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10)));
+    Job b = claim(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10)));
     insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
 
     assertThat(store.expiredLeases(t0.plusSeconds(5), 10)).isEmpty();
@@ -692,16 +821,16 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  void batchClaimTakesJobsInClaimOrderUpToMax() {
+  void batchReservationTakesJobsInClaimOrderUpToMax() {
     Job a = insert(job("t").priority(1));
     Job b = insert(job("t"));
     Job c = insert(job("t").priority(2));
     insert(job("t").tracked(true));
     List<Job> first =
-        store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 2));
+        store.reserve(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 2));
     assertThat(ids(first)).containsExactly(c.id(), a.id());
     List<Job> rest =
-        store.claim(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 10));
+        store.reserve(new ClaimRequest(Set.of("t"), t0.plusSeconds(1), "o", t0.plusSeconds(9), 10));
     assertThat(ids(rest)).containsExactly(b.id());
   }
 

@@ -11,6 +11,7 @@ import dev.jobqueue.spi.JobStore;
 import dev.jobqueue.spi.StoreChange;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -142,15 +143,25 @@ public final class PostgresJobStore implements JobStore, ChangeFeed {
     return engine.delete(Objects.requireNonNull(id, "id"), expectedVersion);
   }
 
+  /**
+   * Reserves runnable jobs in the database ({@code reserved_by}, {@code reserved_until} on the
+   * database clock): they stay queued, and no instance reserves them again until this one starts,
+   * releases or stops renewing them.
+   */
   @Override
-  public List<Job> claim(ClaimRequest request) {
-    return engine.claim(Objects.requireNonNull(request, "request"));
+  public List<Job> reserve(ClaimRequest request) {
+    return engine.reserve(Objects.requireNonNull(request, "request"));
+  }
+
+  @Override
+  public void release(String owner, Collection<String> jobIds) {
+    engine.release(Objects.requireNonNull(owner, "owner"), List.copyOf(jobIds));
   }
 
   /**
-   * Extends the leases of every running job of {@code owner} in one statement. The lease is kept on
-   * the database clock: {@code until} is taken relative to this JVM's clock and stored as the
-   * database's {@code now()} plus that much.
+   * Extends the leases of every running job of {@code owner} in one statement, and its reservations
+   * in a second one. The lease is kept on the database clock: {@code until} is taken relative to
+   * this JVM's clock and stored as the database's {@code now()} plus that much.
    */
   @Override
   public int renewLeases(String owner, Instant until) {

@@ -6,6 +6,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +61,13 @@ class ForwardingStore implements JobStore {
   }
 
   @Override
-  public List<Job> claim(ClaimRequest request) {
-    return delegate.claim(request);
+  public List<Job> reserve(ClaimRequest request) {
+    return delegate.reserve(request);
+  }
+
+  @Override
+  public void release(String owner, Collection<String> jobIds) {
+    delegate.release(owner, jobIds);
   }
 
   @Override

@@ -59,7 +59,7 @@ class LeaseFencingTest {
               .build();
       a.insert(queued);
       Instant now = Instant.now();
-      Job running = a.claim(new ClaimRequest(Set.of("t"), now, "A", now.plusMillis(200))).get(0);
+      Job running = start(a, new ClaimRequest(Set.of("t"), now, "A", now.plusMillis(200)));
 
       // A stops renewing; B sees the lease lapse on the database clock and re-queues the job
       await().until(() -> !b.expiredLeases(Instant.now(), 10).isEmpty());
@@ -74,7 +74,7 @@ class LeaseFencingTest {
               .build();
       assertThat(b.update(rescued, running.version())).isTrue();
       Instant later = Instant.now();
-      Job rerun = b.claim(new ClaimRequest(Set.of("t"), later, "B", later.plusSeconds(30))).get(0);
+      Job rerun = start(b, new ClaimRequest(Set.of("t"), later, "B", later.plusSeconds(30)));
       assertThat(rerun.owner()).isEqualTo("B");
 
       Job lateCompletion =
@@ -165,6 +165,22 @@ class LeaseFencingTest {
       storeA.close();
       storeB.close();
     }
+  }
+
+  /** What a worker does: reserves one job and starts it. */
+  private static Job start(PostgresJobStore store, ClaimRequest req) {
+    Job queued = store.reserve(req).get(0);
+    Job running =
+        queued.toBuilder()
+            .status(JobStatus.RUNNING)
+            .version(queued.version() + 1)
+            .startedAt(req.now())
+            .updatedAt(req.now())
+            .owner(req.owner())
+            .leaseExpiresAt(req.leaseUntil())
+            .build();
+    assertThat(store.update(running, queued.version())).isTrue();
+    return running;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -77,7 +77,6 @@ class ThreeInstancesTest {
               .store(store)
               .instanceId(instance)
               .workers(2)
-              .claimBatch(16)
               .pollInterval(Duration.ofMillis(20))
               .handler(
                   "work",

@@ -10,6 +10,7 @@ import dev.jobqueue.sqlite.internal.SqliteEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +28,8 @@ import javax.sql.DataSource;
  * }
  * }</pre>
  *
- * <p>Every insert, update, claim and delete is committed with {@code synchronous=FULL} (WAL mode)
- * before it returns. Throughput comes from <em>group commit</em>: one writer thread ({@value
+ * <p>Every insert, update and delete is committed with {@code synchronous=FULL} (WAL mode) before
+ * it returns. Throughput comes from <em>group commit</em>: one writer thread ({@value
  * #WRITER_THREAD_NAME}) commits the changes of all calling threads together, one transaction and
  * one fsync per batch. Reads use their own connections and never wait for the writer. Progress
  * updates are coalesced in memory and written at most every {@link
@@ -167,9 +168,20 @@ public final class SqliteJobStore implements JobStore {
     return engine.delete(Objects.requireNonNull(id, "id"), expectedVersion);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reservations are kept in memory (this store belongs to one process, so a crash ends them
+   * with it); taking them is serialized with the writes on the writer thread.
+   */
   @Override
-  public List<Job> claim(ClaimRequest request) {
-    return engine.claim(Objects.requireNonNull(request, "request"));
+  public List<Job> reserve(ClaimRequest request) {
+    return engine.reserve(Objects.requireNonNull(request, "request"));
+  }
+
+  @Override
+  public void release(String owner, Collection<String> jobIds) {
+    engine.release(Objects.requireNonNull(owner, "owner"), List.copyOf(jobIds));
   }
 
   @Override

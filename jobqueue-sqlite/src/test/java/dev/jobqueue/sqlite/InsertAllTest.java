@@ -60,9 +60,9 @@ class InsertAllTest {
       for (Job j : batch) {
         assertThat(store.get(j.id())).contains(j);
       }
-      // claim order is priority, then insertion order within the batch
+      // reservation order is priority, then insertion order within the batch
       List<Job> claimed =
-          store.claim(
+          store.reserve(
               new ClaimRequest(
                   Set.of("t"), Instant.now(), "me", Instant.now().plusSeconds(60), 300));
       assertThat(claimed).hasSize(300);

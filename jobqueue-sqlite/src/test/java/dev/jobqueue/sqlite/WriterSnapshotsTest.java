@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer remembers the snapshots it wrote so that claims and purges need not decode rows it
- * just wrote; whatever it returns must still be exactly the stored row, after any change.
+ * The writer remembers the snapshots it wrote so that reservations and purges need not decode rows
+ * it just wrote; whatever it returns must still be exactly the stored row, after any change.
  */
 class WriterSnapshotsTest {
   @TempDir Path dir;
@@ -25,8 +25,15 @@ class WriterSnapshotsTest {
     return new ClaimRequest(Set.of("t"), now, "me", now.plusSeconds(60), 100);
   }
 
+  /** Starts a reserved job as a queue does. */
+  private static Job start(SqliteJobStore store, Job queued) {
+    Job running = TestJobs.next(queued, JobStatus.RUNNING);
+    assertThat(store.update(running, queued.version())).isTrue();
+    return running;
+  }
+
   @Test
-  void aClaimSeesChangesMadeAfterTheInsert() {
+  void aReservationSeesChangesMadeAfterTheInsert() {
     try (SqliteJobStore store = SqliteJobStore.open(dir.resolve("jobs.db"))) {
       Job a = TestJobs.job("t").build();
       Job b = TestJobs.job("t").build();
@@ -46,14 +53,14 @@ class WriterSnapshotsTest {
               .build();
       assertThat(store.update(b3, 2)).isTrue();
 
-      List<Job> claimed = store.claim(claimAll());
+      List<Job> claimed = store.reserve(claimAll());
       assertThat(claimed).hasSize(2);
       assertThat(claimed.get(0).title()).isEqualTo("renamed");
       assertThat(claimed.get(0).input()).isEqualTo(Map.of("k", "v"));
-      assertThat(claimed.get(0).version()).isEqualTo(3);
+      assertThat(claimed.get(0).version()).isEqualTo(2);
       assertThat(claimed.get(1).error()).isEqualTo("boom");
       assertThat(claimed.get(1).attempt()).isEqualTo(2);
-      assertThat(claimed.get(1).version()).isEqualTo(4);
+      assertThat(claimed.get(1).version()).isEqualTo(3);
       for (Job c : claimed) {
         assertThat(store.get(c.id())).contains(c);
       }
@@ -71,7 +78,7 @@ class WriterSnapshotsTest {
               .build();
       Job run = TestJobs.job("t").build();
       store.insertAll(List.of(done, run));
-      Job claimed = store.claim(claimAll()).get(0);
+      Job claimed = start(store, store.reserve(claimAll()).get(0));
       Job finished =
           TestJobs.next(claimed, JobStatus.COMPLETED).toBuilder()
               .result(Map.of("ok", true))
@@ -87,7 +94,7 @@ class WriterSnapshotsTest {
               .attempt(2)
               .build();
       assertThat(store.update(retried, finished.version())).isTrue();
-      Job again = store.claim(claimAll()).get(0);
+      Job again = start(store, store.reserve(claimAll()).get(0));
       Job failed = TestJobs.next(again, JobStatus.FAILED).toBuilder().error("second try").build();
       assertThat(store.update(failed, again.version())).isTrue();
 

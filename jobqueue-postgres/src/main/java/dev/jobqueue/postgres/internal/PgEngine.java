@@ -139,8 +139,15 @@ public final class PgEngine {
     return await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
   }
 
-  public List<Job> claim(ClaimRequest request) {
-    return await(writer.submit(new WriteOp.Claim(request)).future);
+  public List<Job> reserve(ClaimRequest request) {
+    return await(writer.submit(new WriteOp.Reserve(request)).future);
+  }
+
+  public void release(String owner, List<String> ids) {
+    checkOpen();
+    if (!ids.isEmpty()) {
+      await(writer.submit(new WriteOp.Release(owner, ids)).future);
+    }
   }
 
   public List<Job> purge(Instant completedBefore, int keepLast) {

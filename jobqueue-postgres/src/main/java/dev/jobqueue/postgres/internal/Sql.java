@@ -18,7 +18,9 @@ final class Sql {
   final String get;
   final String version;
   final String delete;
-  final String claim;
+  final String reserve;
+  final String release;
+  final String renewReservations;
   final String renew;
   final String expired;
   final String purge;
@@ -59,28 +61,39 @@ final class Sql {
     version = "SELECT version FROM " + jobs + " WHERE id = ?";
     String delete0 = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
     // The candidates are locked in a MATERIALIZED CTE with SKIP LOCKED: the planner may not fold it
-    // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances claiming at
-    // once each take different rows instead of waiting for each other.
-    claim =
+    // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances reserving
+    // at once each take different rows instead of waiting for each other. A reservation changes
+    // only reserved_by / reserved_until: the job stays queued, same snapshot, same version.
+    reserve =
         "WITH c AS MATERIALIZED (SELECT j.seq FROM "
             + jobs
             + " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
             + " AND (j.run_at IS NULL OR j.run_at <= ?)"
-            + " AND (j.reserved_until IS NULL OR j.reserved_until < now() OR j.reserved_by = ?)"
-            + " AND (j.depends_on = '{}' OR NOT EXISTS (SELECT 1 FROM "
+            + " AND (j.reserved_until IS NULL OR j.reserved_until < "
+            + FROM_NOW
+            + ") AND (j.depends_on = '{}' OR NOT EXISTS (SELECT 1 FROM "
             + jobs
             + " d WHERE d.id = ANY (j.depends_on) AND d.status <> 'completed'))"
             + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
             + " UPDATE "
             + jobs
-            + " u SET status = 'running', version = u.version + 1, started_at = ?, updated_at = ?,"
-            + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ?,"
-            + " lease_deadline = "
+            + " u SET reserved_by = ?, reserved_until = "
             + FROM_NOW
-            + ", reserved_by = NULL, reserved_until = NULL"
             + " FROM c WHERE u.seq = c.seq RETURNING "
             + PgCodec.columns("u")
             + ", u.priority, u.seq";
+    release =
+        "UPDATE "
+            + jobs
+            + " SET reserved_by = NULL, reserved_until = NULL WHERE reserved_by = ? AND id = ANY (?)";
+    renewReservations =
+        "UPDATE "
+            + jobs
+            + " SET reserved_until = "
+            + FROM_NOW
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE reserved_by = ? AND status = 'queued' FOR UPDATE SKIP LOCKED)";
     renew =
         "UPDATE "
             + jobs

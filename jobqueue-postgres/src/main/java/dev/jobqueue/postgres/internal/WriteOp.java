@@ -179,25 +179,23 @@ abstract class WriteOp<T> {
     }
   }
 
-  static final class Claim extends WriteOp<List<Job>> {
+  /** Reserves runnable jobs: they stay queued; no other reservation returns them meanwhile. */
+  static final class Reserve extends WriteOp<List<Job>> {
     private final ClaimRequest request;
 
-    Claim(ClaimRequest request) {
+    Reserve(ClaimRequest request) {
       this.request = request;
     }
 
     @Override
     List<Job> execute(Tx tx) throws SQLException {
-      PreparedStatement ps = tx.prepare(tx.sql.claim);
+      PreparedStatement ps = tx.prepare(tx.sql.reserve);
       int i = 1;
       ps.setArray(i++, tx.connection.createArrayOf("text", request.types().toArray()));
       ps.setLong(i++, PgCodec.nanos(request.now()));
-      ps.setString(i++, request.owner());
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(request.now()));
       ps.setInt(i++, request.max());
-      ps.setLong(i++, PgCodec.nanos(request.now()));
-      ps.setLong(i++, PgCodec.nanos(request.now()));
       ps.setString(i++, request.owner());
-      ps.setLong(i++, PgCodec.nanos(request.leaseUntil()));
       PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
       record Row(Job job, int priority, long seq) {}
       List<Row> rows = new ArrayList<>();
@@ -209,23 +207,33 @@ abstract class WriteOp<T> {
       }
       // RETURNING has no order: put them back in claim order
       rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
-      List<Job> claimed = rows.stream().map(Row::job).toList();
-      if (!claimed.isEmpty()) {
-        PreparedStatement events = tx.prepare(tx.sql.eventsOfJobs);
-        events.setString(1, tx.origin);
-        events.setArray(
-            2, tx.connection.createArrayOf("text", claimed.stream().map(Job::id).toArray()));
-        events.executeUpdate();
-        tx.wroteEvents = true;
-      }
-      return claimed;
+      return rows.stream().map(Row::job).toList();
+    }
+  }
+
+  static final class Release extends WriteOp<Integer> {
+    private final String owner;
+    private final List<String> ids;
+
+    Release(String owner, List<String> ids) {
+      this.owner = owner;
+      this.ids = ids;
+    }
+
+    @Override
+    Integer execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.release);
+      ps.setString(1, owner);
+      ps.setArray(2, tx.connection.createArrayOf("text", ids.toArray()));
+      return ps.executeUpdate();
     }
   }
 
   /**
-   * Renews every lease of an owner in one statement, on the writer so that it never waits for (or
-   * deadlocks with) this instance's own batch; rows another instance holds locked right now are
-   * skipped this beat rather than waited for (a lease spans several beats).
+   * Renews every lease of an owner in one statement (and its reservations in a second), on the
+   * writer so that it never waits for (or deadlocks with) this instance's own batch; rows another
+   * instance holds locked right now are skipped this beat rather than waited for (a lease spans
+   * several beats).
    */
   static final class Renew extends WriteOp<Integer> {
     private final String owner;
@@ -242,7 +250,12 @@ abstract class WriteOp<T> {
       ps.setLong(1, PgCodec.nanos(until));
       PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
       ps.setString(3, owner);
-      return ps.executeUpdate();
+      int running = ps.executeUpdate();
+      PreparedStatement reservations = tx.prepare(tx.sql.renewReservations);
+      PgCodec.setMicros(reservations, 1, PgCodec.microsFromNow(until));
+      reservations.setString(2, owner);
+      reservations.executeUpdate();
+      return running;
     }
   }
 

@@ -41,6 +41,9 @@ final class Overlay {
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
+  /** Reservations end with the commit of a change, which the overlay hears of. */
+  final Reservations reservations = new Reservations();
+
   /**
    * The entry of {@code id}, or null; the writer saves it before a change to restore on rollback.
    */
@@ -139,6 +142,7 @@ final class Overlay {
 
   /** After the commit: drop what the row now holds, keep the version of running jobs. */
   void committed(String id, long version, JobStatus status) {
+    reservations.ended(id, version);
     entries.computeIfPresent(
         id,
         (k, e) -> {
@@ -151,6 +155,7 @@ final class Overlay {
 
   /** After deletes committed (purge): nothing is left to know about these jobs. */
   void forget(Iterable<String> ids) {
+    reservations.forget(ids);
     for (String id : ids) {
       entries.remove(id);
     }

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -166,11 +167,17 @@ public final class SqliteEngine {
     return await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
   }
 
-  public List<Job> claim(ClaimRequest request) {
-    return await(writer.submit(new WriteOp.Claim(request)).future);
+  public List<Job> reserve(ClaimRequest request) {
+    return await(writer.submit(new WriteOp.Reserve(request)).future);
+  }
+
+  public void release(String owner, Collection<String> jobIds) {
+    checkOpen();
+    overlay.reservations.release(owner, jobIds);
   }
 
   public int renewLeases(String owner, Instant until) {
+    overlay.reservations.renew(owner, until);
     return await(writer.submit(new WriteOp.RenewLeases(owner, until)).future);
   }
 

@@ -38,14 +38,6 @@ final class Tx implements AutoCloseable {
       "SELECT seq, version, type, created_at, parent_job_id, user_id, depends_on FROM jobs WHERE id = ?";
   static final String ROW_BY_SEQ = "SELECT " + JobCodec.COLUMNS + " FROM jobs WHERE seq = ?";
 
-  /**
-   * Claims the rows whose seqs are in a JSON array, in one statement; each version goes up by one.
-   */
-  static final String CLAIM_UPDATE =
-      "UPDATE jobs SET status = 'running', version = version + 1, started_at = ?, updated_at = ?,"
-          + " completed_at = NULL, run_at = NULL, owner = ?, lease_expires_at = ?"
-          + " WHERE seq IN (SELECT value FROM json_each(?))";
-
   final Connection connection;
   final Overlay overlay;
 
@@ -61,6 +53,9 @@ final class Tx implements AutoCloseable {
   private final List<Committed> committed = new ArrayList<>();
   private final List<Overlay.Flush> flushed = new ArrayList<>();
   private final List<String> deleted = new ArrayList<>();
+
+  /** Reservations taken in this transaction, dropped if it rolls back. */
+  private final List<String> reserved = new ArrayList<>();
 
   Tx(Connection connection, Overlay overlay) throws SQLException {
     this.connection = connection;
@@ -82,6 +77,7 @@ final class Tx implements AutoCloseable {
     committed.clear();
     flushed.clear();
     deleted.clear();
+    reserved.clear();
     // IMMEDIATE takes the write lock now, so a conflict shows here (busy timeout) and not half way
     control.execute("BEGIN IMMEDIATE");
   }
@@ -106,6 +102,8 @@ final class Tx implements AutoCloseable {
     }
     saved.forEach(overlay::restore);
     saved.clear();
+    overlay.reservations.forget(reserved);
+    reserved.clear();
     snapshots.clear(); // they may hold versions that were never committed
     // sqlite-jdbc closes a prepared statement whose step failed (SQLITE_FULL, an I/O error):
     // kept in the cache it would fail every later change with "statement is not executing", so
@@ -124,6 +122,11 @@ final class Tx implements AutoCloseable {
 
   void afterCommit(String id, long version, JobStatus status) {
     committed.add(new Committed(id, version, status));
+  }
+
+  /** Job {@code id} was reserved in this transaction. */
+  void reserved(String id) {
+    reserved.add(id);
   }
 
   void afterCommitFlushed(Overlay.Flush f) {

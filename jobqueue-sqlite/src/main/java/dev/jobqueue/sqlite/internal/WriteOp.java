@@ -56,8 +56,11 @@ abstract class WriteOp<T> {
     }
   }
 
-  /** Claims every candidate before changing rows, so the SELECT is not disturbed by the UPDATEs. */
-  static final class Claim extends WriteOp<List<Job>> {
+  /**
+   * Reserves runnable jobs: reads candidates in claim order, skips those a reservation holds and
+   * those with a change in flight, and reserves the rest in memory. No row changes.
+   */
+  static final class Reserve extends WriteOp<List<Job>> {
     static final String SQL =
         "SELECT j.seq, j.id, j.version"
             + " FROM jobs j INDEXED BY jobs_claim"
@@ -70,7 +73,7 @@ abstract class WriteOp<T> {
 
     private final ClaimRequest request;
 
-    Claim(ClaimRequest request) {
+    Reserve(ClaimRequest request) {
       this.request = request;
     }
 
@@ -79,47 +82,34 @@ abstract class WriteOp<T> {
       if (request.types().isEmpty()) {
         return List.of();
       }
+      Reservations reservations = tx.overlay.reservations;
       PreparedStatement ps = tx.prepare(SQL);
       ps.setString(1, JobCodec.json(request.types()));
       ps.setLong(2, JobCodec.nanos(request.now()));
-      ps.setInt(3, request.max());
+      // reserved jobs head the order; read past them (they are few: the queues' batches)
+      ps.setLong(3, (long) request.max() + reservations.size());
       Map<Long, Job> candidates = new LinkedHashMap<>();
       tx.snapshots.readAll(ps, tx, candidates);
-      List<Job> out = new ArrayList<>(candidates.size());
-      StringBuilder seqs = new StringBuilder("[");
-      for (Map.Entry<Long, Job> c : candidates.entrySet()) {
-        Job row = c.getValue();
+      List<Job> out = new ArrayList<>(Math.min(request.max(), candidates.size()));
+      for (Job row : candidates.values()) {
         Job base = tx.overlay.newest(row);
         long known = tx.overlay.knownVersion(row.id(), row.version());
-        tx.touch(row.id());
-        if (base.version() != known
-            || !tx.overlay.compareAndChange(row.id(), row.version(), known, known + 1)) {
-          continue; // changed by a change we cannot see in the row: leave it for the next claim
+        if (base.version() != known || reservations.held(row.id(), known, request.now())) {
+          continue; // a change in flight, or reserved: not runnable for this reservation
         }
-        Job claimed = request.claimed(base); // base.version() == known, so version known + 1
-        if (base == row) {
-          // the row is what we claim from: one statement below updates every such row
-          if (seqs.length() > 1) {
-            seqs.append(',');
-          }
-          seqs.append(c.getKey());
-        } else {
-          tx.write(tx.head(row.id()), claimed); // a pending snapshot had newer fields
+        reservations.take(row.id(), known, request.owner(), request.leaseUntil());
+        tx.reserved(row.id());
+        out.add(base);
+        if (out.size() == request.max()) {
+          break;
         }
-        tx.snapshots.remove(claimed.id());
-        tx.afterCommit(claimed.id(), claimed.version(), JobStatus.RUNNING);
-        out.add(claimed);
-      }
-      if (seqs.length() > 1) {
-        PreparedStatement up = tx.prepare(Tx.CLAIM_UPDATE);
-        up.setLong(1, JobCodec.nanos(request.now()));
-        up.setLong(2, JobCodec.nanos(request.now()));
-        up.setString(3, request.owner());
-        up.setLong(4, JobCodec.nanos(request.leaseUntil()));
-        up.setString(5, seqs.append(']').toString());
-        up.executeUpdate();
       }
       return out;
+    }
+
+    @Override
+    int changes() {
+      return 0;
     }
 
     @Override

@@ -119,15 +119,12 @@ class QueryPlanTest {
     assertIndexed(plan(SqliteEngine.GET, "job-1"), "sqlite_autoindex_jobs_1");
     assertIndexed(plan(Tx.HEAD_BY_ID, "job-1"), "sqlite_autoindex_jobs_1");
 
-    List<String> claim = plan(WriteOp.Claim.SQL, "[\"a\"]", 0L, 5);
-    assertIndexed(claim, "jobs_claim");
-    assertNoSort(claim);
+    List<String> reserve = plan(WriteOp.Reserve.SQL, "[\"a\"]", 0L, 5);
+    assertIndexed(reserve, "jobs_claim");
+    assertNoSort(reserve);
     assertThat(String.join(" | ", plan(WriteOp.Purge.DELETE, "[1,2]")))
         .contains("INTEGER PRIMARY KEY");
     assertIndexed(plan(WriteOp.InsertAll.UNDO, "[\"job-1\"]"), "sqlite_autoindex_jobs_1");
-    List<String> claimUpdate = plan(Tx.CLAIM_UPDATE, 0L, 0L, "me", 0L, "[1,2]");
-    assertNoTableScan(claimUpdate);
-    assertThat(String.join(" | ", claimUpdate)).contains("INTEGER PRIMARY KEY");
 
     List<String> expired = plan(SqliteEngine.EXPIRED, 0L, 10);
     assertIndexed(expired, "jobs_status");
