@@ -45,8 +45,9 @@ final class ForeignChanges implements Consumer<StoreChange> {
       }
       if (j.status() == JobStatus.RUNNING && j.cancelRequested() && instanceId.equals(j.owner())) {
         executions.cancel(j.id());
-      } else if (j.status() == JobStatus.QUEUED && !j.tracked()) {
-        signalWork.run();
+      } else if (j.status() == JobStatus.QUEUED && !j.tracked()
+          || j.status() == JobStatus.COMPLETED) {
+        signalWork.run(); // runnable now, or a job waiting for this one may be
       }
     } catch (RuntimeException e) {
       log.warn("a change from another instance could not be applied: {}", change.job().id(), e);

@@ -6,11 +6,13 @@ import dev.jobqueue.spi.JobStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The storage contract suite, unchanged, on PostgreSQL: each test gets fresh tables. */
+/**
+ * The storage contract suite, unchanged, on PostgreSQL: each test gets emptied tables (emptying is
+ * much cheaper than making new ones).
+ */
 class PostgresJobStoreTest extends JobStoreContract {
   private static HikariDataSource pool;
   private static String schema;
-  private static int tables;
 
   @BeforeAll
   static void server() {
@@ -28,6 +30,9 @@ class PostgresJobStoreTest extends JobStoreContract {
 
   @Override
   protected JobStore newStore() {
-    return PostgresJobStore.builder(pool).schema(schema).tablePrefix("t" + ++tables + "_").build();
+    JobStore store = PostgresJobStore.builder(pool).schema(schema).build();
+    PgTestDb.execute(
+        "TRUNCATE " + schema + ".jobqueue_jobs, " + schema + ".jobqueue_events RESTART IDENTITY");
+    return store;
   }
 }
