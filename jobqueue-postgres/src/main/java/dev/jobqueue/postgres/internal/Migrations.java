@@ -87,7 +87,17 @@ public final class Migrations {
         lock.setString(1, "jobqueue migrations " + t);
         lock.executeQuery().close();
       }
-      st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+      // CREATE SCHEMA IF NOT EXISTS checks the CREATE right on the database even when the schema
+      // exists: a user that may only use an existing schema would be refused
+      try (PreparedStatement exists =
+          c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+        exists.setString(1, schema);
+        try (ResultSet rs = exists.executeQuery()) {
+          if (!rs.next()) {
+            st.execute("CREATE SCHEMA " + schema);
+          }
+        }
+      }
       st.execute(
           "CREATE TABLE IF NOT EXISTS "
               + t
