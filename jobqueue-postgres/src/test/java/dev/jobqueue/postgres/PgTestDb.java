@@ -33,7 +33,7 @@ public final class PgTestDb {
           "PostgreSQL tests need a server at "
               + URL
               + " (set JOBQUEUE_PG_URL), but connecting failed: "
-              + e.getMessage()
+              + e.getMessage().replaceAll("\\.+$", "")
               + ".";
       if (Boolean.getBoolean("jobqueue.requireServices")) {
         fail(message + " Failing because jobqueue.requireServices=true.");

@@ -219,8 +219,9 @@ public final class PgEngine {
         "finding expired leases",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.expired)) {
-            PgCodec.setMicros(ps, 1, PgCodec.microsFromNow(now));
-            ps.setInt(2, limit);
+            ps.setString(1, "jobqueue rescue " + sql.jobs);
+            PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(now));
+            ps.setInt(3, limit);
             return readJobs(ps);
           }
         });

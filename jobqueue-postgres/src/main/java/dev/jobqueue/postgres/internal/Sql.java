@@ -102,12 +102,15 @@ final class Sql {
             + " WHERE seq IN (SELECT seq FROM "
             + jobs
             + " WHERE status = 'running' AND owner = ? FOR UPDATE SKIP LOCKED)";
+    // One rescuer at a time: an instance that finds another one searching right now gets nothing
+    // this beat (it looks again at its next heartbeat). Correctness does not rest on it: every
+    // recovery is a compare-and-set on the version it found.
     expired =
-        "SELECT "
+        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) SELECT "
             + PgCodec.COLUMNS
             + " FROM "
             + jobs
-            + " WHERE status = 'running' AND lease_deadline < "
+            + ", l WHERE l.ok AND status = 'running' AND lease_deadline < "
             + FROM_NOW
             + " ORDER BY lease_deadline, seq LIMIT ?";
     // Rows another instance is purging (locked) are skipped: each finished job is deleted, and its
