@@ -20,6 +20,16 @@ export class JobApi {
     return this.request('GET', '?limit=' + limit);
   }
 
+  /** The queued and running jobs (the polling fallback's question). */
+  active(limit) {
+    return this.request('GET', '?status=running,queued&limit=' + limit);
+  }
+
+  /** Counts, durations and throughput of this user's jobs. */
+  stats() {
+    return this.request('GET', '/stats');
+  }
+
   children(parentId) {
     return this.request('GET', '?parent_job_id=' + encodeURIComponent(parentId) + '&limit=1000');
   }
@@ -50,6 +60,24 @@ export class JobApi {
 
   clearCompleted() {
     return this.request('DELETE', '?status=completed');
+  }
+
+  /**
+   * The download link of the jobs the filters select: filters {status, type, text} as the panel
+   * has them; format json or csv.
+   */
+  exportUrl(format, filters) {
+    let query = '/export?format=' + format;
+    if (filters.status) {
+      query += '&status=' + encodeURIComponent(filters.status);
+    }
+    if (filters.type) {
+      query += '&type=' + encodeURIComponent(filters.type);
+    }
+    if (filters.text) {
+      query += '&q=' + encodeURIComponent(filters.text);
+    }
+    return this.basePath() + query;
   }
 
   async request(method, path) {

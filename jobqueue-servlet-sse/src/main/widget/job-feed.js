@@ -4,6 +4,10 @@
 import { ACTIVE } from './status.js';
 import { RESYNC_LIMIT } from './api.js';
 import { JobStream } from './job-stream.js';
+import { JobPoller } from './job-poller.js';
+
+/** Stream failures in a row after which the page polls instead (until the stream is healthy). */
+export const FAILURES_BEFORE_POLLING = 3;
 
 /**
  * view (all called synchronously, after the store changed):
@@ -11,18 +15,23 @@ import { JobStream } from './job-stream.js';
  *   removed(id)           a job was forgotten (deleted on the server)
  *   cleared(ids)          every job was forgotten (stream reset); the current state follows
  *   connection(connected)
+ *   polling(active)       (optional) the polling fallback started or stopped
  */
 export class JobFeed {
-  constructor({ url, api, store, view, streamOptions }) {
+  constructor({ url, api, store, view, streamOptions, pollOptions }) {
     this.api = api;
     this.store = store;
     this.view = view;
+    this.poller = new JobPoller(api, this, pollOptions);
     this.stream = new JobStream(url, {
       job: (job) => this.upsert(job),
       deleted: (id) => this.remove(id),
       reset: () => this.reset(),
       connection: (connected) => view.connection(connected),
       reconnected: () => this.resync(),
+      failed: (count) => this.streamFailed(count),
+      healthy: () => this.setPolling(false),
+      paused: (types) => view.paused && view.paused(types),
     }, streamOptions);
   }
 
@@ -32,6 +41,32 @@ export class JobFeed {
 
   stop() {
     this.stream.stop();
+    this.poller.stop();
+  }
+
+  get polling() {
+    return this.poller.running;
+  }
+
+  /** The stream keeps failing: poll meanwhile; the stream keeps retrying with its backoff. */
+  streamFailed(count) {
+    if (count >= FAILURES_BEFORE_POLLING) {
+      this.setPolling(true);
+    }
+  }
+
+  setPolling(active) {
+    if (active === this.poller.running) {
+      return;
+    }
+    if (active) {
+      this.poller.start();
+    } else {
+      this.poller.stop();
+    }
+    if (this.view.polling) {
+      this.view.polling(active);
+    }
   }
 
   /** Takes a job from the stream or a REST answer; returns the change, or null if stale. */

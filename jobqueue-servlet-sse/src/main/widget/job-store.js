@@ -127,17 +127,29 @@ export class JobStore {
     return out;
   }
 
-  /** {done, total} of a parent's children, or null for a job without children. */
+  /**
+   * {done, total, extra} of a parent's children, or null for a job without children: done/total
+   * count the required ones (the seed's "Comprehensive analysis (3/6)"); optional follow-ups such
+   * as previews are extra, left out of the count. A child not loaded yet counts as required.
+   */
   childProgress(job) {
     const ids = Array.isArray(job.child_job_ids) ? job.child_job_ids : [];
     if (ids.length === 0) {
       return null;
     }
-    const done = ids.filter((c) => {
-      const child = this.jobs.get(c);
-      return child && TERMINAL.has(child.status);
-    }).length;
-    return { done, total: ids.length };
+    let done = 0;
+    let total = 0;
+    let extra = 0;
+    for (const id of ids) {
+      const child = this.jobs.get(id);
+      if (child && child.optional === true) {
+        extra++;
+      } else {
+        total++;
+        done += child && TERMINAL.has(child.status) ? 1 : 0;
+      }
+    }
+    return { done, total, extra };
   }
 
   /** The parent id to fetch, when job names a parent this page does not know. */
@@ -181,6 +193,24 @@ export class JobStore {
       jobs.sort(order[status] || newestEnd);
     }
     return byStatus;
+  }
+
+  /**
+   * The same jobs as groups(), grouped by type instead (types in name order; within a type, the
+   * status order of the panel).
+   */
+  typeGroups(filters, isHidden) {
+    const byType = new Map();
+    for (const jobs of this.groups(filters, isHidden).values()) {
+      for (const job of jobs) {
+        const type = job.type || '';
+        if (!byType.has(type)) {
+          byType.set(type, []);
+        }
+        byType.get(type).push(job);
+      }
+    }
+    return new Map(Array.from(byType.entries()).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
   }
 
   /** The floating button's look: {state: idle|running|queued|failed|completed, active: count}. */

@@ -10,6 +10,12 @@ const CLOSED = 2; // EventSource.CLOSED
  *   reset(reason)            event: reset — forget every job; the full current state follows
  *   connection(connected)    called when the connected state changes
  *   reconnected()            the stream is open again after a disconnect: resync what it may miss
+ *   failed(count)            the stream failed; count of failures since it was last healthy
+ *   healthy()                after failures, the stream delivered an event or stayed open stableMs
+ *   paused(types)            event: paused — the job types paused now (none when the stream opens)
+ *
+ * Healthy is more than open: a proxy that buffers SSE lets the stream open and then cuts it, and
+ * only an event, or an open stream outliving the server's 15 s heartbeat, shows it really works.
  */
 export class JobStream {
   constructor(url, handlers, options = {}) {
@@ -21,6 +27,9 @@ export class JobStream {
     this.log = options.log || ((...args) => console.warn(...args));
     this.minDelay = options.minDelay || 1000;
     this.maxDelay = options.maxDelay || 30000;
+    this.stableMs = options.stableMs || 20000;
+    this.failures = 0;
+    this.stableTimer = null;
     this.retryDelay = this.minDelay;
     this.source = null;
     this.timer = null;
@@ -39,6 +48,8 @@ export class JobStream {
     this.stopped = true;
     this.clearTimeout(this.timer);
     this.timer = null;
+    this.clearTimeout(this.stableTimer);
+    this.stableTimer = null;
     if (this.source) {
       this.source.close();
       this.source = null;
@@ -56,6 +67,7 @@ export class JobStream {
       source = new this.EventSource(this.url);
     } catch (e) {
       this.setConnected(false);
+      this.fail();
       this.scheduleReconnect();
       return;
     }
@@ -68,23 +80,41 @@ export class JobStream {
       const resync = this.wasDisconnected;
       this.wasDisconnected = false;
       this.setConnected(true);
+      this.call('paused', []); // the server names paused types right after, if there are any
       if (resync) {
         this.call('reconnected');
       }
+      this.clearTimeout(this.stableTimer);
+      this.stableTimer = this.setTimeout(() => {
+        this.stableTimer = null;
+        if (source === this.source) {
+          this.proveHealthy();
+        }
+      }, this.stableMs);
     };
     source.onmessage = (e) => {
+      this.proveHealthy();
       const job = this.parse(e, 'job');
       if (job && typeof job.job_id === 'string') {
         this.call('job', job);
       }
     };
     source.addEventListener('deleted', (e) => {
+      this.proveHealthy();
       const data = this.parse(e, 'deleted');
       if (data && typeof data.job_id === 'string') {
         this.call('deleted', data.job_id);
       }
     });
+    source.addEventListener('paused', (e) => {
+      this.proveHealthy();
+      const data = this.parse(e, 'paused');
+      if (data && Array.isArray(data.paused_types)) {
+        this.call('paused', data.paused_types);
+      }
+    });
     source.addEventListener('reset', (e) => {
+      this.proveHealthy();
       const data = this.parse(e, 'reset');
       this.call('reset', data && typeof data.reason === 'string' ? data.reason : '');
     });
@@ -93,6 +123,9 @@ export class JobStream {
         return;
       }
       this.setConnected(false);
+      this.clearTimeout(this.stableTimer);
+      this.stableTimer = null;
+      this.fail();
       // CONNECTING: the browser retries by itself (honouring retry:); CLOSED: it gave up.
       if (source.readyState === CLOSED) {
         this.scheduleReconnect();
@@ -113,6 +146,18 @@ export class JobStream {
         this.open();
       }
     }, delay);
+  }
+
+  fail() {
+    this.failures++;
+    this.call('failed', this.failures);
+  }
+
+  proveHealthy() {
+    if (this.failures > 0) {
+      this.failures = 0;
+      this.call('healthy');
+    }
   }
 
   setConnected(connected) {

@@ -1,6 +1,5 @@
-// Telling the user that a task ended: in-page toasts and, once allowed, browser notifications.
-
-import { el } from './dom.js';
+// Telling the user that a task ended: what to say, and browser notifications once allowed (the
+// in-page toasts are toasts.js).
 
 /**
  * What to say when job ended, or null when nothing is said (cancelled jobs; subtasks, which
@@ -21,41 +20,6 @@ export function endNotice(job, nested) {
     body = (summary || '') + (warnings > 0 ? ' (' + warnings + (warnings === 1 ? ' warning)' : ' warnings)') : '');
   }
   return { kind, heading, body };
-}
-
-/** The toast stack: at most four, failures stay 12 s, the rest 6 s. */
-export class Toasts {
-  /** onOpen(jobId): the user activated a toast about a job. */
-  constructor(container, onOpen) {
-    this.container = container;
-    this.onOpen = onOpen;
-  }
-
-  show(kind, heading, body, jobId) {
-    const text = el('span', { class: 'toast-text', 'data-testid': 'toast-text' }, heading,
-      body ? el('span', { class: 'toast-body' }, body.length > 240 ? body.slice(0, 237) + '…' : body) : null);
-    if (jobId) {
-      text.dataset.jobId = jobId;
-      text.setAttribute('role', 'button');
-      text.setAttribute('tabindex', '0');
-      text.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.onOpen(jobId);
-        }
-      });
-    }
-    const toast = el('div', { class: 'toast', 'data-testid': 'toast', 'data-kind': kind },
-      text, el('button', { type: 'button', class: 'icon-btn', 'data-action': 'toast-close', 'aria-label': 'Close notification' }, '×'));
-    if (jobId) {
-      toast.dataset.jobId = jobId;
-    }
-    this.container.append(toast);
-    while (this.container.children.length > 4) {
-      this.container.firstElementChild.remove();
-    }
-    setTimeout(() => toast.remove(), kind === 'failed' || kind === 'error' ? 12000 : 6000);
-  }
 }
 
 export function notificationsAskable() {

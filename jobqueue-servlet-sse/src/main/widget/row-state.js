@@ -2,14 +2,18 @@
 
 import { ACTIVE, TERMINAL } from './status.js';
 import { formatDuration, time } from './format.js';
+import { startsIn } from './delayed.js';
 
-/** Progress in whole percent, 0–100; a completed job is always 100. */
+/**
+ * Progress in whole percent: a completed job is always 100, and nothing else ever is (a parent
+ * whose children are nearly all done reads 1.0 while its last child still runs: 99 %).
+ */
 export function percentOf(job) {
   if (job.status === 'completed') {
     return 100;
   }
   const p = Number(job.progress);
-  return Number.isFinite(p) ? Math.max(0, Math.min(100, Math.floor(p * 100))) : 0;
+  return Number.isFinite(p) ? Math.max(0, Math.min(99, Math.floor(p * 100))) : 0;
 }
 
 /**
@@ -75,7 +79,7 @@ export function timesOf(job, now) {
   const ended = time(job.completed_at);
   let elapsed = '';
   if (job.status === 'queued') {
-    elapsed = created === null ? '' : 'Queued ' + formatDuration((now - created) / 1000);
+    elapsed = startsIn(job, now) || (created === null ? '' : 'Queued ' + formatDuration((now - created) / 1000));
   } else if (started !== null) {
     const end = TERMINAL.has(job.status) && ended !== null ? ended : now;
     elapsed = (TERMINAL.has(job.status) ? 'Took ' : 'Elapsed ') + formatDuration(Math.max(0, end - started) / 1000);
@@ -89,5 +93,6 @@ export function timesOf(job, now) {
       eta = (spent * (1 - job.progress)) / job.progress;
     }
   }
-  return { elapsed, eta: eta === null ? '' : 'ETA ' + formatDuration(eta) };
+  // "ETA 0s" on a job that still runs (a parent waiting for its last child) would claim it done
+  return { elapsed, eta: eta === null || eta < 1 ? '' : 'ETA ' + formatDuration(eta) };
 }

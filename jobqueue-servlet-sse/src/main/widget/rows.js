@@ -12,7 +12,7 @@ let rowCounter = 0;
 export function createRow(job, history) {
   const detailsId = 'details-' + ++rowCounter;
   const title = el('span', { class: 'title', 'data-testid': 'task-title' });
-  const chip = el('span', { class: 'chip', 'data-testid': 'child-count', hidden: true });
+  const chip = el('span', { class: 'count', 'data-testid': 'child-count', hidden: true });
   const typeChip = el('span', { class: 'chip', 'data-testid': 'task-type' });
   const fill = el('div', { class: 'fill' });
   const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'data-testid': 'task-progress' }, fill);
@@ -40,7 +40,7 @@ export function createRow(job, history) {
 }
 
 /**
- * Shows job in row. ctx: {childProgress ({done,total} or null), pendingCancel, nested, baseUrl,
+ * Shows job in row. ctx: {childProgress ({done,total,extra} or null), pendingCancel, nested, baseUrl,
  * now}.
  */
 export function updateRow(row, job, ctx) {
@@ -66,9 +66,10 @@ export function updateRow(row, job, ctx) {
   r.errorLine.hidden = !r.errorLine.textContent;
 
   const kids = ctx.childProgress;
-  if (kids) {
-    r.chip.textContent = kids.done + '/' + kids.total;
-    r.chip.setAttribute('aria-label', kids.done + ' of ' + kids.total + ' subtasks done');
+  if (kids && kids.total > 0) {
+    r.chip.textContent = '(' + kids.done + '/' + kids.total + ')';
+    r.chip.setAttribute('aria-label', kids.done + ' of ' + kids.total + ' subtasks done' +
+      (kids.extra > 0 ? ', plus ' + kids.extra + ' optional' : ''));
     r.chip.hidden = false;
   } else {
     r.chip.hidden = true;
@@ -84,7 +85,7 @@ export function updateRow(row, job, ctx) {
   r.retry.setAttribute('aria-label', actions.retry.label);
   r.dismiss.hidden = actions.dismiss.hidden;
   r.dismiss.setAttribute('aria-label', actions.dismiss.label);
-  r.toggle.setAttribute('aria-label', 'Details of ' + name);
+  r.toggle.setAttribute('aria-label', toggleLabel(!r.details.hidden, name));
   updateTimes(row, job, ctx.now);
   if (!r.details.hidden) {
     renderDetails(row, job, ctx.baseUrl);
@@ -107,12 +108,18 @@ export function toggleDetails(row, job, baseUrl) {
   r.details.hidden = !open;
   r.toggle.setAttribute('aria-expanded', String(open));
   r.toggle.textContent = open ? 'Hide details' : 'Details';
+  r.toggle.setAttribute('aria-label', toggleLabel(open, job.title || job.job_id));
   if (open) {
     renderDetails(row, job, baseUrl);
   } else {
     r.details.replaceChildren();
   }
   return open;
+}
+
+// The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+function toggleLabel(open, name) {
+  return (open ? 'Hide details of ' : 'Details of ') + name;
 }
 
 export function renderDetails(row, job, baseUrl) {

@@ -15,7 +15,8 @@
  * static and holds no job data.
  *
  * Attributes: base-path (default /api/jobs), auto-dismiss-ms (default 5000; 0 keeps completed
- * tasks), history-limit (default 100), open (panel starts open).
+ * tasks), history-limit (default 100), open (panel starts open), poll-interval-ms (default 3000:
+ * how often the fallback polls when the stream cannot be kept open).
  * Events (bubbling, composed): job-update, job-complete, job-fail (detail: the job JSON),
  * connection-change (detail: {connected}).
  * Methods: open(), close(), toggle(), jobs (array of the known jobs).
@@ -34,8 +35,14 @@ import { JobStore } from './job-store.js';
 import { JobFeed } from './job-feed.js';
 import { JobApi } from './api.js';
 import { createRow, placeRows, toggleDetails, updateRow, updateTimes } from './rows.js';
-import { Toasts, askNotifications, endNotice, notificationsAskable, notifyBrowser } from './notifications.js';
+import { askNotifications, endNotice, notificationsAskable, notifyBrowser } from './notifications.js';
+import { Toasts } from './toasts.js';
+import { TypeGroups } from './type-groups.js';
+import { renderStats } from './stats-view.js';
 import { Dismissals } from './dismissals.js';
+import { closeLogView, keepLogView, markPaused, syncLogView } from './job-ops.js';
+
+const VIEWS = ['live', 'history', 'stats'];
 
 function localStorageOrNull() {
   try {
@@ -61,6 +68,8 @@ export class JobTaskManager extends HTMLElement {
     this._fetchingParents = new Set();
     this._dismissed = new Dismissals(null, '');
     this._connected = false;
+    this._polling = false;
+    this._byType = false;
     this._view = 'live';
     this._layoutQueued = false;
 
@@ -79,7 +88,8 @@ export class JobTaskManager extends HTMLElement {
     this._panel = this._q('#panel');
     this._fab = this._q('#fab');
     this._badge = this._q('[data-testid="badge"]');
-    this._toasts = new Toasts(this._q('.toasts'), (id) => this._focusJob(id));
+    this._toasts = new Toasts(this._q('.toasts'), (id) => (id ? this._focusJob(id) : this.open()));
+    this._typeGroups = new TypeGroups(this._q('#type-groups'));
     this._groups = new Map();
     for (const [status, label] of GROUPS) {
       const list = el('ul', { 'aria-label': label + ' tasks' });
@@ -131,6 +141,7 @@ export class JobTaskManager extends HTMLElement {
       this._feed.stop();
       this._feed = null;
     }
+    this._rows.forEach((row) => closeLogView(row));
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -181,25 +192,42 @@ export class JobTaskManager extends HTMLElement {
         removed: (id) => this._removed(id),
         cleared: (ids) => this._cleared(ids),
         connection: (connected) => this._setConnected(connected),
+        polling: (active) => this._setPolling(active),
+        paused: (types) => this._setPaused(types),
       },
+      pollOptions: { intervalMs: Number(this.getAttribute('poll-interval-ms')) || 3000 },
     });
     this._feed.start();
   }
 
   _setConnected(connected) {
-    const state = connected ? 'connected' : 'disconnected';
+    const changed = this._connected !== connected || this._fab.dataset.connection === 'connecting';
+    this._connected = connected;
+    this._renderConnection();
+    if (changed) {
+      this.dispatchEvent(new CustomEvent('connection-change', { detail: { connected }, bubbles: true, composed: true }));
+    }
+  }
+
+  /** The polling fallback started or stopped (the stream kept failing, or works again). */
+  _setPolling(active) {
+    this._polling = active;
+    this._renderConnection();
+  }
+
+  _renderConnection() {
+    const state = this._connected ? 'connected' : this._polling ? 'polling' : 'disconnected';
     if (this._fab.dataset.connection === state) {
       return; // a new stream (another base path) in the same state: nothing changed
     }
-    this._connected = connected;
     this._fab.dataset.connection = state;
     this.setAttribute('data-connection', state);
     const conn = this._q('[data-testid="connection"]');
     conn.dataset.state = state;
-    conn.textContent = connected ? '● Live' : '● Disconnected';
-    this._q('[data-testid="disconnected"]').hidden = connected;
+    conn.textContent = { connected: '● Live', polling: '● Polling', disconnected: '● Disconnected' }[state];
+    this._q('[data-testid="disconnected"]').hidden = state !== 'disconnected';
+    this._q('[data-testid="polling"]').hidden = state !== 'polling';
     this._updateBadge();
-    this.dispatchEvent(new CustomEvent('connection-change', { detail: { connected }, bubbles: true, composed: true }));
   }
 
   // ---- model --------------------------------------------------------------------------------
@@ -225,6 +253,7 @@ export class JobTaskManager extends HTMLElement {
       this._autoHidden.delete(id);
       this._clearTimer(id);
       this._dismissed.delete(id);
+      this._toasts.forgetJob(id); // retried: its failure is no longer news
     }
     let row = this._rows.get(id);
     if (!row) {
@@ -258,6 +287,7 @@ export class JobTaskManager extends HTMLElement {
     this._clearTimer(id);
     const row = this._rows.get(id);
     if (row) {
+      closeLogView(row);
       row.remove();
       this._rows.delete(id);
     }
@@ -277,6 +307,7 @@ export class JobTaskManager extends HTMLElement {
       this._clearTimer(id);
     }
     for (const row of this._rows.values()) {
+      closeLogView(row);
       row.remove();
     }
     this._rows.clear();
@@ -358,6 +389,14 @@ export class JobTaskManager extends HTMLElement {
       baseUrl: document.baseURI,
       now: Date.now(),
     });
+    keepLogView(row);
+    markPaused(row, job, this._paused || new Set());
+  }
+
+  /** The job types paused on the server (event: paused): queued rows of them say so. */
+  _setPaused(types) {
+    this._paused = new Set(types);
+    this._rows.forEach((row, id) => this._refreshRow(id));
   }
 
   // ---- layout -------------------------------------------------------------------------------
@@ -381,11 +420,20 @@ export class JobTaskManager extends HTMLElement {
   }
 
   _layout() {
-    const byStatus = this._store.groups(this._filters(), (j) => this._isHidden(j));
+    const filters = this._filters();
+    const hidden = (j) => this._isHidden(j);
     const shown = new Set();
     let visible = 0;
+    if (this._byType) {
+      const byType = this._store.typeGroups(filters, hidden);
+      byType.forEach((jobs) => jobs.forEach((j) => shown.add(j.job_id)));
+      visible = this._typeGroups.place(byType, (j) => this._rows.get(j.job_id));
+    } else {
+      this._typeGroups.clear();
+    }
+    const byStatus = this._store.groups(filters, hidden);
     for (const [status, group] of this._groups) {
-      const jobs = byStatus.get(status);
+      const jobs = this._byType ? [] : byStatus.get(status);
       jobs.forEach((j) => shown.add(j.job_id));
       placeRows(group.list, jobs.map((j) => this._rows.get(j.job_id)));
       group.section.hidden = jobs.length === 0;
@@ -405,6 +453,15 @@ export class JobTaskManager extends HTMLElement {
     }
     this._q('[data-testid="empty"]').hidden = visible > 0;
     this._updateBadge();
+    this._updateExportLinks(filters);
+  }
+
+  /** The export buttons download what the current view and filters select. */
+  _updateExportLinks(filters) {
+    const status = filters.status || (this._view === 'history' ? 'completed,failed,cancelled' : '');
+    const f = { status, type: filters.type, text: filters.text };
+    this._q('[data-testid="export-json"]').href = this._api.exportUrl('json', f);
+    this._q('[data-testid="export-csv"]').href = this._api.exportUrl('csv', f);
   }
 
   _updateBadge() {
@@ -446,6 +503,7 @@ export class JobTaskManager extends HTMLElement {
   }
 
   _filtersChanged() {
+    this._updateExportLinks(this._filters());
     if (this._view === 'history') {
       clearTimeout(this._historyTimer);
       this._historyTimer = setTimeout(() => this._loadHistory(), 250);
@@ -458,7 +516,7 @@ export class JobTaskManager extends HTMLElement {
 
   _showView(view) {
     this._view = view;
-    for (const name of ['live', 'history']) {
+    for (const name of VIEWS) {
       const tab = this._q('#tab-' + name);
       tab.setAttribute('aria-selected', String(name === view));
       tab.tabIndex = name === view ? 0 : -1;
@@ -466,9 +524,24 @@ export class JobTaskManager extends HTMLElement {
     }
     if (view === 'history') {
       this._loadHistory();
-    } else {
-      this._layout();
+    } else if (view === 'stats') {
+      this._loadStats();
     }
+    this._layout();
+  }
+
+  async _loadStats() {
+    try {
+      renderStats(this._q('#stats'), await this._api.stats());
+    } catch (e) {
+      this._toasts.show('error', 'Could not load the statistics', e.message);
+    }
+  }
+
+  _toggleGroupByType() {
+    this._byType = !this._byType;
+    this._q('[data-testid="group-by-type"]').setAttribute('aria-pressed', String(this._byType));
+    this._layout();
   }
 
   async _loadHistory() {
@@ -532,7 +605,8 @@ export class JobTaskManager extends HTMLElement {
     const id = row ? row.dataset.jobId : null;
     switch (button.dataset.action) {
       case 'close': this.close(); break;
-      case 'toast-close': button.closest('.toast').remove(); break;
+      case 'group-by-type': this._toggleGroupByType(); break;
+      case 'refresh-stats': this._loadStats(); break;
       case 'details': this._toggleDetails(row); break;
       case 'cancel': this._mutate(id, 'cancel'); break;
       case 'retry': this._mutate(id, 'retry'); break;
@@ -553,7 +627,8 @@ export class JobTaskManager extends HTMLElement {
     }
     const tab = e.target.closest('[role="tab"]');
     if (tab && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
-      const next = tab.dataset.view === 'live' ? 'history' : 'live';
+      const step = e.key === 'ArrowRight' ? 1 : VIEWS.length - 1;
+      const next = VIEWS[(VIEWS.indexOf(tab.dataset.view) + step) % VIEWS.length];
       this._showView(next);
       this._q('#tab-' + next).focus();
       e.preventDefault();
@@ -562,7 +637,8 @@ export class JobTaskManager extends HTMLElement {
 
   _toggleDetails(row) {
     const id = row.dataset.jobId;
-    toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    const open = toggleDetails(row, (row._history ? row._job : this._store.get(id)) || row._job, document.baseURI);
+    syncLogView(row, open, this.basePath);
   }
 
   _focusJob(id) {
@@ -615,6 +691,7 @@ export class JobTaskManager extends HTMLElement {
 
   _dismiss(id) {
     this._dismissed.add(id);
+    this._toasts.forgetJob(id);
     this._clearTimer(id);
     const row = this._rows.get(id);
     const next = row && row.isConnected ? (row.nextElementSibling || row.previousElementSibling) : null;
@@ -665,6 +742,9 @@ export class JobTaskManager extends HTMLElement {
     if (notice) {
       this._toasts.show(notice.kind, notice.heading, notice.body, job.job_id);
       notifyBrowser(notice.heading, notice.body, job.job_id);
+    }
+    if (this._view === 'stats' && !this._store.isNested(job)) {
+      this._loadStats();
     }
   }
 

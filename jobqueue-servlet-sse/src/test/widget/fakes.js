@@ -124,6 +124,7 @@ export function recordingView() {
     removed: (id) => calls.push(['removed', id]),
     cleared: (ids) => calls.push(['cleared', ids]),
     connection: (connected) => calls.push(['connection', connected]),
+    polling: (active) => calls.push(['polling', active]),
   };
 }
 
@@ -134,6 +135,16 @@ export class FakeApi {
     this.recentAnswer = [];
     this.jobsById = new Map();
     this.failRecent = null;
+    this.activeAnswer = [];
+    this.failActive = null;
+  }
+
+  async active(limit) {
+    this.calls.push(['active', limit]);
+    if (this.failActive) {
+      throw this.failActive;
+    }
+    return this.activeAnswer;
   }
 
   async recent(limit) {

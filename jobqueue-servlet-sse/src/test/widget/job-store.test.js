@@ -61,10 +61,21 @@ test('children nest under a known parent and count towards its chip', () => {
   store.upsert(job('c2', { parent_job_id: 'p', status: 'running' }));
   store.upsert(job('orphan', { parent_job_id: 'unknown' }));
   assert.deepEqual(store.topLevel().map((j) => j.job_id).sort(), ['orphan', 'p']);
-  assert.deepEqual(store.childProgress(store.get('p')), { done: 1, total: 3 });
+  assert.deepEqual(store.childProgress(store.get('p')), { done: 1, total: 3, extra: 0 });
   assert.equal(store.hasMissingChildren(store.get('p')), true);
   assert.equal(store.missingParent(store.get('orphan')), 'unknown');
   assert.equal(store.missingParent(store.get('c1')), null);
+});
+
+test('the count leaves optional children (previews) out, like the seed\'s "(3/6)"', () => {
+  const store = new JobStore();
+  store.upsert(job('p', { status: 'running', child_job_ids: ['a1', 'a2', 't1', 'a3'] }));
+  store.upsert(job('a1', { parent_job_id: 'p', status: 'completed' }));
+  store.upsert(job('a2', { parent_job_id: 'p', status: 'completed' }));
+  store.upsert(job('t1', { parent_job_id: 'p', status: 'running', optional: true, type: 'generate_thumbnail' }));
+  assert.deepEqual(store.childProgress(store.get('p')), { done: 2, total: 3, extra: 1 }, 'a3 not loaded yet: required');
+  store.upsert(job('a3', { parent_job_id: 'p', status: 'failed' }));
+  assert.deepEqual(store.childProgress(store.get('p')), { done: 3, total: 3, extra: 1 });
 });
 
 test('filters match a parent through its subtasks', () => {

@@ -53,9 +53,12 @@ test('dismiss: finished top-level rows only; delete in the history view, nested 
   assert.deepEqual(history, { hidden: false, label: 'Delete Job a' });
 });
 
-test('percent: bounded, whole, 100 when completed', () => {
+test('percent: bounded, whole, 100 only when completed', () => {
   assert.equal(percentOf(job('a', { status: 'running', progress: 0.456 })), 45);
-  assert.equal(percentOf(job('a', { status: 'running', progress: 7 })), 100);
+  assert.equal(percentOf(job('a', { status: 'running', progress: 7 })), 99);
+  // a parent at 5/6 whose children are all near the end: the server says 1.0, the row says 99
+  assert.equal(percentOf(job('a', { status: 'running', progress: 1 })), 99);
+  assert.equal(percentOf(job('a', { status: 'failed', progress: 1 })), 99);
   assert.equal(percentOf(job('a', { status: 'running', progress: null })), 0);
   assert.equal(percentOf(job('a', { status: 'completed', progress: 0.2 })), 100);
 });
@@ -79,6 +82,9 @@ test('elapsed and ETA', () => {
   const running = job('a', { status: 'running', started_at: '2026-12-01T10:00:30Z', progress: 0.25 });
   assert.deepEqual(timesOf(running, now), { elapsed: 'Elapsed 30s', eta: 'ETA 1m 30s' });
   assert.equal(timesOf({ ...running, eta_seconds: 5 }, now).eta, 'ETA 5s');
+  // a running job never reads "ETA 0s": its last child may still run
+  assert.equal(timesOf({ ...running, eta_seconds: 0 }, now).eta, '');
+  assert.equal(timesOf({ ...running, eta_seconds: null, progress: 0.999 }, now).eta, '');
   const done = job('a', { status: 'completed', started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:00:12Z' });
   assert.deepEqual(timesOf(done, now), { elapsed: 'Took 12s', eta: '' });
 });

@@ -56,6 +56,10 @@ import java.util.Objects;
  * @param awaitingChildren its own work finished; it ends when its last child ends
  * @param timeout a managed attempt running longer fails ("timed out"); a tracked job without a
  *     report for this long fails; null for the queue's default for its type
+ * @param uniqueKey while this job is queued or running, no other job of its user has this key (the
+ *     store enforces it); null for none
+ * @param checkpoint the state its handler last saved with {@link JobContext#checkpoint}, kept
+ *     across attempts; null before the first
  */
 public record Job(
     String id,
@@ -92,7 +96,9 @@ public record Job(
     boolean cancelRequested,
     boolean tracked,
     boolean awaitingChildren,
-    Duration timeout) {
+    Duration timeout,
+    String uniqueKey,
+    Map<String, Object> checkpoint) {
 
   /** The error of a job that was running when its process stopped. */
   public static final String INTERRUPTED_ERROR =
@@ -110,6 +116,7 @@ public record Job(
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     result = result == null ? null : JsonValues.copyObject(result);
     input = input == null ? Map.of() : JsonValues.copyObject(input);
+    checkpoint = checkpoint == null ? null : JsonValues.copyObject(checkpoint);
   }
 
   /** A builder holding this snapshot's values, to derive the next snapshot. */
@@ -167,6 +174,8 @@ public record Job(
     private boolean tracked;
     private boolean awaitingChildren;
     private Duration timeout;
+    private String uniqueKey;
+    private Map<String, Object> checkpoint;
 
     /** An empty builder; id, type, status, createdAt, updatedAt and title must be set. */
     public Builder() {
@@ -212,6 +221,8 @@ public record Job(
       tracked = j.tracked;
       awaitingChildren = j.awaitingChildren;
       timeout = j.timeout;
+      uniqueKey = j.uniqueKey;
+      checkpoint = j.checkpoint;
     }
 
     // spotless:off — one line per setter reads as the table it is
@@ -250,6 +261,8 @@ public record Job(
     public Builder tracked(boolean v) { tracked = v; return this; }
     public Builder awaitingChildren(boolean v) { awaitingChildren = v; return this; }
     public Builder timeout(Duration v) { timeout = v; return this; }
+    public Builder uniqueKey(String v) { uniqueKey = v; return this; }
+    public Builder checkpoint(Map<String, Object> v) { checkpoint = v; return this; }
     // spotless:on
 
     public Job build() {
@@ -288,7 +301,9 @@ public record Job(
           cancelRequested,
           tracked,
           awaitingChildren,
-          timeout);
+          timeout,
+          uniqueKey,
+          checkpoint);
     }
   }
 }

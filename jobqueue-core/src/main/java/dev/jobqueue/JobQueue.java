@@ -47,6 +47,48 @@ public interface JobQueue extends AutoCloseable {
    */
   List<Job> submitAll(List<JobRequest> requests);
 
+  /**
+   * Creates or changes the recurring schedule {@code scheduleId}: at each occurrence of {@code
+   * schedule} a job is submitted from {@code template}, exactly once even when several queues share
+   * the store. Schedules live in the store and survive restarts; calling this again with the same
+   * definition (say, at every start-up) keeps the schedule's state (paused, next run), a changed
+   * definition replaces it and runs next at its next occurrence from now. Runs missed while no
+   * queue was running follow the builder's {@link JobQueueBuilder#missedRuns} policy. An occurrence
+   * whose template has a {@link JobRequest.Builder#uniqueKey} held by a job still queued or running
+   * (the last run, typically) is skipped.
+   *
+   * @param template a job without parent, dependencies, runAt or delay
+   * @throws UnknownJobTypeException when no handler is registered for the template's type
+   * @throws UnsupportedOperationException when the store keeps no schedules
+   */
+  RecurringSchedule schedule(String scheduleId, Schedule schedule, JobRequest template);
+
+  /** Every recurring schedule in the store, ordered by id. */
+  List<RecurringSchedule> schedules();
+
+  /**
+   * Stops a schedule submitting jobs until {@link #resumeSchedule}; its jobs already submitted
+   * carry on.
+   *
+   * @throws IllegalArgumentException for an unknown id
+   */
+  RecurringSchedule pauseSchedule(String scheduleId);
+
+  /**
+   * Lets a paused schedule submit again, from its next occurrence after now (runs while it was
+   * paused are not made up).
+   *
+   * @throws IllegalArgumentException for an unknown id
+   */
+  RecurringSchedule resumeSchedule(String scheduleId);
+
+  /**
+   * Deletes a schedule; the jobs it submitted stay.
+   *
+   * @return false when there was no such schedule
+   */
+  boolean deleteSchedule(String scheduleId);
+
   /** The current snapshot. */
   Job get(String jobId);
 
@@ -114,6 +156,37 @@ public interface JobQueue extends AutoCloseable {
 
   /** The API for work the host runs itself. */
   JobTracker tracker();
+
+  /**
+   * The log lines the job's handler wrote ({@link JobContext#log}), one {@link JobLog} per attempt
+   * that wrote any, oldest attempt first. Lines of an attempt running on this instance are included
+   * up to the last one written.
+   *
+   * @throws JobNotFoundException for an unknown id
+   */
+  List<JobLog> logs(String jobId);
+
+  /**
+   * Registers a listener for log lines as handlers of this instance write them (batched, about
+   * every 100 ms per attempt).
+   */
+  Subscription subscribeLogs(JobLogListener listener);
+
+  /**
+   * Pauses a job type: its queued jobs stay queued and no worker of any queue on this store starts
+   * one until {@link #resume}; running ones finish. Persisted in the store, so it outlives a
+   * restart and is shared by every instance on a shared store (which notice it within their poll
+   * interval). Idempotent; any type may be paused, handled here or not.
+   *
+   * @throws IllegalArgumentException for a blank type
+   */
+  void pause(String type);
+
+  /** Resumes a paused job type; its queued jobs start as workers are free. Idempotent. */
+  void resume(String type);
+
+  /** The job types paused in the store, as this instance last read them. */
+  Set<String> pausedTypes();
 
   /** Job types that have a handler. */
   Set<String> handledTypes();

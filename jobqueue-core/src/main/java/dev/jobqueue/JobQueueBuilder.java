@@ -44,6 +44,7 @@ public final class JobQueueBuilder {
   private boolean reserveBatchSet;
   private final Map<String, Duration> timeouts = new LinkedHashMap<>();
   private Duration trackedInactivityTimeout;
+  private MissedRunPolicy missedRuns = MissedRunPolicy.RUN_ONCE;
 
   JobQueueBuilder() {}
 
@@ -149,6 +150,15 @@ public final class JobQueueBuilder {
       throw new IllegalArgumentException("lease must be at least 100 ms, got " + lease);
     }
     this.lease = lease;
+    return this;
+  }
+
+  /**
+   * What recurring schedules do about runs missed while no queue was running: {@link
+   * MissedRunPolicy#RUN_ONCE} (the default) or {@link MissedRunPolicy#SKIP}.
+   */
+  public JobQueueBuilder missedRuns(MissedRunPolicy policy) {
+    this.missedRuns = java.util.Objects.requireNonNull(policy, "policy");
     return this;
   }
 
@@ -266,7 +276,8 @@ public final class JobQueueBuilder {
             instanceId == null ? DefaultJobQueue.randomInstanceId() : instanceId,
             reserveBatch,
             Map.copyOf(timeouts),
-            trackedInactivityTimeout);
+            trackedInactivityTimeout,
+            missedRuns);
     return DefaultJobQueue.start(config);
   }
 

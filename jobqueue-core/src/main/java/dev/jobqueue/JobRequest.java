@@ -2,6 +2,7 @@ package dev.jobqueue;
 
 import dev.jobqueue.spi.JsonValues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -16,6 +17,11 @@ import java.util.Objects;
  * @param maxAttempts attempts before a failure is final, or null for the queue's default
  * @param timeout how long one attempt may run (managed), or how long a tracked job may go without a
  *     report; null for the queue's default for the type
+ * @param runAt the job does not start before this instant; null to start as soon as possible
+ * @param delay the job does not start before this long after it is submitted (by the queue's
+ *     clock); null for none. At most one of runAt and delay is set
+ * @param uniqueKey while a job of the same user with this key is queued or running, submitting
+ *     returns that job instead of a new one; null for none
  */
 public record JobRequest(
     String type,
@@ -30,13 +36,19 @@ public record JobRequest(
     String userId,
     boolean cancelable,
     Integer totalSteps,
-    Duration timeout) {
+    Duration timeout,
+    Instant runAt,
+    Duration delay,
+    String uniqueKey) {
 
   /** Longest accepted title, in characters. */
   public static final int MAX_TITLE_LENGTH = 500;
 
   /** Longest accepted type name, in characters. */
   public static final int MAX_TYPE_LENGTH = 100;
+
+  /** Longest accepted unique key, in characters. */
+  public static final int MAX_UNIQUE_KEY_LENGTH = 500;
 
   public JobRequest {
     type = requireText(type, "type", MAX_TYPE_LENGTH);
@@ -59,6 +71,15 @@ public record JobRequest(
     }
     if (totalSteps != null && totalSteps < 0) {
       throw new IllegalArgumentException("totalSteps must not be negative, got " + totalSteps);
+    }
+    if (runAt != null && delay != null) {
+      throw new IllegalArgumentException("set runAt or delay, not both");
+    }
+    if (delay != null && delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative, got " + delay);
+    }
+    if (uniqueKey != null) {
+      uniqueKey = requireText(uniqueKey, "unique key", MAX_UNIQUE_KEY_LENGTH);
     }
   }
 
@@ -98,6 +119,9 @@ public record JobRequest(
     private boolean cancelable = true;
     private Integer totalSteps;
     private Duration timeout;
+    private Instant runAt;
+    private Duration delay;
+    private String uniqueKey;
 
     private Builder(String type, String title) {
       this.type = type;
@@ -173,6 +197,38 @@ public record JobRequest(
       return this;
     }
 
+    /**
+     * The job stays queued until {@code runAt}, then runs like any queued job (priority,
+     * dependencies and limits apply; it can be cancelled or deleted meanwhile). A past instant runs
+     * it as soon as possible. Replaces an earlier {@link #delay}.
+     */
+    public Builder runAt(Instant runAt) {
+      this.runAt = Objects.requireNonNull(runAt, "runAt");
+      this.delay = null;
+      return this;
+    }
+
+    /**
+     * Like {@link #runAt} at {@code delay} after the queue stores the job (by its clock). Replaces
+     * an earlier {@link #runAt}.
+     */
+    public Builder delay(Duration delay) {
+      this.delay = Objects.requireNonNull(delay, "delay");
+      this.runAt = null;
+      return this;
+    }
+
+    /**
+     * While a job of the same user with this key is queued or running, {@link JobQueue#submit}
+     * returns that job instead of creating another; the store enforces it atomically, so racing
+     * submits (from any thread or instance) create one job. Once the job has ended, the key is free
+     * again.
+     */
+    public Builder uniqueKey(String uniqueKey) {
+      this.uniqueKey = uniqueKey;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           type,
@@ -187,7 +243,10 @@ public record JobRequest(
           userId,
           cancelable,
           totalSteps,
-          timeout);
+          timeout,
+          runAt,
+          delay,
+          uniqueKey);
     }
   }
 }

@@ -224,6 +224,35 @@ class ParentChildTest {
   }
 
   @Test
+  void optionalChildrenDoNotCountAsAnnouncedOnes() throws Exception {
+    // the seed's comprehensive analysis: 2 analyses announced, each with an optional preview
+    JobTracker t = queue.tracker();
+    Job parent =
+        t.create(
+            JobRequest.builder("comprehensive_analyze", "Comprehensive analysis")
+                .totalSteps(2)
+                .build());
+    Job first = t.create(JobRequest.builder("analyze", "first").parent(parent.id()).build());
+    Job preview =
+        t.create(
+            JobRequest.builder("thumbnail", "preview").parent(parent.id()).optional(true).build());
+    for (Job c : List.of(first, preview)) {
+      t.start(c.id());
+      t.complete(c.id(), null);
+    }
+    await().until(() -> "1/2 tasks done".equals(queue.get(parent.id()).progressMessage()));
+    assertThat(queue.get(parent.id()).status())
+        .as("two children exist, but only one of the two announced")
+        .isEqualTo(JobStatus.RUNNING);
+    Job second = t.create(JobRequest.builder("analyze", "second").parent(parent.id()).build());
+    t.start(second.id());
+    t.complete(second.id(), null);
+    Job done = queue.await(parent.id(), Duration.ofSeconds(30));
+    assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.progressMessage()).isEqualTo("2/2 tasks done");
+  }
+
+  @Test
   void parentProgressNeverGoesBackwardsWhenItsHandlerReturns() throws Exception {
     CountDownLatch childGate = new CountDownLatch(1);
     RecordingListener l = new RecordingListener();

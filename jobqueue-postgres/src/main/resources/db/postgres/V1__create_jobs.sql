@@ -44,6 +44,10 @@ CREATE TABLE ${t}jobs (
   tracked           boolean          NOT NULL,
   awaiting_children boolean          NOT NULL,
   timeout_ms        bigint,
+  -- set at insert, never changed
+  unique_key        text,
+  -- the handler's last saved state (JSON object), kept across attempts
+  checkpoint        text,
   -- database clock: when the running job's lease lapses unless its owner renews it
   lease_deadline    timestamptz,
   -- a queued job fetched ahead by an instance: it stays queued, no other instance takes it
@@ -68,6 +72,12 @@ CREATE INDEX ${p}jobs_owner ON ${t}jobs (owner) WHERE status = 'running';
 
 -- Reservations of an instance, for renewal and release.
 CREATE INDEX ${p}jobs_reserved ON ${t}jobs (reserved_by) WHERE reserved_by IS NOT NULL;
+
+-- At most one queued or running job per user and unique key: the database decides between racing
+-- submits of every instance. A null user is one user of its own (the second column tells it from
+-- the user '').
+CREATE UNIQUE INDEX ${p}jobs_unique_key ON ${t}jobs (coalesce(user_id, ''), (user_id IS NULL), unique_key)
+  WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
 
 -- Finished jobs by completion time, for purge.
 CREATE INDEX ${p}jobs_finished ON ${t}jobs ((coalesce(completed_at, updated_at)))

@@ -46,7 +46,9 @@ CREATE TABLE ${t}events (
   cancel_requested  boolean          NOT NULL,
   tracked           boolean          NOT NULL,
   awaiting_children boolean          NOT NULL,
-  timeout_ms        bigint
+  timeout_ms        bigint,
+  unique_key        text,
+  checkpoint        text
 );
 
 CREATE INDEX ${p}events_cursor ON ${t}events (xid, event_seq);

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code submitBatch}: 1 submits each job with {@code submit} (each call waits for its own
  * durable insert); more submits lists of that many with {@code submitAll} (one durable insert per
- * list). {@code claimBatch}: how many jobs a worker claims per (durable) claim.
+ * list). {@code reserveBatch}: the most jobs the workers reserve per store call (64: the default).
  *
  * <p>Honest counting: an invocation submits {@value #OPS} jobs and returns only once the queue has
  * published at least as many completed events as jobs were submitted so far by every thread. A

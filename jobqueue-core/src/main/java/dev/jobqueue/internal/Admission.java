@@ -26,9 +26,15 @@ final class Admission {
   /** Start times (epoch millis) inside the current window, per rate-limited type. */
   private final Map<String, ArrayDeque<Long>> starts = new HashMap<>();
 
+  private final PausedTypes paused;
+
   Admission(
-      Set<String> allTypes, Map<String, Integer> concurrency, Map<String, RateLimit> rateLimits) {
+      Set<String> allTypes,
+      Map<String, Integer> concurrency,
+      Map<String, RateLimit> rateLimits,
+      PausedTypes paused) {
     this.allTypes = Set.copyOf(allTypes);
+    this.paused = paused;
     this.concurrency = concurrency;
     this.rateLimits = rateLimits;
     this.limited = !concurrency.isEmpty() || !rateLimits.isEmpty();
@@ -44,12 +50,15 @@ final class Admission {
     return limited;
   }
 
-  /** The types that may start a job now; call with the claim lock held when {@link #limited()}. */
+  /**
+   * The types that may start a job now, paused ones left out; call with the claim lock held when
+   * {@link #limited()}.
+   */
   Set<String> eligible(Instant now) {
     if (!limited()) {
-      return allTypes;
+      return paused.without(allTypes);
     }
-    Set<String> out = new HashSet<>(allTypes);
+    Set<String> out = new HashSet<>(paused.without(allTypes));
     for (Map.Entry<String, Integer> c : concurrency.entrySet()) {
       if (running.get(c.getKey()).get() >= c.getValue()) {
         out.remove(c.getKey());

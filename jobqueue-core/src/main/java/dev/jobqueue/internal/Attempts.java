@@ -85,6 +85,17 @@ final class Attempts {
     this.scheduler = scheduler;
   }
 
+  /** Handlers' log lines (set once, before workers start). */
+  private volatile JobLogs logs;
+
+  void logs(JobLogs logs) {
+    this.logs = logs;
+  }
+
+  JobLogs logs() {
+    return logs;
+  }
+
   /** Called when a worker thread is lost to a handler that ignored its cancel. */
   void onWorkerLost(java.util.function.Consumer<Execution> replaceWorker) {
     this.workerLost = replaceWorker;
@@ -121,6 +132,7 @@ final class Attempts {
       guard.cancel(false);
     }
     ex.finish();
+    logs.ended(ex);
     Thread.interrupted(); // a late cancel must not leak into the next job
     executions.unregister(ex);
     if (!ex.detached()) {
@@ -334,6 +346,10 @@ final class Attempts {
       base = store.get(ex.jobId()).orElseThrow(() -> new JobCancelledException(ex.jobId()));
       ex.latest(base);
     }
+  }
+
+  void checkpoint(Execution ex, Map<String, ?> state) {
+    Checkpoints.save(store, writes, ex, state);
   }
 
   /** Waits (bounded) for ends of attempts still being stored, then stops the completer thread. */

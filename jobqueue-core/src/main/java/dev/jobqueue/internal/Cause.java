@@ -192,7 +192,21 @@ public sealed interface Cause {
     }
   }
 
-  /** A user's retry of a failed or cancelled job: a new attempt from scratch. */
+  /** A running handler saved its state, for the attempts after it. */
+  record Checkpoint(Map<String, Object> state) implements Cause {
+    public Set<JobStatus> from() {
+      return RUNNING;
+    }
+
+    public Job next(Job cur, Instant now) {
+      return step(cur, now).checkpoint(state).build();
+    }
+  }
+
+  /**
+   * A user's retry of a failed or cancelled job: a new attempt from scratch, except for its
+   * checkpoint, which the handler may resume from.
+   */
   record Retry(Double eta) implements Cause {
     public Set<JobStatus> from() {
       return ENDED_BADLY;

@@ -2,6 +2,8 @@ package dev.jobqueue.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobListener;
+import dev.jobqueue.JobLog;
+import dev.jobqueue.JobLogListener;
 import dev.jobqueue.JobNotFoundException;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
@@ -11,6 +13,8 @@ import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStats;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.JobTracker;
+import dev.jobqueue.RecurringSchedule;
+import dev.jobqueue.Schedule;
 import dev.jobqueue.Subscription;
 import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
@@ -50,7 +54,10 @@ public final class DefaultJobQueue implements JobQueue {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final TrackedJobs tracker;
+  private final Schedules schedules;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final PausedTypes paused;
+  private final JobLogs logs;
 
   /** Completes the futures of {@link #completion}; a thread per blocked callback, none idle. */
   private final ThreadPoolExecutor completions;
@@ -88,7 +95,7 @@ public final class DefaultJobQueue implements JobQueue {
     Dispatcher[] late = new Dispatcher[1]; // submission wakes workers that are made after it
     this.submission =
         new Submission(
-            config, writes, lineage, runTimes, () -> late[0].signalWork(), commands::cancelQuietly);
+            config, writes, lineage, runTimes, at -> late[0].wakeAt(at), commands::cancelQuietly);
     Attempts attempts =
         new Attempts(
             config.handlers(),
@@ -102,13 +109,18 @@ public final class DefaultJobQueue implements JobQueue {
             timeouts,
             recovery,
             scheduler);
+    this.paused = new PausedTypes(store, () -> late[0].signalWork());
     Admission admission =
-        new Admission(config.handlers().keySet(), config.concurrency(), config.rateLimits());
+        new Admission(
+            config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);
     this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
     this.foreignChanges =
         new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
+    this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
     writes.beforeQueuedChange(dispatcher::withdraw);
+    this.logs = new JobLogs(store, config.clock());
+    attempts.logs(logs);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));
     this.maintenance = new Maintenance(config, writes, executions, commands, recovery, timeouts);
     this.tracker =
@@ -126,8 +138,13 @@ public final class DefaultJobQueue implements JobQueue {
   public static JobQueue start(QueueConfig config) {
     DefaultJobQueue q = new DefaultJobQueue(config);
     q.maintenance.recoverInterrupted();
+    q.paused.refresh();
+    if (config.store().isShared()) {
+      q.paused.schedule(q.scheduler, config.pollInterval().toMillis());
+    }
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
+    q.schedules.start(q.scheduler);
     q.feed = ForeignChanges.subscribe(config.store(), q.foreignChanges);
     log.info(
         "job queue {} started: {} workers, handlers {}, store {}",
@@ -151,6 +168,35 @@ public final class DefaultJobQueue implements JobQueue {
   }
 
   @Override
+  public RecurringSchedule schedule(String scheduleId, Schedule schedule, JobRequest template) {
+    requireOpen();
+    return schedules.schedule(scheduleId, schedule, template);
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return schedules.list();
+  }
+
+  @Override
+  public RecurringSchedule pauseSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.pause(scheduleId);
+  }
+
+  @Override
+  public RecurringSchedule resumeSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.resume(scheduleId);
+  }
+
+  @Override
+  public boolean deleteSchedule(String scheduleId) {
+    requireOpen();
+    return schedules.delete(scheduleId);
+  }
+
+  @Override
   public Job get(String jobId) {
     return find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
   }
@@ -166,6 +212,35 @@ public final class DefaultJobQueue implements JobQueue {
   @Override
   public List<Job> list(JobQuery query) {
     return store.query(query);
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    get(jobId);
+    return logs.read(jobId);
+  }
+
+  @Override
+  public Subscription subscribeLogs(JobLogListener listener) {
+    requireOpen();
+    return logs.subscribe(listener);
+  }
+
+  @Override
+  public void pause(String type) {
+    requireOpen();
+    paused.pause(type);
+  }
+
+  @Override
+  public void resume(String type) {
+    requireOpen();
+    paused.resume(type);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return paused.current();
   }
 
   @Override
@@ -275,5 +350,6 @@ public final class DefaultJobQueue implements JobQueue {
       log.warn("closing the store's change feed failed", e);
     }
     shutdown.run();
+    logs.close();
   }
 }

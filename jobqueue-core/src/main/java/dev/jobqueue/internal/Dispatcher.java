@@ -110,7 +110,8 @@ final class Dispatcher {
       signalWork();
     } else if (!stopping) {
       try {
-        scheduler.schedule(this::signalWork, delay, TimeUnit.MILLISECONDS);
+        // Looks again when it fires: the timer may run a little before the queue's clock is due.
+        scheduler.schedule(() -> wakeAt(runAt), delay + 1, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
         log.debug("not waking a worker for a retry: the queue is closing");
       }
@@ -202,7 +203,7 @@ final class Dispatcher {
         types = admission.eligible(now);
         max = 1;
       } else {
-        types = config.handlers().keySet();
+        types = admission.eligible(now); // handled types that are not paused
         max = batch.next(now);
       }
       if (types.isEmpty()) {

@@ -167,6 +167,11 @@ final class Execution implements JobContext {
   }
 
   @Override
+  public void log(String line) {
+    attempts.logs().append(this, line);
+  }
+
+  @Override
   public boolean isCancelled() {
     return cancelled;
   }
@@ -182,6 +187,18 @@ final class Execution implements JobContext {
   public Job spawn(JobRequest child) {
     throwIfCancelled();
     return attempts.spawn(this, child);
+  }
+
+  @Override
+  public void checkpoint(Map<String, ?> state) {
+    throwIfCancelled();
+    attempts.checkpoint(this, state);
+  }
+
+  @Override
+  public Map<String, Object> lastCheckpoint() {
+    Map<String, Object> c = latest.checkpoint();
+    return c == null ? Map.of() : c;
   }
 
   @Override

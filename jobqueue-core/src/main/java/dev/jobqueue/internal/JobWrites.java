@@ -164,4 +164,21 @@ final class JobWrites {
     return hub.written(
         JobEvent.Kind.DELETED, cur, true, () -> store.delete(cur.id(), cur.version()));
   }
+
+  /**
+   * Inserts a job with a unique key unless an active job holds the key; returns the job stored or
+   * the holder (no event for a job not stored).
+   */
+  Job insertUnique(Job job) {
+    Job[] holder = {job};
+    hub.written(
+        JobEvent.Kind.CREATED,
+        job,
+        true,
+        () -> {
+          holder[0] = store.insertUnique(job);
+          return holder[0].id().equals(job.id());
+        });
+    return holder[0];
+  }
 }

@@ -15,11 +15,11 @@ import java.util.Optional;
 
 /**
  * A parent's state derived from its children: progress is the mean of the children's (an ended
- * child counts as 1.0), the message reads "3/6 tasks done", and once the parent's own work is done
- * (its handler returned; or it is tracked and has as many children as its {@code total_steps}
- * announced, as the seed's comprehensive analysis does) and every child has ended, the parent ends:
- * failed when a required child failed or was cancelled, otherwise completed with a warning per
- * failed optional child.
+ * child counts as 1.0), the message reads "3/6 tasks done" (of the required children when some are
+ * optional), and once the parent's own work is done (its handler returned; or it is tracked and has
+ * as many children as its {@code total_steps} announced, as the seed's comprehensive analysis does)
+ * and every child has ended, the parent ends: failed when a required child failed or was cancelled,
+ * otherwise completed with a warning per failed optional child.
  */
 final class ParentRollup {
   private ParentRollup() {}
@@ -36,6 +36,8 @@ final class ParentRollup {
     }
     int n = p.childJobIds().size();
     int done = 0;
+    int required = 0;
+    int requiredDone = 0;
     int completed = 0;
     boolean anyStarted = false;
     double sum = 0;
@@ -45,13 +47,21 @@ final class ParentRollup {
       Optional<Job> c = store.get(id);
       if (c.isEmpty()) { // deleted: only ended jobs can be deleted
         done++;
+        required++;
+        requiredDone++;
         completed++;
         sum += 1.0;
         continue;
       }
       Job child = c.get();
+      if (!child.optional()) {
+        required++;
+      }
       if (child.isTerminal()) {
         done++;
+        if (!child.optional()) {
+          requiredDone++;
+        }
         sum += 1.0;
         anyStarted = true;
         if (child.status() == JobStatus.COMPLETED) {
@@ -73,14 +83,22 @@ final class ParentRollup {
         anyStarted |= child.status() == JobStatus.RUNNING;
       }
     }
+    // With required and optional children (analyses and their previews), the count and the
+    // announced total are of the required ones: "3/6 tasks done" reads as the analyses.
+    boolean mixed = required > 0 && required < n;
+    int counted = mixed ? required : n;
+    int countedDone = mixed ? requiredDone : done;
     // A tracked parent may announce how many children are coming; until they all exist, the
     // ones that ended early must not end the parent.
-    int expected = p.tracked() && p.totalSteps() != null ? Math.max(n, p.totalSteps()) : n;
+    int expected =
+        p.tracked() && p.totalSteps() != null ? Math.max(counted, p.totalSteps()) : counted;
+    int stillToCome = expected - counted;
     // Never backwards within an attempt: a handler may have reported its own progress before its
     // children existed, and a bar that jumps from 100 % to 0 % reads as a failure.
-    double progress = Math.max(p.progress(), Math.round(sum / expected * 10_000.0) / 10_000.0);
-    String message = done + "/" + expected + " tasks done";
-    boolean ownWorkDone = p.awaitingChildren() || n >= expected;
+    double progress =
+        Math.max(p.progress(), Math.round(sum / (n + stillToCome) * 10_000.0) / 10_000.0);
+    String message = countedDone + "/" + expected + " tasks done";
+    boolean ownWorkDone = p.awaitingChildren() || stillToCome == 0;
     if (done == n && ownWorkDone) {
       LinkedHashSet<String> warnings = new LinkedHashSet<>(p.warnings());
       for (String f : optionalFailures) {

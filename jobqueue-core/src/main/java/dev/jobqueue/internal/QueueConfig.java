@@ -1,6 +1,7 @@
 package dev.jobqueue.internal;
 
 import dev.jobqueue.JobHandler;
+import dev.jobqueue.MissedRunPolicy;
 import dev.jobqueue.RateLimit;
 import dev.jobqueue.RecoveryPolicy;
 import dev.jobqueue.Retention;
@@ -31,4 +32,5 @@ public record QueueConfig(
     String instanceId,
     int reserveBatch,
     Map<String, Duration> timeouts,
-    Duration trackedInactivityTimeout) {}
+    Duration trackedInactivityTimeout,
+    MissedRunPolicy missedRuns) {}

@@ -49,7 +49,9 @@ final class Snapshots {
         q.cancelRequested(),
         q.tracked(),
         q.awaitingChildren(),
-        q.timeout());
+        q.timeout(),
+        q.uniqueKey(),
+        q.checkpoint());
   }
 
   static Job completed(Job r, Instant now, Map<String, Object> result) {
@@ -88,6 +90,8 @@ final class Snapshots {
         r.cancelRequested(),
         r.tracked(),
         false,
-        r.timeout());
+        r.timeout(),
+        r.uniqueKey(),
+        r.checkpoint());
   }
 }

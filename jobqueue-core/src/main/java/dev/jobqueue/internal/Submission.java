@@ -27,7 +27,10 @@ final class Submission {
   private final JobWrites writes;
   private final Lineage lineage;
   private final RunTimes runTimes;
-  private final Runnable workAvailable;
+
+  /** Wakes a worker now (null) or when a delayed job becomes due. */
+  private final Consumer<Instant> wake;
+
   private final Consumer<String> cancelChild;
 
   Submission(
@@ -35,14 +38,14 @@ final class Submission {
       JobWrites writes,
       Lineage lineage,
       RunTimes runTimes,
-      Runnable workAvailable,
+      Consumer<Instant> wake,
       Consumer<String> cancelChild) {
     this.config = config;
     this.store = config.store();
     this.writes = writes;
     this.lineage = lineage;
     this.runTimes = runTimes;
-    this.workAvailable = workAvailable;
+    this.wake = wake;
     this.cancelChild = cancelChild;
   }
 
@@ -62,8 +65,11 @@ final class Submission {
       }
     }
     writes.insertAll(plain);
-    if (!plain.isEmpty()) {
-      workAvailable.run();
+    java.util.Set<Instant> wakes = new java.util.HashSet<>();
+    for (Job j : plain) {
+      if (wakes.add(j.runAt())) {
+        wake.accept(j.runAt());
+      }
     }
     // Children and dependents need their parent and dependencies checked one by one.
     List<Job> out = new ArrayList<>(requests.size());
@@ -75,7 +81,7 @@ final class Submission {
   }
 
   private static boolean isPlain(JobRequest r) {
-    return r.parentJobId() == null && r.dependsOn().isEmpty();
+    return r.parentJobId() == null && r.dependsOn().isEmpty() && r.uniqueKey() == null;
   }
 
   private void requireHandler(JobRequest r) {
@@ -100,7 +106,10 @@ final class Submission {
             child.userId(),
             child.cancelable(),
             child.totalSteps(),
-            child.timeout()));
+            child.timeout(),
+            child.runAt(),
+            child.delay(),
+            child.uniqueKey()));
   }
 
   /** Stores one new job, managed or (for the tracker) tracked. */
@@ -118,7 +127,15 @@ final class Submission {
       }
     }
     Job job = newJob(request, userId, tracked, writes.now());
-    writes.insert(job);
+    if (job.uniqueKey() != null) {
+      Job holder = writes.insertUnique(job);
+      if (!holder.id().equals(job.id())) {
+        log.debug("unique key {} is held by {}: no new job", job.uniqueKey(), holder.describe());
+        return holder;
+      }
+    } else {
+      writes.insert(job);
+    }
     if (log.isDebugEnabled()) {
       log.debug("created {}", job.describe());
     }
@@ -136,7 +153,7 @@ final class Submission {
       }
     }
     if (!tracked) {
-      workAvailable.run();
+      wake.accept(job.runAt());
     }
     // A parent or a failed dependency may have changed the new job already; otherwise the
     // inserted snapshot is the answer and a read would only cost a durable store a round trip.
@@ -187,6 +204,11 @@ final class Submission {
     }
   }
 
+  /** A new managed job for {@code request} at {@code now}, not stored (a schedule's run). */
+  Job newJob(JobRequest request, Instant now) {
+    return newJob(request, request.userId(), false, now);
+  }
+
   private Job newJob(JobRequest request, String userId, boolean tracked, Instant now) {
     Integer maxAttempts = request.maxAttempts();
     return new Job.Builder()
@@ -209,6 +231,8 @@ final class Submission {
         .etaSeconds(runTimes.mean(request.type()))
         .tracked(tracked)
         .timeout(request.timeout())
+        .runAt(request.delay() != null ? now.plus(request.delay()) : request.runAt())
+        .uniqueKey(request.uniqueKey())
         .build();
   }
 }

@@ -1,11 +1,14 @@
 package dev.jobqueue.memory;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -70,8 +74,77 @@ public final class InMemoryJobStore implements JobStore {
   /** Terminal rows stored now (the live entries of {@link #finished}). */
   private final AtomicLong terminalRows = new AtomicLong();
 
+  private final JobLogsAndPauses extras = new JobLogsAndPauses();
+
+  /** A unique key's scope: one user (null is one user too) and the key. */
+  private record UniqueRef(String userId, String key) {}
+
+  /**
+   * Who holds each unique key: written only under {@link #uniqueLock}, so that checking the holder
+   * and taking the key are one step; an entry whose job has ended is stale and is replaced.
+   */
+  private final ConcurrentHashMap<UniqueRef, String> uniqueKeys = new ConcurrentHashMap<>();
+
+  private final Object uniqueLock = new Object();
+
   @Override
   public void insert(Job job) {
+    if (!holdsKey(job)) {
+      insertRow(job);
+      return;
+    }
+    synchronized (uniqueLock) {
+      Job holder = keyHolder(job);
+      if (holder != null) {
+        throw new UniqueKeyConflictException(job.uniqueKey(), holder.id());
+      }
+      insertRow(job);
+      uniqueKeys.put(uniqueRef(job), job.id());
+    }
+  }
+
+  @Override
+  public Job insertUnique(Job job) {
+    if (job.uniqueKey() == null || job.status() != JobStatus.QUEUED) {
+      throw new IllegalArgumentException(
+          "insertUnique needs a queued job with a unique key, got " + job.describe());
+    }
+    synchronized (uniqueLock) {
+      Job holder = keyHolder(job);
+      if (holder != null) {
+        return holder;
+      }
+      insertRow(job);
+      uniqueKeys.put(uniqueRef(job), job.id());
+      return job;
+    }
+  }
+
+  /** The queued or running job other than {@code job} holding its key, or null. */
+  private Job keyHolder(Job job) {
+    UniqueRef ref = uniqueRef(job);
+    String id = uniqueKeys.get(ref);
+    if (id == null) {
+      return null;
+    }
+    Row row = rows.get(id);
+    if (row != null && holdsKey(row.job()) && ref.equals(uniqueRef(row.job()))) {
+      return id.equals(job.id()) ? null : row.job();
+    }
+    uniqueKeys.remove(ref, id); // that job ended (or was deleted): the key is free
+    return null;
+  }
+
+  private static boolean holdsKey(Job j) {
+    return j.uniqueKey() != null
+        && (j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING);
+  }
+
+  private static UniqueRef uniqueRef(Job j) {
+    return new UniqueRef(j.userId(), j.uniqueKey());
+  }
+
+  private void insertRow(Job job) {
     Row row = new Row(job, nextSeq.getAndIncrement());
     if (rows.putIfAbsent(job.id(), row) != null) {
       throw new DuplicateJobException(job.id());
@@ -108,6 +181,27 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public boolean update(Job next, long expectedVersion) {
+    if (!holdsKey(next)) {
+      return updateRow(next, expectedVersion);
+    }
+    Row cur = rows.get(next.id());
+    if (cur != null && cur.job().version() == expectedVersion && holdsKey(cur.job())) {
+      return updateRow(next, expectedVersion); // it holds its key already (or the CAS fails)
+    }
+    synchronized (uniqueLock) { // an ended job queued again takes its key back, if it is free
+      Job holder = keyHolder(next);
+      if (holder != null) {
+        throw new UniqueKeyConflictException(next.uniqueKey(), holder.id());
+      }
+      boolean updated = updateRow(next, expectedVersion);
+      if (updated) {
+        uniqueKeys.put(uniqueRef(next), next.id());
+      }
+      return updated;
+    }
+  }
+
+  private boolean updateRow(Job next, long expectedVersion) {
     while (true) {
       Row old = rows.get(next.id());
       if (old == null
@@ -148,6 +242,7 @@ public final class InMemoryJobStore implements JobStore {
     if (old == null || old.job().version() != expectedVersion || !rows.remove(id, old)) {
       return false;
     }
+    extras.deleted(id);
     reservations.remove(id);
     if (old.job().isTerminal()) {
       terminalRows.decrementAndGet();
@@ -280,12 +375,46 @@ public final class InMemoryJobStore implements JobStore {
       }
       finished.poll();
       if (rows.remove(job.id(), entry)) {
+        extras.deleted(job.id());
         terminalRows.decrementAndGet();
         deleted.add(job);
       }
       // else a concurrent update replaced it; that update queued its own entry if still terminal
     }
     return deleted;
+  }
+
+  /**
+   * Kept with the job's row: a log of a job that is not stored (or deleted meanwhile) is dropped.
+   */
+  @Override
+  public void writeLog(JobLog log) {
+    rows.computeIfPresent(
+        log.jobId(),
+        (id, row) -> {
+          extras.putLog(log);
+          return row;
+        });
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return extras.logs(jobId);
+  }
+
+  @Override
+  public void pauseType(String type) {
+    extras.pause(type);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    extras.resume(type);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return extras.paused();
   }
 
   private static Instant completedAt(Job j) {
@@ -303,6 +432,74 @@ public final class InMemoryJobStore implements JobStore {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------ recurring schedules
+
+  /** Schedules by id; every write holds {@link #scheduleLock}, so fire's check and change agree. */
+  private final ConcurrentHashMap<String, RecurringSchedule> schedules = new ConcurrentHashMap<>();
+
+  private final Object scheduleLock = new Object();
+
+  @Override
+  public boolean insertSchedule(RecurringSchedule schedule) {
+    synchronized (scheduleLock) {
+      return schedules.putIfAbsent(schedule.id(), schedule) == null;
+    }
+  }
+
+  @Override
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return Optional.ofNullable(schedules.get(id));
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    List<RecurringSchedule> out = new ArrayList<>(schedules.values());
+    out.sort(Comparator.comparing(RecurringSchedule::id));
+    return out;
+  }
+
+  @Override
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    synchronized (scheduleLock) {
+      RecurringSchedule cur = schedules.get(next.id());
+      if (cur == null || cur.version() != expectedVersion || next.version() <= expectedVersion) {
+        return false;
+      }
+      schedules.put(next.id(), next);
+      return true;
+    }
+  }
+
+  @Override
+  public boolean deleteSchedule(String id) {
+    synchronized (scheduleLock) {
+      return schedules.remove(id) != null;
+    }
+  }
+
+  @Override
+  public boolean fireSchedule(String scheduleId, Instant occurrence, Instant nextRunAt, Job job) {
+    synchronized (scheduleLock) {
+      RecurringSchedule cur = schedules.get(scheduleId);
+      if (cur == null || cur.paused() || !occurrence.equals(cur.nextRunAt())) {
+        return false;
+      }
+      insert(job); // throws, changing nothing, on a held unique key or a duplicate id
+      schedules.put(
+          scheduleId,
+          new RecurringSchedule(
+              cur.id(),
+              cur.schedule(),
+              cur.template(),
+              false,
+              nextRunAt,
+              occurrence,
+              job.id(),
+              cur.version() + 1));
+      return true;
+    }
   }
 
   private static ReadyKey key(Row row) {

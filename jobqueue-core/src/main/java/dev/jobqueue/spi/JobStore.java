@@ -1,13 +1,16 @@
 package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,6 +23,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Durability: {@link #insert}, {@link #update} and {@link #delete} return only once the change
  * is durable (for persistent stores). {@link #updateProgress} may be coalesced; reservations need
  * not be durable.
+ *
+ * <p>Unique keys: no write may leave two queued or running jobs with the same {@link Job#userId()}
+ * (null counting as one user) and the same non-null {@link Job#uniqueKey()}. {@link #insertUnique}
+ * answers such a conflict with the holder; {@link #insert}, {@link #insertAll} and {@link #update}
+ * (a failed or cancelled job queued again) throw {@link UniqueKeyConflictException} and write
+ * nothing. A finished job releases its key.
  */
 public interface JobStore extends AutoCloseable {
 
@@ -40,6 +49,21 @@ public interface JobStore extends AutoCloseable {
     for (Job j : jobs) {
       insert(j);
     }
+  }
+
+  /**
+   * Stores {@code job} (a new queued job whose {@link Job#uniqueKey()} is not null) unless a queued
+   * or running job of the same user holds the same key. Atomic: of any number of racing calls with
+   * one user and key, from any thread or process sharing the store, exactly one stores its job; the
+   * others get that job. Durable before it returns, like {@link #insert}.
+   *
+   * @return {@code job} itself when it was stored, otherwise the current snapshot of the queued or
+   *     running job that holds the key
+   * @throws DuplicateJobException when a job with {@code job}'s id exists
+   * @throws UnsupportedOperationException from stores that do not support unique keys (the default)
+   */
+  default Job insertUnique(Job job) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support unique keys");
   }
 
   /** The current snapshot, including progress accepted by {@link #updateProgress}. */
@@ -137,6 +161,117 @@ public interface JobStore extends AutoCloseable {
 
   /** Number of jobs per type and status, for one user or (null) everyone. */
   Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId);
+
+  // ------------------------------------------------------------ recurring schedules
+  // The defaults throw UnsupportedOperationException: a store without them cannot hold schedules.
+
+  /**
+   * Stores a new schedule (version 1).
+   *
+   * @return false when a schedule with its id exists (nothing is written)
+   */
+  default boolean insertSchedule(RecurringSchedule schedule) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /** The schedule with this id. */
+  default Optional<RecurringSchedule> getSchedule(String id) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /** Every schedule, ordered by id. */
+  default List<RecurringSchedule> schedules() {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /**
+   * Compare-and-set: replaces the schedule whose stored version is {@code expectedVersion} with
+   * {@code next} (a greater version). Durable before it returns.
+   *
+   * @return false when it is missing or its version differs
+   */
+  default boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /**
+   * Deletes the schedule (jobs it submitted stay).
+   *
+   * @return false when it did not exist
+   */
+  default boolean deleteSchedule(String id) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /**
+   * Submits one occurrence of a schedule, exactly once: the occurrence key is ({@code scheduleId},
+   * {@code occurrence}). In one atomic step, only if the stored schedule is not paused and its
+   * {@link RecurringSchedule#nextRunAt()} equals {@code occurrence}: inserts {@code job} (as {@link
+   * #insert} would) and advances the schedule to nextRunAt = {@code nextRunAt}, lastRunAt = {@code
+   * occurrence}, lastJobId = the job's id, version + 1. Of racing calls for one occurrence (from
+   * any thread or process sharing the store) exactly one returns true. Durable before it returns.
+   *
+   * @param nextRunAt the occurrence after this one, or null when there is none
+   * @return false, with nothing written, when the occurrence was fired already (or the schedule is
+   *     paused, changed or gone)
+   * @throws UniqueKeyConflictException when the job's unique key is held; nothing is written
+   * @throws DuplicateJobException when the job's id exists; nothing is written
+   */
+  default boolean fireSchedule(String scheduleId, Instant occurrence, Instant nextRunAt, Job job) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not keep schedules");
+  }
+
+  /**
+   * Stores the log of one attempt of a job, replacing what is stored for that job and attempt. The
+   * queue calls this with the attempt's whole log (already bounded: at most {@link
+   * JobLog#MAX_LINES} lines of at most {@link JobLog#MAX_LINE_CHARS} characters), at most about
+   * every 100 ms per running attempt and once more after the attempt ends; a store keeps what it
+   * gets, lines in order, exactly.
+   *
+   * <p>Like {@link #updateProgress}, the write may be deferred and coalesced with later logs of the
+   * same attempt (a durable store writes it within its progress flush interval and on close, never
+   * once per call), but {@link #logs} must return it at once. A log of a job that does not exist,
+   * or that is deleted before a deferred write happens, is dropped: a store never keeps the log of
+   * a job it does not hold. The default throws {@link UnsupportedOperationException} (the queue
+   * then keeps logs in memory only while they run).
+   */
+  default void writeLog(JobLog log) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not store job logs");
+  }
+
+  /**
+   * The stored logs of a job, one per attempt, in attempt order; empty for an unknown job. {@link
+   * #delete} and {@link #purge} delete a job's logs with it. The default throws {@link
+   * UnsupportedOperationException}.
+   */
+  default List<JobLog> logs(String jobId) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not store job logs");
+  }
+
+  /**
+   * Records {@code type} as paused, durably before it returns, for every queue on this store to see
+   * in {@link #pausedTypes}; pausing a paused type changes nothing. {@link #reserve} does not
+   * consult it: the queue leaves paused types out of {@link ClaimRequest#types()}. The default
+   * throws {@link UnsupportedOperationException}.
+   */
+  default void pauseType(String type) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support pausing job types");
+  }
+
+  /** Removes {@code type} from the paused types, durably; resuming an unpaused type is a no-op. */
+  default void resumeType(String type) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support pausing job types");
+  }
+
+  /**
+   * The paused job types, as committed (another process's pause is seen once it committed). The
+   * default is the empty set, for stores that do not support pausing.
+   */
+  default Set<String> pausedTypes() {
+    return Set.of();
+  }
 
   /**
    * Whether several processes may share this store at once (PostgreSQL). When false, a job found

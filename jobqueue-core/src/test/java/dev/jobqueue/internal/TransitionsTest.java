@@ -70,6 +70,7 @@ class TransitionsTest {
     rows.add(row("progress", progress, Kind.MANAGED, R, R));
     rows.add(row("progress", progress, Kind.TRACKED, R, R));
     rows.add(row("request cancel", new Cause.RequestCancel(), Kind.MANAGED, R, R));
+    rows.add(row("checkpoint", new Cause.Checkpoint(Map.of("rows", 3)), Kind.MANAGED, R, R));
     rows.add(row("cancel", new Cause.Cancel(), Kind.MANAGED, Q, X, R, X));
     // Only a running job awaits children; in other statuses the kind is a plain job.
     rows.add(row("cancel", new Cause.Cancel(), Kind.AWAITING_CHILDREN, Q, X, R, X));

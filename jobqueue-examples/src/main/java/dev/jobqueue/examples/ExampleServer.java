@@ -21,6 +21,7 @@ import dev.jobqueue.examples.http.StaticServlet;
 import dev.jobqueue.examples.images.ImageStore;
 import dev.jobqueue.examples.presets.PresetStore;
 import dev.jobqueue.examples.presets.ThumbnailJob;
+import dev.jobqueue.examples.presets.TrackedPreview;
 import dev.jobqueue.servlet.JobQueueFilter;
 import dev.jobqueue.spi.JobStore;
 import jakarta.servlet.DispatcherType;
@@ -29,6 +30,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -53,13 +55,20 @@ public final class ExampleServer implements AutoCloseable {
   private final JobQueue queue;
   private final JobQueueFilter filter;
   private final Server server;
+  private final TrackedPreview previews;
   private boolean closed;
 
-  private ExampleServer(JobStore store, JobQueue queue, JobQueueFilter filter, Server server) {
+  private ExampleServer(
+      JobStore store,
+      JobQueue queue,
+      JobQueueFilter filter,
+      Server server,
+      TrackedPreview previews) {
     this.store = store;
     this.queue = queue;
     this.filter = filter;
     this.server = server;
+    this.previews = previews;
   }
 
   /** Starts everything; on failure closes what was started and rethrows. */
@@ -72,14 +81,17 @@ public final class ExampleServer implements AutoCloseable {
     Analyzers analyzers = Analyzers.builtIn();
     JobStore store = StoreSpec.open(options.store());
     JobQueue queue = null;
+    // handlers are built before the queue they submit follow-up jobs to
+    AtomicReference<JobQueue> queueRef = new AtomicReference<>();
     Server server = null;
     JobQueueFilter filter = null;
+    TrackedPreview previews = null;
     try {
       queue =
           JobQueue.builder()
               .store(store)
               .workers(options.workers())
-              .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets))
+              .handler(AnalyzeJob.TYPE, new AnalyzeJob(analyzers, images, presets, queueRef::get))
               .handler(ComprehensiveJob.TYPE, new ComprehensiveJob(analyzers, images))
               .handler(ThumbnailJob.TYPE, new ThumbnailJob(presets, images))
               .handler(GenerateJob.TYPE, new GenerateJob(images))
@@ -89,12 +101,21 @@ public final class ExampleServer implements AutoCloseable {
               .concurrency(GenerateJob.TYPE, Math.max(1, options.workers() / 2))
               .shutdownTimeout(Duration.ofSeconds(5))
               .build();
+      queueRef.set(queue);
+      previews = new TrackedPreview(queue.tracker(), presets, images);
       // each browser is its own anonymous user (AnonymousUser): nobody sees another's jobs
       filter =
           JobQueueFilter.builder(queue).basePath(JOBS_PATH).userResolver(AnonymousUser::of).build();
-      server = jetty(options.port(), json, queue, filter, analyzers, images, presets, options);
+      server =
+          jetty(
+              options.port(),
+              json,
+              queue,
+              filter,
+              new Parts(analyzers, images, presets, previews),
+              options);
       server.start();
-      ExampleServer app = new ExampleServer(store, queue, filter, server);
+      ExampleServer app = new ExampleServer(store, queue, filter, server, previews);
       LOG.info(
           "jobqueue example app on {} (store {}, {} workers, data in {})",
           app.uri(),
@@ -107,6 +128,9 @@ public final class ExampleServer implements AutoCloseable {
         filter.destroy();
       }
       stopQuietly(server);
+      if (previews != null) {
+        previews.close();
+      }
       if (queue != null) {
         queue.close();
       }
@@ -120,10 +144,11 @@ public final class ExampleServer implements AutoCloseable {
       ObjectMapper json,
       JobQueue queue,
       JobQueueFilter jobsFilter,
-      Analyzers analyzers,
-      ImageStore images,
-      PresetStore presets,
+      Parts parts,
       AppOptions options) {
+    Analyzers analyzers = parts.analyzers();
+    ImageStore images = parts.images();
+    PresetStore presets = parts.presets();
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("example-http");
     Server server = new Server(threads);
@@ -164,11 +189,17 @@ public final class ExampleServer implements AutoCloseable {
         "/api/analyze/*");
     context.addServlet(
         new ServletHolder(new GenerateServlet(json, queue, answers)), "/api/generate/*");
-    context.addServlet(new ServletHolder(new PresetsServlet(json, presets)), "/api/presets/*");
+    context.addServlet(
+        new ServletHolder(new PresetsServlet(json, presets, parts.previews(), answers)),
+        "/api/presets/*");
     context.addServlet(new ServletHolder(new StaticServlet(json)), "/");
     server.setHandler(context);
     return server;
   }
+
+  /** The app's own services the servlets use. */
+  private record Parts(
+      Analyzers analyzers, ImageStore images, PresetStore presets, TrackedPreview previews) {}
 
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
@@ -194,6 +225,7 @@ public final class ExampleServer implements AutoCloseable {
     // end the SSE streams first: they are long-lived requests a graceful stop would wait for
     filter.destroy();
     stopQuietly(server);
+    previews.close();
     try {
       queue.close();
     } finally {

@@ -173,6 +173,9 @@ class AnalyzersTest {
     }
 
     @Override
+    public void log(String line) {}
+
+    @Override
     public void progress(int current, int total, String message) {
       if (current > 0) {
         messages.add(current + "/" + total + " " + message);

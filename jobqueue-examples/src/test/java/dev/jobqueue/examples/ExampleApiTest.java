@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -261,7 +262,8 @@ class ExampleApiTest {
   }
 
   @Test
-  void failedOptionalThumbnailOnlyWarns() throws Exception {
+  void comprehensiveAnalysis_countsItsPresets_waitsForEveryPreview_andWarnsOfAFailedOne()
+      throws Exception {
     AppFixture.Answer a =
         app.postJson(
             "/api/analyze/comprehensive",
@@ -273,12 +275,27 @@ class ExampleApiTest {
                 "fail_thumbnail",
                 true));
     assertThat(a.status()).as("%s", a.body()).isEqualTo(200);
+    assertThat(a.body().get("result").get("summary").asText()).isEqualTo("2 presets created");
+    // each preview is an optional child of the parent: its failure is the parent's warning
+    assertThat(a.body().get("warnings")).hasSize(2);
+    a.body()
+        .get("warnings")
+        .forEach(w -> assertThat(w.asText()).contains("Simulated thumbnail failure"));
     String parent = a.body().get("job_id").asText();
-    for (JsonNode child : app.job(parent).get("child_job_ids")) {
-      JsonNode analysis = app.job(child.asText());
-      assertThat(analysis.get("status").asText()).isEqualTo("completed");
-      assertThat(analysis.get("warnings").get(0).asText()).contains("Simulated thumbnail failure");
+    JsonNode job = app.job(parent);
+    assertThat(job.get("status").asText()).isEqualTo("completed");
+    Instant parentEnd = Instant.parse(job.get("completed_at").asText());
+    Map<String, Integer> types = new java.util.TreeMap<>();
+    for (JsonNode child : job.get("child_job_ids")) {
+      JsonNode c = app.job(child.asText());
+      types.merge(c.get("type").asText(), 1, Integer::sum);
+      boolean preview = c.get("type").asText().equals("generate_thumbnail");
+      assertThat(c.get("optional").asBoolean()).isEqualTo(preview);
+      assertThat(c.get("status").asText()).isEqualTo(preview ? "failed" : "completed");
+      assertThat(c.get("child_job_ids")).isEmpty();
+      assertThat(Instant.parse(c.get("completed_at").asText())).isBeforeOrEqualTo(parentEnd);
     }
+    assertThat(types).isEqualTo(Map.of("analyze", 2, "generate_thumbnail", 2));
   }
 
   @Test

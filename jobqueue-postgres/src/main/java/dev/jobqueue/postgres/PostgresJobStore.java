@@ -1,8 +1,10 @@
 package dev.jobqueue.postgres;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.postgres.internal.PgConfig;
 import dev.jobqueue.postgres.internal.PgEngine;
 import dev.jobqueue.spi.ChangeFeed;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -112,6 +115,20 @@ public final class PostgresJobStore implements JobStore, ChangeFeed {
     engine.insertAll(jobs);
   }
 
+  /**
+   * Inserts unless a queued or running job of the same user holds the key; the database's unique
+   * index decides between racing instances.
+   */
+  @Override
+  public Job insertUnique(Job job) {
+    Objects.requireNonNull(job, "job");
+    if (job.uniqueKey() == null || job.status() != JobStatus.QUEUED) {
+      throw new IllegalArgumentException(
+          "insertUnique needs a queued job with a unique key, got " + job.describe());
+    }
+    return engine.insertUnique(job);
+  }
+
   @Override
   public Optional<Job> get(String id) {
     return engine.get(Objects.requireNonNull(id, "id"));
@@ -183,6 +200,68 @@ public final class PostgresJobStore implements JobStore, ChangeFeed {
   @Override
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
     return engine.countByTypeAndStatus(userId);
+  }
+
+  @Override
+  public boolean insertSchedule(RecurringSchedule schedule) {
+    return engine.insertSchedule(Objects.requireNonNull(schedule, "schedule"));
+  }
+
+  @Override
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return engine.getSchedule(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return engine.schedules();
+  }
+
+  @Override
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return engine.updateSchedule(Objects.requireNonNull(next, "next"), expectedVersion);
+  }
+
+  @Override
+  public boolean deleteSchedule(String id) {
+    return engine.deleteSchedule(Objects.requireNonNull(id, "id"));
+  }
+
+  /** Locks the schedule's row: of instances firing one occurrence, exactly one submits it. */
+  @Override
+  public boolean fireSchedule(String scheduleId, Instant occurrence, Instant nextRunAt, Job job) {
+    return engine.fireSchedule(
+        Objects.requireNonNull(scheduleId, "scheduleId"),
+        Objects.requireNonNull(occurrence, "occurrence"),
+        nextRunAt,
+        Objects.requireNonNull(job, "job"));
+  }
+
+  /** Kept in memory and written within the progress flush interval (and on close). */
+  @Override
+  public void writeLog(JobLog log) {
+    engine.writeLog(Objects.requireNonNull(log, "log"));
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return engine.logs(Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  @Override
+  public void pauseType(String type) {
+    engine.pauseType(Objects.requireNonNull(type, "type"), true);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    engine.pauseType(Objects.requireNonNull(type, "type"), false);
+  }
+
+  /** As committed by any instance. */
+  @Override
+  public Set<String> pausedTypes() {
+    return engine.pausedTypes();
   }
 
   /** True: several instances share the database; only jobs with an expired lease are recovered. */

@@ -1,8 +1,10 @@
 package dev.jobqueue.postgres;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** A store that forwards every call; tests override what they need to change. */
@@ -88,6 +91,66 @@ class ForwardingStore implements JobStore {
   @Override
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
     return delegate.countByTypeAndStatus(userId);
+  }
+
+  @Override
+  public Job insertUnique(Job job) {
+    return delegate.insertUnique(job);
+  }
+
+  @Override
+  public boolean insertSchedule(RecurringSchedule schedule) {
+    return delegate.insertSchedule(schedule);
+  }
+
+  @Override
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return delegate.getSchedule(id);
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return delegate.schedules();
+  }
+
+  @Override
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return delegate.updateSchedule(next, expectedVersion);
+  }
+
+  @Override
+  public boolean deleteSchedule(String id) {
+    return delegate.deleteSchedule(id);
+  }
+
+  @Override
+  public boolean fireSchedule(String scheduleId, Instant occurrence, Instant nextRunAt, Job job) {
+    return delegate.fireSchedule(scheduleId, occurrence, nextRunAt, job);
+  }
+
+  @Override
+  public void writeLog(JobLog log) {
+    delegate.writeLog(log);
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return delegate.logs(jobId);
+  }
+
+  @Override
+  public void pauseType(String type) {
+    delegate.pauseType(type);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    delegate.resumeType(type);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return delegate.pausedTypes();
   }
 
   @Override

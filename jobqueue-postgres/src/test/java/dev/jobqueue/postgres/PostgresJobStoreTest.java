@@ -3,6 +3,7 @@ package dev.jobqueue.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.spi.JobStore;
 import dev.jobqueue.spi.JobStoreContract;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -32,7 +33,13 @@ class PostgresJobStoreTest extends JobStoreContract {
   protected JobStore newStore() {
     JobStore store = PostgresJobStore.builder(pool).schema(schema).build();
     PgTestDb.execute(
-        "TRUNCATE " + schema + ".jobqueue_jobs, " + schema + ".jobqueue_events RESTART IDENTITY");
+        "TRUNCATE "
+            + String.join(
+                ", ",
+                List.of("jobs", "events", "job_logs", "paused_types", "schedules").stream()
+                    .map(t -> schema + ".jobqueue_" + t)
+                    .toList())
+            + " RESTART IDENTITY");
     return store;
   }
 }

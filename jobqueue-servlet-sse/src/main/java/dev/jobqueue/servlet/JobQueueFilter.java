@@ -4,6 +4,7 @@ import dev.jobqueue.JobQueue;
 import dev.jobqueue.servlet.internal.ApiConfig;
 import dev.jobqueue.servlet.internal.ApiHandler;
 import dev.jobqueue.servlet.internal.JobJson;
+import dev.jobqueue.servlet.internal.OpsEndpoints;
 import dev.jobqueue.servlet.internal.OriginPolicy;
 import dev.jobqueue.servlet.internal.SseFrames;
 import dev.jobqueue.servlet.internal.SseHub;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +82,8 @@ public final class JobQueueFilter implements Filter {
             config,
             json,
             new UiResources(JobQueueFilter.class.getClassLoader()),
-            new StreamEndpoint(config, hub, frames));
+            new StreamEndpoint(config, hub, frames),
+            new OpsEndpoints(config, hub));
   }
 
   /** A builder for a filter serving {@code queue}. */
@@ -195,6 +198,7 @@ public final class JobQueueFilter implements Filter {
     private int replayBuffer = DEFAULT_REPLAY_BUFFER;
     private int clientBuffer = DEFAULT_CLIENT_BUFFER;
     private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
+    private Predicate<HttpServletRequest> typePausePermission;
 
     private Builder(JobQueue queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
@@ -322,6 +326,17 @@ public final class JobQueueFilter implements Filter {
     }
 
     /**
+     * Lets the callers {@code permitted} accepts pause and resume job types with {@code POST
+     * {base}/types/{type}/pause} and {@code .../resume}; everyone else gets 403. Off by default: a
+     * pause stops that kind of work for every user (and every instance on a shared store), so the
+     * host decides who may, for example {@code req -> req.isUserInRole("admin")}.
+     */
+    public Builder allowTypePause(Predicate<HttpServletRequest> permitted) {
+      this.typePausePermission = Objects.requireNonNull(permitted, "permitted");
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException when neither {@link #userResolver} nor {@link
      *     #sharedViewForAllCallers()} was called
      */
@@ -345,7 +360,8 @@ public final class JobQueueFilter implements Filter {
               heartbeat,
               replayBuffer,
               clientBuffer,
-              reconnectDelay));
+              reconnectDelay,
+              typePausePermission));
     }
   }
 }

@@ -709,6 +709,30 @@ abstract class AbstractFilterTest {
   }
 
   @Test
+  void schedulesListsTheCallersRecurringSchedulesReadOnly() throws Exception {
+    queue.schedule(
+        "alice-nightly",
+        dev.jobqueue.Schedule.cron("0 3 * * *", java.time.ZoneId.of("Europe/Berlin")),
+        JobRequest.builder("work", "Nightly <b>report</b>").userId("alice").build());
+    queue.schedule(
+        "bob-often",
+        dev.jobqueue.Schedule.every(java.time.Duration.ofMinutes(5)),
+        JobRequest.builder("work", "Bob's").userId("bob").build());
+    HttpResponse<String> r = get("/api/jobs/schedules", "alice");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode n = json(r);
+    assertThat(n.size()).isEqualTo(1);
+    assertThat(n.at("/0/schedule_id").asText()).isEqualTo("alice-nightly");
+    assertThat(n.at("/0/schedule").asText()).isEqualTo("cron Europe/Berlin 0 3 * * *");
+    assertThat(n.at("/0/title").asText()).isEqualTo("Nightly <b>report</b>");
+    assertThat(n.at("/0/type").asText()).isEqualTo("work");
+    assertThat(n.at("/0/paused").asBoolean()).isFalse();
+    assertThat(n.at("/0/next_run_at").asText()).endsWith("Z");
+    assertThat(n.at("/0/last_run_at").isNull()).isTrue();
+    assertError(post("/api/jobs/schedules", "alice"), 405);
+  }
+
+  @Test
   void exportIsADownloadInJsonOrCsv() throws Exception {
     Job a = completed("alice", "=cmd|' /C calc'!A0");
     completed("bob", "bob's");

@@ -1,8 +1,10 @@
 package dev.jobqueue.sqlite;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
 import dev.jobqueue.sqlite.internal.SqliteConfig;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
@@ -121,6 +124,19 @@ public final class SqliteJobStore implements JobStore {
   }
 
   /**
+   * Looks for the holder and inserts in one step of the one writer thread (see {@link JobStore}).
+   */
+  @Override
+  public Job insertUnique(Job job) {
+    Objects.requireNonNull(job, "job");
+    if (job.uniqueKey() == null || job.status() != JobStatus.QUEUED) {
+      throw new IllegalArgumentException(
+          "insertUnique needs a queued job with a unique key, got " + job.describe());
+    }
+    return engine.insertUnique(job);
+  }
+
+  /**
    * Stores every job in one transaction and one commit, all or none: when an id exists already (or
    * appears twice in {@code jobs}) a {@link dev.jobqueue.spi.DuplicateJobException} is thrown and
    * none of them is stored.
@@ -203,6 +219,70 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
     return engine.countByTypeAndStatus(userId);
+  }
+
+  /**
+   * Kept in memory and written with coalesced progress: at most once per {@link
+   * Builder#progressFlushInterval(Duration)} per attempt, and on close.
+   */
+  @Override
+  public void writeLog(JobLog log) {
+    engine.writeLog(Objects.requireNonNull(log, "log"));
+  }
+
+  @Override
+  public List<JobLog> logs(String jobId) {
+    return engine.logs(Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  @Override
+  public void pauseType(String type) {
+    engine.setPaused(Objects.requireNonNull(type, "type"), true);
+  }
+
+  @Override
+  public void resumeType(String type) {
+    engine.setPaused(Objects.requireNonNull(type, "type"), false);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return engine.pausedTypes();
+  }
+
+  @Override
+  public boolean insertSchedule(RecurringSchedule schedule) {
+    return engine.insertSchedule(Objects.requireNonNull(schedule, "schedule"));
+  }
+
+  @Override
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return engine.getSchedule(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<RecurringSchedule> schedules() {
+    return engine.schedules();
+  }
+
+  @Override
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return engine.updateSchedule(Objects.requireNonNull(next, "next"), expectedVersion);
+  }
+
+  @Override
+  public boolean deleteSchedule(String id) {
+    return engine.deleteSchedule(Objects.requireNonNull(id, "id"));
+  }
+
+  /** The occurrence check, the job's insert and the schedule's advance are one transaction. */
+  @Override
+  public boolean fireSchedule(String scheduleId, Instant occurrence, Instant nextRunAt, Job job) {
+    return engine.fireSchedule(
+        Objects.requireNonNull(scheduleId, "scheduleId"),
+        Objects.requireNonNull(occurrence, "occurrence"),
+        nextRunAt,
+        Objects.requireNonNull(job, "job"));
   }
 
   /** False: one process per file. A queue recovers the jobs it finds running at start-up. */

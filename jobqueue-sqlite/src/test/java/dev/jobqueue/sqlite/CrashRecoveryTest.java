@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   @TempDir Path dir;
 
-  /** What the killed process reported, by kind (COMPLETED, RUNNING, QUEUED, PARENT). */
+  /** What the killed process reported, by kind (COMPLETED, RUNNING, RESERVED, QUEUED, PARENT). */
   private Map<String, List<String>> crash(Path file) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = dir.resolve("worker.log");
@@ -101,6 +101,7 @@ class CrashRecoveryTest {
         .recoveryPolicy(policy)
         .handler("quick", ctx -> Map.of("done", ctx.jobId()))
         .handler("block", ctx -> Map.of("second", "attempt " + ctx.attempt()))
+        .handler("reserve", ctx -> Map.of("second", "attempt " + ctx.attempt()))
         .handler("parent", ctx -> Map.of())
         .build();
   }
@@ -110,7 +111,8 @@ class CrashRecoveryTest {
     Path file = dir.resolve("jobs.db");
     Map<String, List<String>> seen = crash(file);
     assertThat(seen.get("COMPLETED")).hasSize(CrashWorker.QUICK_DONE);
-    assertThat(seen.get("RUNNING")).hasSize(CrashWorker.BLOCKING + 1);
+    assertThat(seen.get("RUNNING")).hasSize(CrashWorker.BLOCKING + 2);
+    assertThat(seen.get("RESERVED")).hasSize(3);
     assertThat(seen.get("QUEUED")).hasSize(CrashWorker.QUEUED_BEHIND);
 
     try (SqliteJobStore store = SqliteJobStore.open(file);
@@ -128,6 +130,7 @@ class CrashRecoveryTest {
       }
       awaitStatus(queue, seen.get("QUEUED"), JobStatus.COMPLETED);
       awaitStatus(queue, seen.get("PARENT"), JobStatus.FAILED);
+      assertReservedRanOnce(queue, seen);
     }
   }
 
@@ -146,9 +149,20 @@ class CrashRecoveryTest {
       }
       awaitStatus(queue, seen.get("QUEUED"), JobStatus.COMPLETED);
       awaitStatus(queue, seen.get("PARENT"), JobStatus.COMPLETED);
+      assertReservedRanOnce(queue, seen);
       for (String id : seen.get("COMPLETED")) {
         assertThat(queue.get(id).result()).containsEntry("done", id);
       }
+    }
+  }
+
+  /** Reserved, never started jobs run after the restart as their first attempt. */
+  private static void assertReservedRanOnce(JobQueue queue, Map<String, List<String>> seen) {
+    awaitStatus(queue, seen.get("RESERVED"), JobStatus.COMPLETED);
+    for (String id : seen.get("RESERVED")) {
+      Job j = queue.get(id);
+      assertThat(j.attempt()).isEqualTo(1);
+      assertThat(j.result()).containsEntry("second", "attempt 1");
     }
   }
 

@@ -13,4 +13,10 @@ class SqliteJobStoreTest extends JobStoreContract {
   protected JobStore newStore() {
     return SqliteJobStore.open(dir.resolve("jobs.db"));
   }
+
+  @Override
+  protected JobStore reopen(JobStore closing) {
+    closing.close();
+    return SqliteJobStore.open(dir.resolve("jobs.db"));
+  }
 }

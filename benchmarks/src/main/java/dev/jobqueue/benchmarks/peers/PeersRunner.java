@@ -212,7 +212,7 @@ public final class PeersRunner {
             + " default HikariCP pool. %s: threads(2), pollUsingLockAndFetch(0.5, 1.0),"
             + " enableImmediateExecution(), default polling interval 10 s, default HikariCP pool."
             + " jobqueue: JobQueue.builder().workers(2).handler(...), everything else default"
-            + " (claimBatch 1); SQLite through SqliteJobStore.open(file).%n",
+            + " (reserveBatch 64); SQLite through SqliteJobStore.open(file).%n",
         jobRunrPoll.toSeconds(), dbScheduler);
     System.out.println(
         "Completed means recorded as completed: jobqueue's completed event (published once the"

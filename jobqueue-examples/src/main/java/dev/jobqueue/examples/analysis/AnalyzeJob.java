@@ -2,6 +2,7 @@ package dev.jobqueue.examples.analysis;
 
 import dev.jobqueue.JobContext;
 import dev.jobqueue.JobHandler;
+import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobRequest;
 import dev.jobqueue.examples.Inputs;
 import dev.jobqueue.examples.images.ImageStore;
@@ -13,27 +14,36 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Handler of {@code analyze} jobs: runs one analyzer on one image, saves the result as a preset and
- * spawns the preset's {@code generate_thumbnail} job as an optional child (a failed preview only
- * adds a warning).
+ * submits the preset's {@code generate_thumbnail} job as an optional child (a failed preview only
+ * adds a warning): of this job, or, inside a comprehensive analysis, of the comprehensive parent,
+ * so that the parent waits for every preview and reports a failed one itself.
  *
  * <p>Input: {@code image_id}, {@code analyzer}, optional {@code pace_ms} (pause per step, to make
  * progress visible), {@code fail_first_attempts} (fail that many attempts on purpose, to show
- * failure and retry) and {@code fail_thumbnail}.
+ * failure and retry), {@code fail_thumbnail} and {@code preview_under_parent}.
  */
 public final class AnalyzeJob implements JobHandler {
   public static final String TYPE = "analyze";
 
+  /** Input flag: the preview becomes a child of this job's parent instead of this job's. */
+  public static final String PREVIEW_UNDER_PARENT = "preview_under_parent";
+
   private final Analyzers analyzers;
   private final ImageStore images;
   private final PresetStore presets;
+  private final Supplier<JobQueue> queue;
 
-  public AnalyzeJob(Analyzers analyzers, ImageStore images, PresetStore presets) {
+  /** {@code queue} submits previews to a parent; it is asked only once jobs run. */
+  public AnalyzeJob(
+      Analyzers analyzers, ImageStore images, PresetStore presets, Supplier<JobQueue> queue) {
     this.analyzers = analyzers;
     this.images = images;
     this.presets = presets;
+    this.queue = queue;
   }
 
   /** The request of an analysis job, shared by the single and comprehensive endpoints. */
@@ -87,7 +97,17 @@ public final class AnalyzeJob implements JobHandler {
             summary,
             data,
             ctx.jobId());
-    ctx.spawn(ThumbnailJob.request(preset, pace, Inputs.bool(in, "fail_thumbnail")));
+    JobRequest.Builder preview =
+        ThumbnailJob.request(preset, pace, Inputs.bool(in, "fail_thumbnail"))
+            .priority(ctx.job().priority());
+    String parent = ctx.job().parentJobId();
+    JobQueue jobs = queue.get(); // null only for a job recovered while the queue was being built
+    if (parent != null && jobs != null && Inputs.bool(in, PREVIEW_UNDER_PARENT)) {
+      // submitted while this child still runs, so the parent cannot complete before it exists
+      jobs.submit(preview.parent(parent).userId(ctx.job().userId()).build());
+    } else {
+      ctx.spawn(preview.build());
+    }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("summary", summary);
     result.put("analyzer", analyzer.name());

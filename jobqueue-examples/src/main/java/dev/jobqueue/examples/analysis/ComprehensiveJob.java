@@ -13,7 +13,12 @@ import java.util.Map;
 
 /**
  * Handler of {@code comprehensive_analyze}: a {@link FanOut} parent with one {@code analyze} child
- * per selected analysis.
+ * per selected analysis; each analysis adds its preset's preview as an optional child of this
+ * parent, so the parent ends only when every preview has, and a failed preview is its warning.
+ *
+ * <p>The result says "6 presets created" as soon as the handler returns: the parent completes only
+ * when every analysis (each one preset) completed, and fails otherwise, so the summary is true
+ * whenever a completed parent shows it.
  */
 public final class ComprehensiveJob implements JobHandler {
   public static final String TYPE = "comprehensive_analyze";
@@ -61,10 +66,12 @@ public final class ComprehensiveJob implements JobHandler {
     StoredImage image = images.get(Inputs.text(in, "image_id"));
     List<String> names = Inputs.strings(in, "analyses");
     Map<String, Object> options = childOptions(in);
+    options.put(AnalyzeJob.PREVIEW_UNDER_PARENT, true);
     FanOut.spawnAll(
         ctx,
         names.stream().map(n -> AnalyzeJob.request(analyzers.get(n), image, options)).toList());
     Map<String, Object> result = new LinkedHashMap<>();
+    result.put("summary", names.size() + (names.size() == 1 ? " preset" : " presets") + " created");
     result.put("image_id", image.id());
     result.put("analyses", names);
     result.put("url", "/api/presets?image_id=" + image.id());

@@ -30,6 +30,7 @@ public final class Steps {
       Thread.sleep(paceMillis);
     }
     done = Math.min(done + 1, total);
+    ctx.log("step " + done + "/" + total + ": " + message);
     ctx.progress(done, total, message);
   }
 

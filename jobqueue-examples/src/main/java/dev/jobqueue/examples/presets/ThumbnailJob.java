@@ -25,7 +25,7 @@ public final class ThumbnailJob implements JobHandler {
   }
 
   /** An optional job (its failure only warns the parent) rendering {@code preset}'s preview. */
-  public static JobRequest request(Preset preset, Duration pace, boolean fail) {
+  public static JobRequest.Builder request(Preset preset, Duration pace, boolean fail) {
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("preset_id", preset.id());
     input.put("pace_ms", pace.toMillis());
@@ -33,8 +33,7 @@ public final class ThumbnailJob implements JobHandler {
     return JobRequest.builder(TYPE, "Generating preview for " + preset.id().substring(0, 8) + "…")
         .description("Preview of the preset “" + preset.name() + "”")
         .optional(true)
-        .input(input)
-        .build();
+        .input(input);
   }
 
   @Override

@@ -71,8 +71,14 @@
       name.textContent = p.name;
       const summary = el('span', { class: 'meta' });
       summary.textContent = p.summary;
+      // the app renders this preview itself and reports it through the tracker API
+      const rerender = el('button', { type: 'button', class: 'button', 'data-testid': 'rerender-preview' }, 'Re-render preview');
+      rerender.addEventListener('click', () => {
+        api('POST', '/api/presets/' + encodeURIComponent(p.preset_id) + '/thumbnail?async=true', { pace_ms: 300 })
+          .catch((e) => notice('Could not re-render the preview: ' + e.message, true));
+      });
       return el('li', { class: 'card', 'data-testid': 'preset-card', 'data-preset-id': p.preset_id }, preview,
-        el('div', { class: 'body' }, name, summary));
+        el('div', { class: 'body' }, name, summary, rerender));
     }));
     $('#presets-empty').hidden = presets.length > 0;
   }
@@ -135,7 +141,12 @@
   }
 
   async function runGenerate() {
-    const body = { prompt: $('#prompt').value, width: Number($('#width').value), height: Number($('#height').value) };
+    const body = {
+      prompt: $('#prompt').value,
+      width: Number($('#width').value),
+      height: Number($('#height').value),
+      priority: Number($('#priority').value),
+    };
     try {
       await api('POST', '/api/generate?async=true', body);
     } catch (e) {

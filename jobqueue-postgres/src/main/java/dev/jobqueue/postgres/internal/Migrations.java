@@ -28,7 +28,8 @@ public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The migrations this version knows, in order. Add new files at the end; never edit old ones. */
-  static final List<String> FILES = List.of("V1__create_jobs.sql", "V2__events.sql");
+  static final List<String> FILES =
+      List.of("V1__create_jobs.sql", "V2__events.sql", "V3__logs_paused_types_schedules.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 

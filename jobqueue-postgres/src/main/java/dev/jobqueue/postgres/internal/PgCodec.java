@@ -33,13 +33,14 @@ final class PgCodec {
           + " progress_message, current_step, total_steps, title, description, parent_job_id,"
           + " child_job_ids, result, error, user_id, cancelable, priority, attempt, max_attempts,"
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
-          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms";
+          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms,"
+          + " unique_key, checkpoint";
 
   /** The columns {@link #bind} writes, in its order: every job column plus title_lower. */
   static final String WRITTEN = COLUMNS + ", title_lower";
 
   /** Parameters {@link #bind} sets. */
-  static final int PARAMS = 36;
+  static final int PARAMS = 38;
 
   /** The same columns with a table alias, for statements with a join or a CTE. */
   static String columns(String alias) {
@@ -97,6 +98,8 @@ final class PgCodec {
     } else {
       ps.setLong(i++, j.timeout().toMillis());
     }
+    ps.setString(i++, j.uniqueKey());
+    ps.setString(i++, j.checkpoint() == null ? null : json(j.checkpoint()));
     ps.setString(i++, lower(j.title()));
     return i;
   }
@@ -143,7 +146,9 @@ final class PgCodec {
         rs.getBoolean(i++),
         rs.getBoolean(i++),
         rs.getBoolean(i++),
-        millis(rs, i));
+        millis(rs, i++),
+        rs.getString(i++),
+        map(rs.getString(i)));
   }
 
   /** Nanoseconds since the epoch; exact for every Instant between the years 1677 and 2262. */
@@ -257,7 +262,7 @@ final class PgCodec {
     }
   }
 
-  private static Map<String, Object> map(String json) throws SQLException {
+  static Map<String, Object> map(String json) throws SQLException {
     if (json == null) {
       return null;
     }

@@ -1,12 +1,15 @@
 package dev.jobqueue.postgres.internal;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.StoreChange;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +17,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +44,7 @@ public final class PgEngine {
   private final PgConfig config;
   private final Sql sql;
   private final Overlay overlay = new Overlay();
+  private final PendingLogs pendingLogs = new PendingLogs();
   private final Writer writer;
   private final Feed feed;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -51,6 +57,7 @@ public final class PgEngine {
         new Writer(
             config.dataSource(),
             overlay,
+            pendingLogs,
             sql,
             origin,
             config.notifications(),
@@ -136,7 +143,15 @@ public final class PgEngine {
   }
 
   public boolean delete(String id, long expectedVersion) {
-    return await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
+    boolean deleted = await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
+    if (deleted) {
+      pendingLogs.forget(id);
+    }
+    return deleted;
+  }
+
+  public Job insertUnique(Job job) {
+    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
   }
 
   public List<Job> reserve(ClaimRequest request) {
@@ -151,7 +166,121 @@ public final class PgEngine {
   }
 
   public List<Job> purge(Instant completedBefore, int keepLast) {
-    return await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
+    List<Job> purged = await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
+    purged.forEach(j -> pendingLogs.forget(j.id()));
+    return purged;
+  }
+
+  // ------------------------------------------------------------------ logs, paused types
+
+  /** Kept in memory and written with coalesced progress; see {@link PendingLogs}. */
+  public void writeLog(JobLog log) {
+    checkOpen();
+    pendingLogs.put(log);
+  }
+
+  /** Rows and pending logs, the pending one per attempt winning; none once the job is gone. */
+  public List<JobLog> logs(String jobId) {
+    List<JobLog> pending = pendingLogs.of(jobId); // before the rows, as for progress
+    return read(
+        "reading the logs of job " + jobId,
+        c -> {
+          try (PreparedStatement exists = c.prepareStatement(sql.exists)) {
+            exists.setString(1, jobId);
+            try (ResultSet rs = exists.executeQuery()) {
+              if (!rs.next()) {
+                return List.of();
+              }
+            }
+          }
+          Map<Integer, JobLog> byAttempt = new TreeMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.logs)) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                int attempt = rs.getInt(1);
+                byAttempt.put(
+                    attempt,
+                    new JobLog(jobId, attempt, PendingLogs.decode(rs.getString(3)), rs.getLong(2)));
+              }
+            }
+          }
+          pending.forEach(l -> byAttempt.put(l.attempt(), l));
+          return List.copyOf(byAttempt.values());
+        });
+  }
+
+  public void pauseType(String type, boolean paused) {
+    read(
+        (paused ? "pausing" : "resuming") + " job type " + type,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(paused ? sql.pause : sql.resume)) {
+            ps.setString(1, type);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  public Set<String> pausedTypes() {
+    return read(
+        "reading the paused job types",
+        c -> {
+          Set<String> out = new LinkedHashSet<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.pausedTypes);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return Set.copyOf(out);
+        });
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  public boolean insertSchedule(RecurringSchedule s) {
+    return await(writer.submit(new Schedules.Insert(s)).future);
+  }
+
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return await(writer.submit(new Schedules.Update(next, expectedVersion)).future);
+  }
+
+  public boolean deleteSchedule(String id) {
+    return await(writer.submit(new Schedules.Delete(id)).future);
+  }
+
+  public boolean fireSchedule(String id, Instant occurrence, Instant nextRunAt, Job job) {
+    return await(writer.submit(new Schedules.Fire(id, occurrence, nextRunAt, job)).future);
+  }
+
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return Optional.ofNullable(
+        read(
+            "reading schedule " + id,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.getSchedule)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? Schedules.read(rs) : null;
+                }
+              }
+            }));
+  }
+
+  public List<RecurringSchedule> schedules() {
+    return read(
+        "reading the schedules",
+        c -> {
+          List<RecurringSchedule> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.allSchedules);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(Schedules.read(rs));
+            }
+          }
+          return out;
+        });
   }
 
   public int renewLeases(String owner, Instant until) {
@@ -171,6 +300,9 @@ public final class PgEngine {
       Throwable cause = e.getCause();
       if (cause instanceof DuplicateJobException d) {
         throw d;
+      }
+      if (cause instanceof UniqueKeyConflictException u) {
+        throw new UniqueKeyConflictException(u); // this caller's stack
       }
       if (cause instanceof StoreException s) {
         throw new StoreException(s.getMessage(), s);

@@ -11,6 +11,8 @@ package dev.jobqueue.postgres.internal;
 final class Sql {
   private static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
   private static final String FROM_NOW = "now() + ? * interval '1 microsecond'";
+  static final String SCHEDULE_COLUMNS =
+      "id, spec, template, paused, next_run_at, last_run_at, last_job_id, version";
 
   final String jobs;
   final String insert;
@@ -25,6 +27,21 @@ final class Sql {
   final String expired;
   final String purge;
   final String counts;
+  final String exists;
+  final String holder;
+  final String logs;
+  final String upsertLog;
+  final String pausedTypes;
+  final String pause;
+  final String resume;
+  final String scheduleColumns = SCHEDULE_COLUMNS;
+  final String insertSchedule;
+  final String getSchedule;
+  final String allSchedules;
+  final String updateSchedule;
+  final String deleteSchedule;
+  final String dueSchedule;
+  final String advanceSchedule;
   final String countsOfUser;
   final String events;
   final String eventsOfJobs;
@@ -45,7 +62,7 @@ final class Sql {
             + params
             + ", "
             + FROM_NOW
-            + ") ON CONFLICT (id) DO NOTHING";
+            + ") ON CONFLICT DO NOTHING"; // the id, or an active job's unique key
     // a new version ends any reservation: a reserved job that changed is no longer what was fetched
     String update0 =
         "UPDATE "
@@ -194,6 +211,54 @@ final class Sql {
         "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) DELETE FROM "
             + events
             + " e USING l WHERE l.ok AND e.recorded_at < now() - ? * interval '1 millisecond'";
+    exists = "SELECT 1 FROM " + jobs + " WHERE id = ?";
+    // repeats the unique index's expressions and condition, so that it is used
+    holder =
+        "SELECT "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE coalesce(user_id, '') = coalesce(?, '') AND (user_id IS NULL) = (?::text IS NULL)"
+            + " AND unique_key = ? AND unique_key IS NOT NULL AND status IN ('queued', 'running')";
+    String logTable = qualifiedPrefix + "job_logs";
+    logs = "SELECT attempt, dropped, lines FROM " + logTable + " WHERE job_id = ? ORDER BY attempt";
+    // a log never outlives, or comes back after, its job
+    upsertLog =
+        "INSERT INTO "
+            + logTable
+            + " (job_id, attempt, dropped, lines) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
+            + jobs
+            + " WHERE id = ?) ON CONFLICT (job_id, attempt) DO UPDATE SET dropped = excluded.dropped,"
+            + " lines = excluded.lines";
+    String paused = qualifiedPrefix + "paused_types";
+    pausedTypes = "SELECT type FROM " + paused + " ORDER BY type";
+    pause = "INSERT INTO " + paused + " (type) VALUES (?) ON CONFLICT DO NOTHING";
+    resume = "DELETE FROM " + paused + " WHERE type = ?";
+    String schedules = qualifiedPrefix + "schedules";
+    insertSchedule =
+        "INSERT INTO "
+            + schedules
+            + " ("
+            + SCHEDULE_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    getSchedule = "SELECT " + SCHEDULE_COLUMNS + " FROM " + schedules + " WHERE id = ?";
+    allSchedules = "SELECT " + SCHEDULE_COLUMNS + " FROM " + schedules + " ORDER BY id";
+    updateSchedule =
+        "UPDATE "
+            + schedules
+            + " SET spec = ?, template = ?, paused = ?, next_run_at = ?, last_run_at = ?,"
+            + " last_job_id = ?, version = ? WHERE id = ? AND version = ?";
+    deleteSchedule = "DELETE FROM " + schedules + " WHERE id = ?";
+    // the row lock makes instances firing the same occurrence wait, then find it fired
+    dueSchedule =
+        "SELECT version FROM "
+            + schedules
+            + " WHERE id = ? AND NOT paused AND next_run_at = ? FOR UPDATE";
+    advanceSchedule =
+        "UPDATE "
+            + schedules
+            + " SET next_run_at = ?, last_run_at = ?, last_job_id = ?, version = version + 1"
+            + " WHERE id = ?";
     counts = "SELECT type, status, count(*) FROM " + jobs + " GROUP BY type, status";
     countsOfUser =
         "SELECT type, status, count(*) FROM " + jobs + " WHERE user_id = ? GROUP BY type, status";

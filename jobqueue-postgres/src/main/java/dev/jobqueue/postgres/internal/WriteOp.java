@@ -4,6 +4,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,7 +32,7 @@ abstract class WriteOp<T> {
     failure = null;
     try {
       result = execute(tx);
-    } catch (DuplicateJobException e) {
+    } catch (DuplicateJobException | UniqueKeyConflictException e) {
       failure = e;
     }
   }
@@ -53,17 +54,13 @@ abstract class WriteOp<T> {
 
     @Override
     Void execute(Tx tx) throws SQLException {
-      PreparedStatement ps = tx.prepare(tx.sql.insert);
       if (jobs.size() == 1) {
-        bind(tx, ps, jobs.get(0));
-        if (ps.executeUpdate() != 1) {
-          throw new DuplicateJobException(jobs.get(0).id());
-        }
-        tx.wroteEvents = true;
+        insertOne(tx, jobs.get(0));
         return null;
       }
-      // all or none: a duplicate undoes the rows this list inserted, not the batch's other changes
+      // all or none: a conflict undoes the rows this list inserted, not the batch's other changes
       Savepoint sp = tx.connection.setSavepoint();
+      PreparedStatement ps = tx.prepare(tx.sql.insert);
       for (Job j : jobs) {
         bind(tx, ps, j);
         ps.addBatch();
@@ -72,7 +69,7 @@ abstract class WriteOp<T> {
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] == 0) {
           tx.connection.rollback(sp);
-          throw new DuplicateJobException(jobs.get(i).id());
+          throw refusal(tx, jobs.get(i));
         }
       }
       tx.connection.releaseSavepoint(sp);
@@ -80,10 +77,85 @@ abstract class WriteOp<T> {
       return null;
     }
 
+    /** Inserts {@code j}, or throws why it cannot be. */
+    static void insertOne(Tx tx, Job j) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.insert);
+      bind(tx, ps, j);
+      if (ps.executeUpdate() != 1) {
+        throw refusal(tx, j);
+      }
+      tx.wroteEvents = true;
+    }
+
+    /** Why {@code j} was not inserted: its id exists, or an active job holds its unique key. */
+    static RuntimeException refusal(Tx tx, Job j) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.exists);
+      ps.setString(1, j.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new DuplicateJobException(j.id());
+        }
+      }
+      Job holder = holder(tx, j);
+      // the holder finished between the insert and this look: the key is free now, but this
+      // change already failed; the caller may simply submit again
+      return new UniqueKeyConflictException(
+          j.uniqueKey(), holder == null ? "(just finished)" : holder.id());
+    }
+
+    /** The queued or running job other than {@code j} that holds its unique key, or null. */
+    static Job holder(Tx tx, Job j) throws SQLException {
+      if (j.uniqueKey() == null) {
+        return null;
+      }
+      PreparedStatement ps = tx.prepare(tx.sql.holder);
+      ps.setString(1, j.userId());
+      ps.setString(2, j.userId());
+      ps.setString(3, j.uniqueKey());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Job row = PgCodec.read(rs, 1);
+          if (!row.id().equals(j.id())) {
+            return tx.overlay.merge(row);
+          }
+        }
+      }
+      return null;
+    }
+
     private static void bind(Tx tx, PreparedStatement ps, Job j) throws SQLException {
       int i = PgCodec.bind(tx.connection, ps, j, 1);
       PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(j.leaseExpiresAt()));
       ps.setString(i, tx.origin);
+    }
+  }
+
+  /** A job with a unique key, unless an active job holds the key: then the holder is the answer. */
+  static final class InsertUnique extends WriteOp<Job> {
+    private final Job job;
+
+    InsertUnique(Job job) {
+      this.job = job;
+    }
+
+    @Override
+    Job execute(Tx tx) throws SQLException {
+      // ON CONFLICT DO NOTHING waits for a racing insert of another instance to commit or abort,
+      // so of racing calls exactly one inserts
+      for (int tries = 0; ; tries++) {
+        try {
+          Insert.insertOne(tx, job);
+          return job;
+        } catch (UniqueKeyConflictException e) {
+          Job holder = Insert.holder(tx, job);
+          if (holder != null || tries == 3) {
+            if (holder == null) {
+              throw e;
+            }
+            return holder;
+          }
+        }
+      }
     }
   }
 
@@ -103,7 +175,29 @@ abstract class WriteOp<T> {
       if (base < 0) {
         return false;
       }
-      boolean ok = write(tx, next, base, true);
+      boolean ok;
+      if (next.uniqueKey() != null
+          && (next.status() == JobStatus.QUEUED || next.status() == JobStatus.RUNNING)) {
+        // a failed or cancelled job queued again takes its key back, unless another job holds it
+        Savepoint sp = tx.connection.setSavepoint();
+        try {
+          ok = write(tx, next, base, true);
+          tx.connection.releaseSavepoint(sp);
+        } catch (SQLException e) {
+          if (!"23505".equals(e.getSQLState())) {
+            throw e;
+          }
+          tx.connection.rollback(sp);
+          tx.overlay.conflicted(next.id());
+          String id = next.id();
+          tx.afterCommit(() -> tx.overlay.forget(id));
+          Job holder = Insert.holder(tx, next);
+          throw new UniqueKeyConflictException(
+              next.uniqueKey(), holder == null ? "(just finished)" : holder.id());
+        }
+      } else {
+        ok = write(tx, next, base, true);
+      }
       String id = next.id();
       long version = next.version();
       JobStatus status = next.status();

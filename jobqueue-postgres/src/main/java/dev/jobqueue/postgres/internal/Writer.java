@@ -22,6 +22,7 @@ final class Writer implements Runnable {
 
   private final DataSource dataSource;
   private final Overlay overlay;
+  private final PendingLogs logs;
   private final Sql sql;
   private final String origin;
   private final boolean notify;
@@ -37,6 +38,7 @@ final class Writer implements Runnable {
   Writer(
       DataSource dataSource,
       Overlay overlay,
+      PendingLogs logs,
       Sql sql,
       String origin,
       boolean notify,
@@ -45,6 +47,7 @@ final class Writer implements Runnable {
       String name) {
     this.dataSource = dataSource;
     this.overlay = overlay;
+    this.logs = logs;
     this.sql = sql;
     this.origin = origin;
     this.notify = notify;
@@ -92,11 +95,14 @@ final class Writer implements Runnable {
         for (Overlay.Flush f : overlay.due(last ? 0 : flushNanos)) {
           batch.add(new WriteOp.Flush(f));
         }
+        for (PendingLogs.Entry e : logs.due(last ? 0 : flushNanos)) {
+          batch.add(new PendingLogs.Flush(logs, e));
+        }
         if (!batch.isEmpty()) {
           execute(batch);
           batch.clear();
         }
-        if (last && !overlay.anyDirty()) {
+        if (last && !overlay.anyDirty() && logs.isEmpty()) {
           break;
         }
       } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The filter's immutable configuration, made once by the public builder after it checked every
@@ -13,6 +14,7 @@ import java.util.function.Function;
  * @param userResolver request → user id, or null when every caller sees every job
  * @param clientBuffer events buffered per SSE client (after coalescing) before it is dropped
  * @param reconnectDelay the {@code retry:} hint sent to SSE clients
+ * @param typePausePermission who may pause and resume job types over HTTP; null: nobody
  */
 public record ApiConfig(
     JobQueue queue,
@@ -25,7 +27,8 @@ public record ApiConfig(
     Duration heartbeat,
     int replayBuffer,
     int clientBuffer,
-    Duration reconnectDelay) {
+    Duration reconnectDelay,
+    Predicate<HttpServletRequest> typePausePermission) {
 
   /** Active jobs sent in a stream's snapshot at most. */
   public static final int SNAPSHOT_ACTIVE_LIMIT = 1000;

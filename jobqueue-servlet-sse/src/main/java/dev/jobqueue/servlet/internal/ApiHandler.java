@@ -40,8 +40,11 @@ public final class ApiHandler {
   private final OriginPolicy origins;
   private final UiResources ui;
   private final StreamEndpoint stream;
+  private final OpsEndpoints ops;
 
-  public ApiHandler(ApiConfig config, JobJson json, UiResources ui, StreamEndpoint stream) {
+  public ApiHandler(
+      ApiConfig config, JobJson json, UiResources ui, StreamEndpoint stream, OpsEndpoints ops) {
+    this.ops = ops;
     this.config = config;
     this.queue = config.queue();
     this.json = json;
@@ -123,7 +126,7 @@ public final class ApiHandler {
       switch (first) {
         case "stats" -> {
           requireMethod(method, "GET");
-          writeJson(resp, 200, json.statsBytes(queue.stats(user)));
+          writeJson(resp, 200, json.statsBytes(queue.stats(user), queue.pausedTypes()));
         }
         case "export" -> {
           requireMethod(method, "GET");
@@ -132,6 +135,10 @@ public final class ApiHandler {
         case "stream" -> {
           requireMethod(method, "GET");
           stream.open(req, resp, user);
+        }
+        case "schedules" -> {
+          requireMethod(method, "GET");
+          writeJson(resp, 200, ScheduleJson.toBytes(schedulesOf(user)));
         }
         default -> job(req, resp, user, first);
       }
@@ -145,7 +152,30 @@ public final class ApiHandler {
       writeJson(resp, 200, json.toBytes(after));
       return;
     }
+    if (seg.size() == 2 && seg.get(1).equals("logs")) {
+      requireMethod(method, "GET");
+      visible(first, user);
+      writeJson(resp, 200, ops.logs(first));
+      return;
+    }
+    if (seg.size() == 3 && first.equals("types")) {
+      writeJson(resp, 200, ops.pauseOrResume(req, seg.get(1), seg.get(2)));
+      return;
+    }
     throw HttpError.notFound("no such API path: " + req.getRequestURI());
+  }
+
+  /**
+   * The user's recurring schedules (all of them in a shared view); none if the store keeps none.
+   */
+  private List<dev.jobqueue.RecurringSchedule> schedulesOf(String user) {
+    try {
+      return queue.schedules().stream()
+          .filter(s -> user == null || user.equals(s.userId()))
+          .toList();
+    } catch (UnsupportedOperationException e) {
+      return List.of();
+    }
   }
 
   private void job(HttpServletRequest req, HttpServletResponse resp, String user, String id)

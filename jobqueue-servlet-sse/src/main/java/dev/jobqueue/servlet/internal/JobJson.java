@@ -138,6 +138,11 @@ public final class JobJson {
   }
 
   public byte[] statsBytes(JobStats s) {
+    return statsBytes(s, java.util.Set.of());
+  }
+
+  /** The stats, and the job types paused now ({@code paused_types}, sorted). */
+  public byte[] statsBytes(JobStats s, java.util.Set<String> pausedTypes) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
     try (JsonGenerator g = generator(buf)) {
       g.writeStartObject();
@@ -168,6 +173,7 @@ public final class JobJson {
       g.writeNumberField("completed_last_minute", s.completedLastMinute());
       g.writeNumberField("completed_per_minute", s.completedPerMinute());
       g.writeEndObject();
+      OpsJson.pausedField(g, pausedTypes);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

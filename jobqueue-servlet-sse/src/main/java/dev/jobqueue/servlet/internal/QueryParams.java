@@ -98,6 +98,23 @@ public final class QueryParams {
   }
 
   /**
+   * A boolean parameter: true or false (any case), false when absent.
+   *
+   * @throws HttpError 400 for any other value
+   */
+  public static boolean bool(HttpServletRequest req, String name) {
+    String v = text(req, name);
+    if (v == null || v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw HttpError.badRequest(
+        "parameter " + name + " must be true or false, got '" + abbreviate(v) + "'");
+  }
+
+  /**
    * The one value of a parameter that takes one, null when absent.
    *
    * @throws HttpError 400 when it is given more than once: which one was meant is a guess

@@ -61,6 +61,14 @@ public final class SseFrames {
     return new Frame(-1, job.id(), job.version(), true, message(id, null, json.toBytes(job)));
   }
 
+  /**
+   * A named event without an id ({@code event: log}, {@code event: paused}): not replayed on
+   * resume, never coalesced, and ignored by clients that only listen to {@code message}.
+   */
+  public static Frame named(String event, byte[] data) {
+    return Frame.control(message(-1, event, data));
+  }
+
   /** Only sets the client's last event id (a dispatch with no data fires no event). */
   public static Frame idOnly(long id) {
     return Frame.control(("id: " + id + "\n\n").getBytes(StandardCharsets.US_ASCII));

@@ -2,6 +2,7 @@ package dev.jobqueue.servlet.internal;
 
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobListener;
+import dev.jobqueue.JobLogEvent;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.Subscription;
 import java.time.Duration;
@@ -84,6 +85,11 @@ public final class SseHub implements JobListener, AutoCloseable {
   private final List<SseConnection> overflowing = new ArrayList<>();
 
   private Subscription subscription;
+  private Subscription logSubscription;
+
+  /** The paused types last told to clients; guarded by this. */
+  private Set<String> pausedSent = Set.of();
+
   private ScheduledExecutorService heartbeats;
   private volatile ThreadPoolExecutor writers;
 
@@ -136,6 +142,7 @@ public final class SseHub implements JobListener, AutoCloseable {
             new ThreadPoolExecutor.DiscardPolicy()); // after close(): streams are ending anyway
     writers = pool;
     subscription = queue.subscribe(this);
+    logSubscription = queue.subscribeLogs(this::onLog);
     // Read after subscribing: every event past this sequence reaches the ring.
     long current = queue.lastSequence();
     synchronized (this) {
@@ -152,6 +159,80 @@ public final class SseHub implements JobListener, AutoCloseable {
             });
     long every = heartbeat.toMillis();
     heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+    // another instance on a shared store may pause a type: clients hear of it within a second
+    heartbeats.scheduleWithFixedDelay(
+        this::pausedTypesMayHaveChanged, 1000, 1000, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * New log lines: an {@code event: log} frame to the clients that asked for logs and see the job.
+   * Runs on the queue's log thread, so it has its own lists, not the listener thread's.
+   */
+  void onLog(JobLogEvent e) {
+    Frame frame = SseFrames.named("log", OpsJson.logEvent(e));
+    List<SseConnection> toDispatch = new ArrayList<>();
+    List<SseConnection> toDrop = new ArrayList<>();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      String user = e.job().userId();
+      List<Set<SseConnection>> groups = new ArrayList<>(2);
+      if (user != null && byUser.get(user) != null) {
+        groups.add(byUser.get(user));
+      }
+      groups.add(unscoped);
+      for (Set<SseConnection> group : groups) {
+        for (SseConnection c : group) {
+          if (c.scope().wantsLogs() && c.scope().isOwnAndSelected(e.job())) {
+            switch (c.enqueue(frame)) {
+              case SCHEDULE -> toDispatch.add(c);
+              case OVERFLOW -> toDrop.add(c);
+              case QUEUED -> {}
+            }
+          }
+        }
+      }
+    }
+    toDispatch.forEach(this::dispatch);
+    toDrop.forEach(c -> c.close("its buffer of unsent events overflowed", true));
+  }
+
+  /** The {@code event: paused} frame for a new client, when some type is paused. */
+  public java.util.Optional<Frame> pausedFrame() {
+    Set<String> paused = queue.pausedTypes();
+    return paused.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(SseFrames.named("paused", OpsJson.paused(paused)));
+  }
+
+  /** Tells every client the paused types when they changed since it was last told. */
+  void pausedTypesMayHaveChanged() {
+    try {
+      Set<String> now = queue.pausedTypes();
+      Frame frame = SseFrames.named("paused", OpsJson.paused(now));
+      List<SseConnection> toDispatch = new ArrayList<>();
+      List<SseConnection> toDrop = new ArrayList<>();
+      synchronized (this) {
+        if (closed || now.equals(pausedSent)) {
+          return;
+        }
+        pausedSent = now;
+        List<SseConnection> all = new ArrayList<>(unscoped);
+        byUser.values().forEach(all::addAll);
+        for (SseConnection c : all) {
+          switch (c.enqueue(frame)) {
+            case SCHEDULE -> toDispatch.add(c);
+            case OVERFLOW -> toDrop.add(c);
+            case QUEUED -> {}
+          }
+        }
+      }
+      toDispatch.forEach(this::dispatch);
+      toDrop.forEach(c -> c.close("its buffer of unsent events overflowed", true));
+    } catch (RuntimeException e) {
+      log.warn("telling SSE clients the paused job types failed; trying again in a second", e);
+    }
   }
 
   @Override
@@ -342,6 +423,9 @@ public final class SseHub implements JobListener, AutoCloseable {
     all = connections();
     if (subscription != null) {
       subscription.close();
+    }
+    if (logSubscription != null) {
+      logSubscription.close();
     }
     if (heartbeats != null) {
       heartbeats.shutdownNow();

@@ -36,7 +36,8 @@ public final class StreamEndpoint {
             user,
             QueryParams.statuses(req),
             QueryParams.text(req, "job_id"),
-            QueryParams.text(req, "parent_job_id"));
+            QueryParams.text(req, "parent_job_id"),
+            QueryParams.bool(req, "logs"));
     if (scope.jobId() != null) {
       // Watching one job: it must exist and be the caller's, like GET {base}/{id}.
       Job job = config.queue().find(scope.jobId()).orElse(null);
@@ -85,6 +86,7 @@ public final class StreamEndpoint {
       SseHub.Attachment at = hub.attach(conn, QueryParams.lastEventId(req));
       List<Frame> first = new ArrayList<>();
       first.add(SseFrames.retry(config.reconnectDelay()));
+      hub.pausedFrame().ifPresent(first::add); // only when some type is paused
       if (at.replayed()) {
         first.addAll(at.replay());
         conn.start(first, Map.of(), -1, out);

@@ -20,8 +20,19 @@ public final class StreamScope {
   private final String jobId;
   private final String parentJobId;
   private final Set<String> shown;
+  private final boolean logs;
 
   public StreamScope(String user, Set<JobStatus> statuses, String jobId, String parentJobId) {
+    this(user, statuses, jobId, parentJobId, false);
+  }
+
+  /**
+   * @param logs the client asked for log lines ({@code logs=true}); a {@code job_id} stream gets
+   *     them anyway
+   */
+  public StreamScope(
+      String user, Set<JobStatus> statuses, String jobId, String parentJobId, boolean logs) {
+    this.logs = logs || jobId != null;
     this.user = user;
     this.statuses = Set.copyOf(statuses);
     this.jobId = jobId;
@@ -43,6 +54,11 @@ public final class StreamScope {
 
   public String parentJobId() {
     return parentJobId;
+  }
+
+  /** Whether the client gets {@code event: log} frames (about the jobs it sees). */
+  public boolean wantsLogs() {
+    return logs;
   }
 
   /** Whether the client gets this event; records what a status-filtered client has seen. */

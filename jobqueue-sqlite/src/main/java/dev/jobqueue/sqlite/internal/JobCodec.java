@@ -26,15 +26,16 @@ public final class JobCodec {
           + " progress_message, current_step, total_steps, title, description, parent_job_id,"
           + " child_job_ids, result, error, user_id, cancelable, priority, attempt, max_attempts,"
           + " depends_on, optional, eta_seconds, warnings, input, version, run_at, owner,"
-          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms";
+          + " lease_expires_at, cancel_requested, tracked, awaiting_children, timeout_ms,"
+          + " unique_key, checkpoint";
 
   /** The same columns with a table alias, for joins. */
   public static String columns(String alias) {
     return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
   }
 
-  /** Parameters of one row of {@link #INSERT}: id, the five cold columns, the hot ones. */
-  static final int INSERT_PARAMS = 36;
+  /** Parameters of one row of {@link #INSERT}: id, the six cold columns, the hot ones. */
+  static final int INSERT_PARAMS = 38;
 
   /** The columns {@link #UPDATE_HOT} sets, in its order (title_lower included). */
   private static final String HOT_COLUMNS =
@@ -42,14 +43,14 @@ public final class JobCodec {
           + " total_steps, title, title_lower, description, child_job_ids, result, error,"
           + " cancelable, priority, attempt, max_attempts, optional, eta_seconds, warnings, input,"
           + " version, run_at, owner, lease_expires_at, cancel_requested, tracked,"
-          + " awaiting_children, timeout_ms";
+          + " awaiting_children, timeout_ms, checkpoint";
 
   public static final String INSERT = insertRows(1);
 
   /** {@link #INSERT} of {@code rows} rows in one statement, bound row after row. */
   static String insertRows(int rows) {
     String row = "(?" + ", ?".repeat(INSERT_PARAMS - 1) + ")";
-    return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, "
+    return "INSERT INTO jobs (id, type, created_at, parent_job_id, user_id, depends_on, unique_key, "
         + HOT_COLUMNS
         + ") VALUES "
         + row
@@ -72,6 +73,12 @@ public final class JobCodec {
       UPDATE_HOT.substring(0, UPDATE_HOT.indexOf(" WHERE seq = ?"))
           + " WHERE id = ? AND type = ? AND created_at = ? AND parent_job_id IS ? AND user_id IS ?"
           + " AND depends_on = ?";
+
+  /** Starts a queued job at a known version: only the columns a start changes. */
+  static final String START =
+      "UPDATE jobs SET status = 'running', started_at = ?, completed_at = NULL, updated_at = ?,"
+          + " version = ?, run_at = NULL, owner = ?, lease_expires_at = ?"
+          + " WHERE id = ? AND version = ? AND status = 'queued'";
 
   public static final String UPDATE_ALL =
       "UPDATE jobs SET type = ?, created_at = ?, parent_job_id = ?, user_id = ?, depends_on = ?,"
@@ -99,6 +106,7 @@ public final class JobCodec {
     ps.setString(i++, j.parentJobId());
     ps.setString(i++, j.userId());
     ps.setString(i++, json(j.dependsOn()));
+    ps.setString(i++, j.uniqueKey());
     bindHot(ps, j, i);
   }
 
@@ -154,7 +162,36 @@ public final class JobCodec {
     } else {
       ps.setLong(i++, j.timeout().toMillis());
     }
+    ps.setString(i++, j.checkpoint() == null ? null : json(j.checkpoint()));
     return i;
+  }
+
+  /**
+   * What {@code queued} becomes when started as {@code next} says (the fields of {@link #START}),
+   * to check that {@code next} changes nothing else.
+   */
+  static Job started(Job queued, Job next) {
+    return queued.toBuilder()
+        .status(JobStatus.RUNNING)
+        .startedAt(next.startedAt())
+        .completedAt(null)
+        .updatedAt(next.updatedAt())
+        .version(next.version())
+        .runAt(null)
+        .owner(next.owner())
+        .leaseExpiresAt(next.leaseExpiresAt())
+        .build();
+  }
+
+  /** Binds {@link #START}. */
+  static void bindStart(PreparedStatement ps, Job next, long expectedVersion) throws SQLException {
+    setInstant(ps, 1, next.startedAt());
+    setInstant(ps, 2, next.updatedAt());
+    ps.setLong(3, next.version());
+    ps.setString(4, next.owner());
+    setInstant(ps, 5, next.leaseExpiresAt());
+    ps.setString(6, next.id());
+    ps.setLong(7, expectedVersion);
   }
 
   /** Binds {@link #UPDATE_HOT_BY_ID}. */
@@ -208,7 +245,9 @@ public final class JobCodec {
         rs.getInt(i++) != 0,
         rs.getInt(i++) != 0,
         rs.getInt(i++) != 0,
-        millis(rs, i));
+        millis(rs, i++),
+        rs.getString(i++),
+        map(rs.getString(i)));
   }
 
   private static java.time.Duration millis(ResultSet rs, int i) throws SQLException {
@@ -309,7 +348,7 @@ public final class JobCodec {
     }
   }
 
-  private static Map<String, Object> map(String json) throws SQLException {
+  static Map<String, Object> map(String json) throws SQLException {
     if (json == null) {
       return null;
     }

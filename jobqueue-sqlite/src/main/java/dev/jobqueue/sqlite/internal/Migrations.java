@@ -32,7 +32,9 @@ public final class Migrations {
           "V1__create_jobs.sql",
           "V2__drop_lease_index.sql",
           "V3__finished_index_without_in.sql",
-          "V4__job_timeout.sql");
+          "V4__job_timeout.sql",
+          "V5__job_logs_and_paused_types.sql",
+          "V6__scheduling.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 

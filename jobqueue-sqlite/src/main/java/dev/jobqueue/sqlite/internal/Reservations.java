@@ -1,5 +1,6 @@
 package dev.jobqueue.sqlite.internal;
 
+import dev.jobqueue.Job;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * drops them once a change of the job commits.
  */
 final class Reservations {
-  private record Reservation(String owner, Instant until, long version) {}
+  /** {@code job}: the reserved snapshot, so that starting it needs no read of the row. */
+  private record Reservation(String owner, Instant until, Job job) {
+    long version() {
+      return job.version();
+    }
+  }
 
   private final ConcurrentHashMap<String, Reservation> held = new ConcurrentHashMap<>();
 
@@ -22,8 +28,14 @@ final class Reservations {
   }
 
   /** Writer thread only, after {@link #held} said no. */
-  void take(String id, long version, String owner, Instant until) {
-    held.put(id, new Reservation(owner, until, version));
+  void take(Job job, String owner, Instant until) {
+    held.put(job.id(), new Reservation(owner, until, job));
+  }
+
+  /** The snapshot reserved at {@code version} (by anyone, lapsed or not), or null. */
+  Job snapshot(String id, long version) {
+    Reservation r = held.get(id);
+    return r != null && r.version() == version ? r.job() : null;
   }
 
   void release(String owner, Collection<String> ids) {
@@ -34,7 +46,7 @@ final class Reservations {
 
   void renew(String owner, Instant until) {
     held.replaceAll(
-        (id, r) -> owner.equals(r.owner()) ? new Reservation(owner, until, r.version()) : r);
+        (id, r) -> owner.equals(r.owner()) ? new Reservation(owner, until, r.job()) : r);
   }
 
   /** A change of {@code id} to {@code version} committed: a reservation of an older one ended. */

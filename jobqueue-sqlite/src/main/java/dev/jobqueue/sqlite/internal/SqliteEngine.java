@@ -1,11 +1,14 @@
 package dev.jobqueue.sqlite.internal;
 
 import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,9 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,6 +61,7 @@ public final class SqliteEngine {
   private final FileChannel lock;
   private final Connection writerConnection;
   private final Overlay overlay = new Overlay();
+  private final PendingLogs pendingLogs = new PendingLogs();
   private final Writer writer;
   private final ReadPool readers;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,6 +82,7 @@ public final class SqliteEngine {
         new Writer(
             writerConnection,
             overlay,
+            pendingLogs,
             faults,
             fileWatch,
             config.maxBatch(),
@@ -129,6 +136,10 @@ public final class SqliteEngine {
 
   public void insert(Job job) {
     await(writer.submit(new WriteOp.Insert(job)).future);
+  }
+
+  public Job insertUnique(Job job) {
+    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
   }
 
   /** All in one change (one transaction, all or none). */
@@ -193,6 +204,9 @@ public final class SqliteEngine {
       Throwable cause = e.getCause();
       if (cause instanceof DuplicateJobException d) {
         throw d;
+      }
+      if (cause instanceof UniqueKeyConflictException u) {
+        throw new UniqueKeyConflictException(u); // this caller's stack
       }
       if (cause instanceof StoreException s) {
         throw new StoreException(s.getMessage(), s); // this caller's stack, the writer's cause
@@ -318,6 +332,111 @@ public final class SqliteEngine {
     if (closed.get()) {
       throw new IllegalStateException("the SQLite job store " + faults.file() + " is closed");
     }
+  }
+
+  // ------------------------------------------------------------------ job logs, paused types
+
+  static final String LOGS = "SELECT attempt, dropped, lines FROM job_logs WHERE job_id = ?";
+  static final String EXISTS = "SELECT 1 FROM jobs WHERE id = ?";
+  static final String PAUSED = "SELECT type FROM paused_types ORDER BY type";
+
+  /** Kept in memory and written with coalesced progress; see {@link PendingLogs}. */
+  public void writeLog(JobLog log) {
+    checkOpen();
+    pendingLogs.put(log);
+  }
+
+  /** Rows and pending logs, the pending one per attempt winning; none once the job is gone. */
+  public List<JobLog> logs(String jobId) {
+    List<JobLog> pending = pendingLogs.of(jobId); // before the rows, as for progress
+    return read(
+        "reading the logs of job " + jobId,
+        r -> {
+          PreparedStatement exists = r.prepare(EXISTS);
+          exists.setString(1, jobId);
+          try (ResultSet rs = exists.executeQuery()) {
+            if (!rs.next()) {
+              return List.of();
+            }
+          }
+          Map<Integer, JobLog> byAttempt = new TreeMap<>();
+          PreparedStatement ps = r.prepare(LOGS);
+          ps.setString(1, jobId);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              byAttempt.put(
+                  rs.getInt(1),
+                  new JobLog(jobId, rs.getInt(1), LogCodec.decode(rs.getString(3)), rs.getLong(2)));
+            }
+          }
+          for (JobLog l : pending) {
+            byAttempt.put(l.attempt(), l);
+          }
+          return new ArrayList<>(byAttempt.values());
+        });
+  }
+
+  public void setPaused(String type, boolean paused) {
+    await(writer.submit(new PauseOp(type, paused)).future);
+  }
+
+  public Set<String> pausedTypes() {
+    return read(
+        "reading the paused job types",
+        r -> {
+          Set<String> out = new LinkedHashSet<>();
+          try (ResultSet rs = r.prepare(PAUSED).executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  public boolean insertSchedule(RecurringSchedule s) {
+    return await(writer.submit(new ScheduleOps.Insert(s)).future);
+  }
+
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return await(writer.submit(new ScheduleOps.Update(next, expectedVersion)).future);
+  }
+
+  public boolean deleteSchedule(String id) {
+    return await(writer.submit(new ScheduleOps.Delete(id)).future);
+  }
+
+  public boolean fireSchedule(String id, Instant occurrence, Instant next, Job job) {
+    return await(writer.submit(new ScheduleOps.Fire(id, occurrence, next, job)).future);
+  }
+
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return Optional.ofNullable(
+        read(
+            "reading schedule " + id,
+            r -> {
+              PreparedStatement ps = r.prepare(ScheduleOps.GET);
+              ps.setString(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ScheduleOps.read(rs) : null;
+              }
+            }));
+  }
+
+  public List<RecurringSchedule> schedules() {
+    return read(
+        "listing schedules",
+        r -> {
+          List<RecurringSchedule> out = new ArrayList<>();
+          try (ResultSet rs = r.prepare(ScheduleOps.ALL).executeQuery()) {
+            while (rs.next()) {
+              out.add(ScheduleOps.read(rs));
+            }
+          }
+          return out;
+        });
   }
 
   // ------------------------------------------------------------------ close

@@ -4,6 +4,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -40,7 +41,7 @@ abstract class WriteOp<T> {
     outcome = null;
     try {
       result = execute(tx);
-    } catch (DuplicateJobException e) {
+    } catch (DuplicateJobException | UniqueKeyConflictException e) {
       outcome = e; // an answer, not a failure of the batch
     }
     if (outcome == null && changedNothing(result)) {
@@ -97,7 +98,7 @@ abstract class WriteOp<T> {
         if (base.version() != known || reservations.held(row.id(), known, request.now())) {
           continue; // a change in flight, or reserved: not runnable for this reservation
         }
-        reservations.take(row.id(), known, request.owner(), request.leaseUntil());
+        reservations.take(base, request.owner(), request.leaseUntil());
         tx.reserved(row.id());
         out.add(base);
         if (out.size() == request.max()) {
@@ -134,12 +135,37 @@ abstract class WriteOp<T> {
       } catch (SQLException e) {
         // a failed statement is undone on its own; the transaction and batch go on
         if (Faults.code(e) == Faults.CONSTRAINT) {
+          UniqueKeys.throwIfHeld(tx, job);
           throw new DuplicateJobException(job.id());
         }
         throw e;
       }
       inserted(tx, job);
       return null;
+    }
+  }
+
+  /** A job with a unique key, unless an active job holds the key: then the holder is the answer. */
+  static final class InsertUnique extends WriteOp<Job> {
+    private final Job job;
+
+    InsertUnique(Job job) {
+      this.job = job;
+    }
+
+    @Override
+    Job execute(Tx tx) throws SQLException {
+      Job holder = UniqueKeys.holder(tx, job);
+      if (holder != null) {
+        return holder;
+      }
+      new Insert(job).execute(tx);
+      return job;
+    }
+
+    @Override
+    boolean changedNothing(Job result) {
+      return result != job;
     }
   }
 
@@ -246,6 +272,7 @@ abstract class WriteOp<T> {
             throw e; // the writer rolls the whole batch back
           }
           undo(tx, i);
+          UniqueKeys.throwIfHeld(tx, j);
           throw new DuplicateJobException(j.id());
         }
       }
@@ -282,6 +309,7 @@ abstract class WriteOp<T> {
       if (next.version() <= expected) {
         return false;
       }
+      UniqueKeys.throwIfHeld(tx, next); // a job queued again: before the overlay changes
       Overlay.Entry known = tx.overlay.entry(next.id());
       if (known != null && known.version() != Overlay.GONE) {
         // The overlay knows the version (running jobs keep an entry): decide there and write
@@ -305,6 +333,9 @@ abstract class WriteOp<T> {
         tx.afterCommit(next.id(), next.version(), next.status());
         return true;
       }
+      if (known == null && startsReserved(tx)) {
+        return true;
+      }
       Tx.RowHead head = tx.head(next.id());
       if (head == null) {
         return false;
@@ -314,6 +345,37 @@ abstract class WriteOp<T> {
         return false;
       }
       tx.write(head, next);
+      tx.afterCommit(next.id(), next.version(), next.status());
+      return true;
+    }
+
+    /**
+     * A queue starting a job it reserved: one narrow statement, guarded by the version, instead of
+     * reading the row's head and rewriting every column. False when this is not such a start or the
+     * row moved on (then the general path decides).
+     */
+    private boolean startsReserved(Tx tx) throws SQLException {
+      if (next.status() != JobStatus.RUNNING) {
+        return false;
+      }
+      Job reserved = tx.overlay.reservations.snapshot(next.id(), expected);
+      if (reserved == null
+          || reserved.status() != JobStatus.QUEUED
+          || !next.equals(JobCodec.started(reserved, next))) {
+        return false;
+      }
+      tx.touch(next.id());
+      Overlay.Entry before = tx.overlay.entry(next.id());
+      if (!tx.overlay.compareAndChange(next.id(), expected, expected, next.version())) {
+        return false;
+      }
+      PreparedStatement ps = tx.prepare(JobCodec.START);
+      JobCodec.bindStart(ps, next, expected);
+      if (ps.executeUpdate() != 1) {
+        tx.overlay.restore(next.id(), before);
+        return false;
+      }
+      tx.remember(next);
       tx.afterCommit(next.id(), next.version(), next.status());
       return true;
     }

@@ -36,6 +36,7 @@ final class Writer implements Runnable {
   private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
   private final Connection connection;
   private final Overlay overlay;
+  private final PendingLogs logs;
   private final Faults faults;
   private final FileWatch fileWatch;
   private final int maxBatch;
@@ -48,6 +49,7 @@ final class Writer implements Runnable {
   Writer(
       Connection connection,
       Overlay overlay,
+      PendingLogs logs,
       Faults faults,
       FileWatch fileWatch,
       int maxBatch,
@@ -55,6 +57,7 @@ final class Writer implements Runnable {
       String threadName) {
     this.connection = connection;
     this.overlay = overlay;
+    this.logs = logs;
     this.faults = faults;
     this.fileWatch = fileWatch;
     this.maxBatch = maxBatch;
@@ -134,8 +137,9 @@ final class Writer implements Runnable {
         boolean last = stopping && queue.isEmpty();
         // on the way out everything is flushed; otherwise a job's progress waits flushNanos
         List<Overlay.Flush> flushes = overlay.due(last ? 0 : flushNanos);
-        if (!batch.isEmpty() || !flushes.isEmpty()) {
-          commit(tx, batch, flushes);
+        List<PendingLogs.Entry> logFlushes = logs.due(last ? 0 : flushNanos);
+        if (!batch.isEmpty() || !flushes.isEmpty() || !logFlushes.isEmpty()) {
+          commit(tx, batch, flushes, logFlushes);
         }
         if (last) {
           return;
@@ -165,7 +169,11 @@ final class Writer implements Runnable {
     }
   }
 
-  private void commit(Tx tx, List<WriteOp<?>> batch, List<Overlay.Flush> flushes) {
+  private void commit(
+      Tx tx,
+      List<WriteOp<?>> batch,
+      List<Overlay.Flush> flushes,
+      List<PendingLogs.Entry> logFlushes) {
     StoreException gone = fileWatch.check();
     if (gone != null) {
       // progress snapshots stay dirty and are written once the file is back
@@ -194,10 +202,13 @@ final class Writer implements Runnable {
       for (Overlay.Flush f : flushes) {
         WriteOp.flush(tx, f);
       }
+      for (PendingLogs.Entry l : logFlushes) {
+        PendingLogs.write(tx, l);
+      }
       tx.commit();
     } catch (SQLException | RuntimeException e) {
       tx.rollback();
-      if (batch.size() + flushes.size() <= 1) {
+      if (batch.size() + flushes.size() + logFlushes.size() <= 1) {
         fail(batch, e);
         logFailure(batch, e);
         return;
@@ -209,10 +220,13 @@ final class Writer implements Runnable {
           e.toString());
       for (WriteOp<?> op : batch) {
         if (!op.future.isDone()) { // an empty claim already answered must not run again
-          commit(tx, List.of(op), List.of());
+          commit(tx, List.of(op), List.of(), List.of());
         }
       }
-      return; // progress snapshots stay dirty and are tried again next time
+      return; // progress snapshots and logs stay pending and are tried again next time
+    }
+    for (PendingLogs.Entry l : logFlushes) {
+      logs.written(l);
     }
     int changes = 0;
     for (WriteOp<?> op : batch) {

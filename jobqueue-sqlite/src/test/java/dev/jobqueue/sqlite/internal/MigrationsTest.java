@@ -47,7 +47,7 @@ class MigrationsTest {
       assertThat(store.query(dev.jobqueue.JobQuery.all())).hasSize(1);
     }
     try (Connection c = connect(file)) {
-      assertThat(versions(c)).containsExactly(1, 2, 3, 4);
+      assertThat(versions(c)).containsExactly(1, 2, 3, 4, 5, 6);
       assertThat(Migrations.latestVersion()).isEqualTo(Migrations.FILES.size());
     }
   }
