@@ -176,32 +176,32 @@ class CloseAndRecoveryTest {
     assertThat(runsOnA).hasValue(0);
   }
 
-  @Test
-  void reservedJobsShowQueuedUntilStartedAndGoBackAtClose() throws Exception {
-    // A fixed clock makes every batch "started quickly", so the batches grow 1, 2, 4: p3 blocks
-    // the only worker while p4-p6 sit reserved.
-    InMemoryJobStore store = new InMemoryJobStore();
-    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  /**
+   * Eight queued jobs p0-p7 and a queue with one worker that ends up blocked in p3 while p4-p6 sit
+   * reserved: a fixed clock makes every batch "started quickly", so the batches grow 1, 2, 4.
+   */
+  private static JobQueue blockedWithThreeReserved(
+      InMemoryJobStore store, CountDownLatch finish, JobListener listener) throws Exception {
     for (int i = 0; i < 8; i++) {
       store.insert(
           new Job.Builder()
               .id("p" + i)
               .type("t")
               .status(JobStatus.QUEUED)
-              .createdAt(t.plusMillis(i))
-              .updatedAt(t)
+              .createdAt(T.plusMillis(i))
+              .updatedAt(T)
               .title("p" + i)
               .build());
     }
     CountDownLatch blocked = new CountDownLatch(1);
-    CountDownLatch finish = new CountDownLatch(1);
-    RecordingListener l = new RecordingListener();
-    JobQueue a =
+    JobQueue q =
         JobQueue.builder()
             .store(store)
             .workers(1)
             .reserveBatch(4)
-            .clock(java.time.Clock.fixed(t, java.time.ZoneOffset.UTC))
+            .clock(java.time.Clock.fixed(T, java.time.ZoneOffset.UTC))
             .lease(Duration.ofMinutes(10))
             .shutdownTimeout(Duration.ofSeconds(30))
             .handler(
@@ -214,13 +214,30 @@ class CloseAndRecoveryTest {
                   return null;
                 })
             .build();
-    a.subscribe(l);
+    q.subscribe(listener);
     assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), t, "probe", t)))
+    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), T, "probe", T)))
         .as("p4-p6 are reserved, p7 is not")
         .extracting(Job::id)
         .containsExactly("p7");
     store.release("probe", List.of("p7"));
+    return q;
+  }
+
+  /** Whoever reserves now gets exactly {@code ids}: the queue holds none of them. */
+  private static void reservableNow(InMemoryJobStore store, String... ids) {
+    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), T, "next", T, 10)))
+        .as("released at once, not after the 10-minute lease")
+        .extracting(Job::id)
+        .containsExactly(ids);
+  }
+
+  @Test
+  void reservedJobsShowQueuedUntilStartedAndGoBackAtClose() throws Exception {
+    InMemoryJobStore store = new InMemoryJobStore();
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    JobQueue a = blockedWithThreeReserved(store, finish, l);
     for (int i = 4; i < 7; i++) {
       Job j = a.get("p" + i);
       assertThat(j.status()).as(j.id()).isEqualTo(JobStatus.QUEUED);
@@ -241,9 +258,23 @@ class CloseAndRecoveryTest {
       assertThat(j.status()).as(j.id()).isEqualTo(JobStatus.QUEUED);
       assertThat(j.attempt()).isEqualTo(1);
     }
-    assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), t, "next", t, 10)))
-        .as("released at close, not after the 10-minute lease")
-        .extracting(Job::id)
-        .containsExactly("p4", "p5", "p6", "p7");
+    reservableNow(store, "p4", "p5", "p6", "p7");
+  }
+
+  @Test
+  void pausingATypeHandsBackItsReservedJobs() throws Exception {
+    InMemoryJobStore store = new InMemoryJobStore();
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    try (JobQueue a = blockedWithThreeReserved(store, finish, l)) {
+      a.pause("t");
+      reservableNow(store, "p4", "p5", "p6", "p7");
+      store.release("next", List.of("p4", "p5", "p6", "p7"));
+      finish.countDown();
+      await().until(() -> a.get("p3").status() == JobStatus.COMPLETED);
+      for (int i = 4; i < 8; i++) {
+        assertThat(l.statusesOf("p" + i)).as("p" + i + " never started").isEmpty();
+      }
+    }
   }
 }

@@ -109,7 +109,8 @@ public final class DefaultJobQueue implements JobQueue {
             timeouts,
             recovery,
             scheduler);
-    this.paused = new PausedTypes(store, () -> late[0].signalWork());
+    this.paused =
+        new PausedTypes(store, () -> late[0].signalWork(), types -> late[0].withdrawTypes(types));
     Admission admission =
         new Admission(
             config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);

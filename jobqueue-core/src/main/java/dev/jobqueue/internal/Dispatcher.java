@@ -340,6 +340,29 @@ final class Dispatcher {
     }
   }
 
+  /**
+   * Jobs of newly paused {@code types} that this queue reserved and no worker started go back to
+   * the store at once: a pause keeps them from starting here and lets no other queue wait for them.
+   */
+  void withdrawTypes(Set<String> types) {
+    List<Job> withdrawn;
+    claimLock.lock(); // a reservation in flight is registered first
+    try {
+      withdrawn = reservations.withdrawTypes(types);
+    } finally {
+      claimLock.unlock();
+    }
+    List<String> ids = new ArrayList<>();
+    for (Job j : withdrawn) {
+      admission.finished(j.type());
+      ids.add(j.id());
+    }
+    if (!ids.isEmpty()) {
+      log.debug("job types {} paused: releasing {} reserved jobs", types, ids.size());
+      release(ids);
+    }
+  }
+
   /** Reserved jobs no worker started go back to the store at once (the queue is stopping). */
   void releaseReservations() {
     List<String> ids = new ArrayList<>();

@@ -85,13 +85,13 @@ final class ParentRollup {
     }
     // With required and optional children (analyses and their previews), the count and the
     // announced total are of the required ones: "3/6 tasks done" reads as the analyses.
-    boolean mixed = required > 0 && required < n;
+    // A tracked parent may announce how many (required) children are coming; until they all
+    // exist, the ones that ended early must not end the parent.
+    boolean announced = p.tracked() && p.totalSteps() != null;
+    boolean mixed = required < n && (required > 0 || announced);
     int counted = mixed ? required : n;
     int countedDone = mixed ? requiredDone : done;
-    // A tracked parent may announce how many children are coming; until they all exist, the
-    // ones that ended early must not end the parent.
-    int expected =
-        p.tracked() && p.totalSteps() != null ? Math.max(counted, p.totalSteps()) : counted;
+    int expected = announced ? Math.max(counted, p.totalSteps()) : counted;
     int stillToCome = expected - counted;
     // Never backwards within an attempt: a handler may have reported its own progress before its
     // children existed, and a bar that jumps from 100 % to 0 % reads as a failure.

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,18 @@ final class PausedTypes {
 
   private final JobStore store;
   private final Runnable resumed;
+  private final Consumer<Set<String>> pausedNow;
   private volatile Set<String> paused = Set.of();
 
   /**
    * @param resumed called when a type stops being paused, so idle workers look for its jobs
+   * @param pausedNow called with the types that became paused, so that reserved jobs of those types
+   *     are handed back before they start
    */
-  PausedTypes(JobStore store, Runnable resumed) {
+  PausedTypes(JobStore store, Runnable resumed, Consumer<Set<String>> pausedNow) {
     this.store = store;
     this.resumed = resumed;
+    this.pausedNow = pausedNow;
   }
 
   /** {@code types} without the paused ones (the same set when none is paused). */
@@ -60,6 +65,11 @@ final class PausedTypes {
     Set<String> before = paused;
     Set<String> now = Set.copyOf(store.pausedTypes());
     paused = now;
+    if (!before.containsAll(now)) {
+      Set<String> added = new HashSet<>(now);
+      added.removeAll(before);
+      pausedNow.accept(added);
+    }
     if (!now.containsAll(before)) {
       resumed.run();
     }

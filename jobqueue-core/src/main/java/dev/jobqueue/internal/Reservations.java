@@ -3,6 +3,7 @@ package dev.jobqueue.internal;
 import dev.jobqueue.Job;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -105,6 +106,20 @@ final class Reservations {
     }
     slots.remove(id, s);
     return s.job;
+  }
+
+  /** Withdraws the jobs of {@code types} that no worker started (they were paused). */
+  List<Job> withdrawTypes(Set<String> types) {
+    List<Job> out = new ArrayList<>();
+    for (Slot s : List.copyOf(slots.values())) {
+      if (types.contains(s.job.type())) {
+        Job j = withdraw(s.job.id());
+        if (j != null) {
+          out.add(j);
+        }
+      }
+    }
+    return out;
   }
 
   /** Withdraws every job no worker started (the queue is closing); returns them. */
