@@ -1,2 +1,0 @@
--- a migration only the tests know: makes the schema "newer" than the code
-ALTER TABLE ${t}jobs ADD COLUMN note text;
