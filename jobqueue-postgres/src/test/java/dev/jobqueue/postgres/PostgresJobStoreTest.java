@@ -42,4 +42,10 @@ class PostgresJobStoreTest extends JobStoreContract {
             + " RESTART IDENTITY");
     return store;
   }
+
+  @Override
+  protected JobStore reopen(JobStore closing) {
+    closing.close();
+    return PostgresJobStore.builder(pool).schema(schema).build();
+  }
 }
