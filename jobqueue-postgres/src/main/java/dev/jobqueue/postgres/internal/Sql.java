@@ -34,7 +34,6 @@ final class Sql {
   final String pausedTypes;
   final String pause;
   final String resume;
-  final String scheduleColumns = SCHEDULE_COLUMNS;
   final String insertSchedule;
   final String getSchedule;
   final String allSchedules;
