@@ -64,9 +64,10 @@ public final class DefaultJobQueue implements JobQueue {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Changes other instances commit to a shared store; null when not subscribed. */
+  /** Applies the changes other instances commit to a shared store (see {@link #feed}). */
   private final ForeignChanges foreignChanges;
 
+  /** Stops the store's change feed; a no-op for stores without one. */
   private volatile AutoCloseable feed = () -> {};
 
   private DefaultJobQueue(QueueConfig config) {
