@@ -64,6 +64,12 @@ public final class DefaultJobQueue implements JobQueue {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Applies the changes other instances commit to a shared store (see {@link #feed}). */
+  private final ForeignChanges foreignChanges;
+
+  /** Stops the store's change feed; a no-op for stores without one. */
+  private volatile AutoCloseable feed = () -> {};
+
   private DefaultJobQueue(QueueConfig config) {
     this.config = config;
     this.store = config.store();
@@ -111,6 +117,8 @@ public final class DefaultJobQueue implements JobQueue {
             config.handlers().keySet(), config.concurrency(), config.rateLimits(), paused);
     this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
+    this.foreignChanges =
+        new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
     this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
     writes.beforeQueuedChange(dispatcher::withdraw);
     this.logs = new JobLogs(store, config.clock());
@@ -139,6 +147,7 @@ public final class DefaultJobQueue implements JobQueue {
     q.dispatcher.start();
     q.maintenance.schedule(q.scheduler);
     q.schedules.start(q.scheduler);
+    q.feed = ForeignChanges.subscribe(config.store(), q.foreignChanges);
     log.info(
         "job queue {} started: {} workers, handlers {}, store {}",
         config.instanceId(),
@@ -336,6 +345,11 @@ public final class DefaultJobQueue implements JobQueue {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      feed.close();
+    } catch (Exception e) {
+      log.warn("closing the store's change feed failed", e);
     }
     shutdown.run();
     logs.close();

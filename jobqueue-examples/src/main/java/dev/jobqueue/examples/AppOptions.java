@@ -7,7 +7,7 @@ import java.util.List;
  * Command-line options of the example app.
  *
  * @param port HTTP port; 0 picks a free one
- * @param store {@code sqlite:PATH} or {@code memory}
+ * @param store {@code sqlite:PATH}, {@code postgres:JDBC_URL} or {@code memory}
  * @param workers worker threads of the queue
  * @param dataDir where images, presets and thumbnails are kept
  */
@@ -19,9 +19,10 @@ public record AppOptions(int port, String store, int workers, Path dataDir) {
 
   public static final String USAGE =
       """
-      Usage: ExampleApp [--port N] [--store sqlite:PATH|memory] [--workers N] [--data-dir DIR]
+      Usage: ExampleApp [--port N] [--store sqlite:PATH|postgres:JDBC_URL|memory] [--workers N] [--data-dir DIR]
         --port      HTTP port (default 8080; 0 picks a free port)
-        --store     where jobs are kept: sqlite:PATH (default sqlite:jobqueue-example.db) or memory
+        --store     where jobs are kept: sqlite:PATH (default sqlite:jobqueue-example.db),
+                    postgres:JDBC_URL (instances on one database share the queue) or memory
         --workers   worker threads (default 4)
         --data-dir  directory for uploaded images, presets and thumbnails (default ./data)""";
 

@@ -162,7 +162,7 @@ public final class ExampleServer implements AutoCloseable {
       if (queue != null) {
         queue.close();
       }
-      store.close();
+      StoreSpec.close(store);
       throw e;
     }
   }
@@ -263,7 +263,7 @@ public final class ExampleServer implements AutoCloseable {
       queue.close();
     } finally {
       try {
-        store.close();
+        StoreSpec.close(store);
       } catch (Exception e) {
         LOG.warn("Closing the job store failed", e);
       }

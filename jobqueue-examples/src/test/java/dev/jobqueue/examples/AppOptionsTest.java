@@ -28,6 +28,12 @@ class AppOptionsTest {
         .hasMessageContaining("--port must be a number");
     assertThatThrownBy(() -> AppOptions.parse(List.of("--store", "redis:x")))
         .hasMessageContaining("'memory' or 'sqlite:PATH'");
+    assertThatThrownBy(() -> AppOptions.parse(List.of("--store", "postgres:localhost")))
+        .hasMessageContaining("'postgres:JDBC_URL' (for example postgres:jdbc:postgresql://");
+    assertThat(
+            AppOptions.parse(List.of("--store=postgres:jdbc:postgresql://db:5432/app?user=app"))
+                .store())
+        .isEqualTo("postgres:jdbc:postgresql://db:5432/app?user=app");
     assertThatThrownBy(() -> AppOptions.parse(List.of("--workers", "0")))
         .hasMessageContaining("--workers must be 1..256");
     assertThatThrownBy(() -> AppOptions.parse(List.of("--colour", "red")))

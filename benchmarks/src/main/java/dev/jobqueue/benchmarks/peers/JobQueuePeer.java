@@ -5,21 +5,26 @@ import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobQueueBuilder;
 import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.postgres.PostgresJobStore;
+import dev.jobqueue.spi.JobStore;
 import dev.jobqueue.sqlite.SqliteJobStore;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * jobqueue with its defaults: {@code JobQueue.builder().workers(2).handler(...)}, in memory or on
- * {@code SqliteJobStore.open(file)}. Completion is counted from the completed events a listener
- * receives, which the queue publishes only once the completion is stored (durably, for SQLite).
+ * jobqueue with its defaults: {@code JobQueue.builder().workers(2).handler(...)}, in memory, on
+ * {@code SqliteJobStore.open(file)} or on {@code PostgresJobStore.builder(pool).build()}.
+ * Completion is counted from the completed events a listener receives, which the queue publishes
+ * only once the completion is stored (durably, for SQLite).
  */
 final class JobQueuePeer implements Peer {
   private static final JobRequest REQUEST = JobRequest.builder("noop", "no-op").build();
 
-  private final SqliteJobStore store;
+  private final JobStore store;
+  private final PostgresSchema schema;
   private final JobQueue queue;
   private final int batch;
   private final List<JobRequest> fullBatch;
@@ -30,7 +35,26 @@ final class JobQueuePeer implements Peer {
    * @param batch 1: one {@code submit} per job; more: {@code submitAll} of that many
    */
   JobQueuePeer(Path sqliteFile, int batch) {
-    this.store = sqliteFile == null ? null : SqliteJobStore.open(sqliteFile);
+    this(sqliteFile == null ? null : SqliteJobStore.open(sqliteFile), null, batch);
+  }
+
+  /** On PostgreSQL, in a fresh schema that {@link #close()} drops. */
+  static JobQueuePeer postgres(int batch) throws SQLException {
+    PostgresSchema schema = PostgresSchema.create();
+    try {
+      return new JobQueuePeer(
+          PostgresJobStore.builder(schema.dataSource()).schema(schema.name()).build(),
+          schema,
+          batch);
+    } catch (RuntimeException e) {
+      schema.close();
+      throw e;
+    }
+  }
+
+  private JobQueuePeer(JobStore store, PostgresSchema schema, int batch) {
+    this.store = store;
+    this.schema = schema;
     this.batch = batch;
     this.fullBatch = Collections.nCopies(batch, REQUEST);
     JobQueueBuilder builder =
@@ -80,6 +104,9 @@ final class JobQueuePeer implements Peer {
     queue.close();
     if (store != null) {
       store.close();
+    }
+    if (schema != null) {
+      schema.close();
     }
   }
 }

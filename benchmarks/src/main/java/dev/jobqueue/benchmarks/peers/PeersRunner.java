@@ -138,6 +138,28 @@ public final class PeersRunner {
     if (postgresDown == null) {
       cases.add(
           new Case(
+              "jobqueue",
+              Storage.POSTGRES,
+              "submitAll, batches of 100",
+              true,
+              10_000 / scale,
+              1,
+              0,
+              Duration.ZERO,
+              dir -> JobQueuePeer.postgres(100)));
+      cases.add(
+          new Case(
+              "jobqueue",
+              Storage.POSTGRES,
+              "submit, one by one",
+              true,
+              2_000 / scale,
+              1,
+              100 / scale,
+              Duration.ZERO,
+              dir -> JobQueuePeer.postgres(1)));
+      cases.add(
+          new Case(
               jobRunr,
               Storage.POSTGRES,
               "enqueue, one by one",
@@ -164,7 +186,7 @@ public final class PeersRunner {
               + PostgresSchema.URL
               + " is unreachable ("
               + postgresDown
-              + "): skipping the JobRunr PostgreSQL and db-scheduler rows.");
+              + "): skipping the PostgreSQL rows (jobqueue, JobRunr, db-scheduler).");
     }
 
     Path dir = Files.createTempDirectory("jobqueue-peers");

@@ -50,6 +50,10 @@ final class PostgresSchema implements AutoCloseable {
     return new PostgresSchema(name, new HikariDataSource(config));
   }
 
+  String name() {
+    return name;
+  }
+
   DataSource dataSource() {
     return pool;
   }

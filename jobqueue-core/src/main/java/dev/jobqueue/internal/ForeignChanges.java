@@ -1,0 +1,56 @@
+package dev.jobqueue.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobEvent;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.ChangeFeed;
+import dev.jobqueue.spi.StoreChange;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Changes other instances committed to a shared store ({@link ChangeFeed}): they reach this queue's
+ * listeners as events, a cancel asked elsewhere interrupts the handler running here, and a job
+ * queued elsewhere wakes an idle worker instead of waiting for the next poll.
+ */
+final class ForeignChanges implements Consumer<StoreChange> {
+  private static final Logger log = LoggerFactory.getLogger(ForeignChanges.class);
+
+  private final String instanceId;
+  private final EventHub hub;
+  private final Executions executions;
+  private final Runnable signalWork;
+
+  ForeignChanges(String instanceId, EventHub hub, Executions executions, Runnable signalWork) {
+    this.instanceId = instanceId;
+    this.hub = hub;
+    this.executions = executions;
+    this.signalWork = signalWork;
+  }
+
+  /** Subscribes to the store's feed when it has one; returns what stops it (or a no-op). */
+  static AutoCloseable subscribe(Object store, ForeignChanges changes) {
+    return store instanceof ChangeFeed feed ? feed.subscribe(changes) : () -> {};
+  }
+
+  @Override
+  public void accept(StoreChange change) {
+    try {
+      Job j = change.job();
+      boolean statusChanged = change.statusChanged() || change.kind() != JobEvent.Kind.UPDATED;
+      hub.begin(change.kind(), j, statusChanged).resolve(true);
+      if (change.kind() == JobEvent.Kind.DELETED) {
+        return;
+      }
+      if (j.status() == JobStatus.RUNNING && j.cancelRequested() && instanceId.equals(j.owner())) {
+        executions.cancel(j.id());
+      } else if (j.status() == JobStatus.QUEUED && !j.tracked()
+          || j.status() == JobStatus.COMPLETED) {
+        signalWork.run(); // runnable now, or a job waiting for this one may be
+      }
+    } catch (RuntimeException e) {
+      log.warn("a change from another instance could not be applied: {}", change.job().id(), e);
+    }
+  }
+}

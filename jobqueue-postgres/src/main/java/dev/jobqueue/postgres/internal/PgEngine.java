@@ -1,0 +1,462 @@
+package dev.jobqueue.postgres.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobLog;
+import dev.jobqueue.JobQuery;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.RecurringSchedule;
+import dev.jobqueue.StoreException;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.StoreChange;
+import dev.jobqueue.spi.UniqueKeyConflictException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL store's machinery: writes go to the {@link Writer} (group commit on one
+ * connection), reads borrow a connection from the host's pool, and both consult the {@link Overlay}
+ * for coalesced progress not yet written.
+ */
+public final class PgEngine {
+  private static final Logger log = LoggerFactory.getLogger(PgEngine.class);
+  public static final String WRITER_THREAD = "jobqueue-postgres-writer";
+  public static final String FEED_THREAD = "jobqueue-postgres-feed";
+
+  private final PgConfig config;
+  private final Sql sql;
+  private final Overlay overlay = new Overlay();
+  private final PendingLogs pendingLogs = new PendingLogs();
+  private final Writer writer;
+  private final Feed feed;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private PgEngine(PgConfig config) {
+    this.config = config;
+    this.sql = new Sql(config.qualifiedPrefix());
+    String origin = UUID.randomUUID().toString();
+    this.writer =
+        new Writer(
+            config.dataSource(),
+            overlay,
+            pendingLogs,
+            sql,
+            origin,
+            config.notifications(),
+            config.maxBatch(),
+            config.progressFlushInterval().toNanos(),
+            WRITER_THREAD);
+    this.feed =
+        new Feed(
+            config.dataSource(),
+            sql,
+            origin,
+            config.notifications(),
+            config.pollInterval().toMillis(),
+            config.eventRetention().toMillis(),
+            FEED_THREAD);
+  }
+
+  /** Migrates the schema and starts the writer. */
+  public static PgEngine open(PgConfig config) {
+    try (Connection c = config.dataSource().getConnection()) {
+      Migrations.migrate(c, config.schema(), config.tablePrefix());
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store "
+              + config.qualifiedPrefix()
+              + "jobs: cannot open or migrate the schema: "
+              + e.getMessage()
+              + " (check the DataSource's URL, user and rights: the user needs CREATE on the"
+              + " database or schema)",
+          e);
+    }
+    PgEngine engine = new PgEngine(config);
+    engine.writer.start();
+    log.info(
+        "PostgreSQL job store {}jobs open: schema V{}, progress flushed every {} ms",
+        config.qualifiedPrefix(),
+        Migrations.latestVersion(),
+        config.progressFlushInterval().toMillis());
+    return engine;
+  }
+
+  public String table() {
+    return sql.jobs;
+  }
+
+  public long commits() {
+    return writer.commits();
+  }
+
+  public long committedChanges() {
+    return writer.changes();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  public void insert(Job job) {
+    await(writer.submit(new WriteOp.Insert(List.of(job))).future);
+  }
+
+  public void insertAll(List<Job> jobs) {
+    checkOpen();
+    if (!jobs.isEmpty()) {
+      await(writer.submit(new WriteOp.Insert(List.copyOf(jobs))).future);
+    }
+  }
+
+  public boolean update(Job next, long expectedVersion) {
+    return await(writer.submit(new WriteOp.Update(next, expectedVersion)).future);
+  }
+
+  public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+    try {
+      // a copy, so that a caller completing it cannot stop the writer from doing the change
+      return writer.submit(new WriteOp.Update(next, expectedVersion)).future.copy();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public boolean updateProgress(Job next, long expectedVersion) {
+    checkOpen();
+    return overlay.acceptProgress(next, expectedVersion, this::committedVersion);
+  }
+
+  public boolean delete(String id, long expectedVersion) {
+    boolean deleted = await(writer.submit(new WriteOp.Delete(id, expectedVersion)).future);
+    if (deleted) {
+      pendingLogs.forget(id);
+    }
+    return deleted;
+  }
+
+  public Job insertUnique(Job job) {
+    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
+  }
+
+  public List<Job> reserve(ClaimRequest request) {
+    return await(writer.submit(new WriteOp.Reserve(request)).future);
+  }
+
+  public void release(String owner, List<String> ids) {
+    checkOpen();
+    if (!ids.isEmpty()) {
+      await(writer.submit(new WriteOp.Release(owner, ids)).future);
+    }
+  }
+
+  public List<Job> purge(Instant completedBefore, int keepLast) {
+    List<Job> purged = await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
+    purged.forEach(j -> pendingLogs.forget(j.id()));
+    return purged;
+  }
+
+  // ------------------------------------------------------------------ logs, paused types
+
+  /** Kept in memory and written with coalesced progress; see {@link PendingLogs}. */
+  public void writeLog(JobLog log) {
+    checkOpen();
+    pendingLogs.put(log);
+  }
+
+  /** Rows and pending logs, the pending one per attempt winning; none once the job is gone. */
+  public List<JobLog> logs(String jobId) {
+    List<JobLog> pending = pendingLogs.of(jobId); // before the rows, as for progress
+    return read(
+        "reading the logs of job " + jobId,
+        c -> {
+          try (PreparedStatement exists = c.prepareStatement(sql.exists)) {
+            exists.setString(1, jobId);
+            try (ResultSet rs = exists.executeQuery()) {
+              if (!rs.next()) {
+                return List.of();
+              }
+            }
+          }
+          Map<Integer, JobLog> byAttempt = new TreeMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.logs)) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                int attempt = rs.getInt(1);
+                byAttempt.put(
+                    attempt,
+                    new JobLog(jobId, attempt, PendingLogs.decode(rs.getString(3)), rs.getLong(2)));
+              }
+            }
+          }
+          pending.forEach(l -> byAttempt.put(l.attempt(), l));
+          return List.copyOf(byAttempt.values());
+        });
+  }
+
+  public void pauseType(String type, boolean paused) {
+    read(
+        (paused ? "pausing" : "resuming") + " job type " + type,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(paused ? sql.pause : sql.resume)) {
+            ps.setString(1, type);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  public Set<String> pausedTypes() {
+    return read(
+        "reading the paused job types",
+        c -> {
+          Set<String> out = new LinkedHashSet<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.pausedTypes);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return Set.copyOf(out);
+        });
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  public boolean insertSchedule(RecurringSchedule s) {
+    return await(writer.submit(new Schedules.Insert(s)).future);
+  }
+
+  public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
+    return await(writer.submit(new Schedules.Update(next, expectedVersion)).future);
+  }
+
+  public boolean deleteSchedule(String id) {
+    return await(writer.submit(new Schedules.Delete(id)).future);
+  }
+
+  public boolean fireSchedule(String id, Instant occurrence, Instant nextRunAt, Job job) {
+    return await(writer.submit(new Schedules.Fire(id, occurrence, nextRunAt, job)).future);
+  }
+
+  public Optional<RecurringSchedule> getSchedule(String id) {
+    return Optional.ofNullable(
+        read(
+            "reading schedule " + id,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.getSchedule)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? Schedules.read(rs) : null;
+                }
+              }
+            }));
+  }
+
+  public List<RecurringSchedule> schedules() {
+    return read(
+        "reading the schedules",
+        c -> {
+          List<RecurringSchedule> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.allSchedules);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(Schedules.read(rs));
+            }
+          }
+          return out;
+        });
+  }
+
+  public int renewLeases(String owner, Instant until) {
+    overlay.renewLeases(owner, until);
+    return await(writer.submit(new WriteOp.Renew(owner, until)).future);
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(
+          "a PostgreSQL job store call from a future callback on its writer thread would wait for"
+              + " itself: call the store from another thread (thenApplyAsync)");
+    }
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof DuplicateJobException d) {
+        throw d;
+      }
+      if (cause instanceof UniqueKeyConflictException u) {
+        throw new UniqueKeyConflictException(u); // this caller's stack
+      }
+      if (cause instanceof StoreException s) {
+        throw new StoreException(s.getMessage(), s);
+      }
+      if (cause instanceof IllegalArgumentException iae) {
+        throw new IllegalArgumentException(iae.getMessage(), iae);
+      }
+      if (cause instanceof IllegalStateException ise) {
+        throw new IllegalStateException(ise.getMessage(), ise);
+      }
+      throw new StoreException("PostgreSQL job store: a change failed: " + cause, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public Optional<Job> get(String id) {
+    Job row =
+        read(
+            "reading job " + id,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.get)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? PgCodec.read(rs, 1) : null;
+                }
+              }
+            });
+    return Optional.ofNullable(overlay.merge(row));
+  }
+
+  public List<Job> query(JobQuery query) {
+    QuerySql q = QuerySql.of(sql.jobs, query);
+    return read(
+        "querying jobs",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+            q.bind(ps);
+            return readJobs(ps);
+          }
+        });
+  }
+
+  public List<Job> expiredLeases(Instant now, int limit) {
+    return read(
+        "finding expired leases",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.expired)) {
+            ps.setString(1, "jobqueue rescue " + sql.jobs);
+            PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(now));
+            ps.setInt(3, limit);
+            return readJobs(ps);
+          }
+        });
+  }
+
+  private List<Job> readJobs(PreparedStatement ps) throws SQLException {
+    List<Job> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(overlay.merge(PgCodec.read(rs, 1)));
+      }
+    }
+    return out;
+  }
+
+  public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
+    return read(
+        "counting jobs",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(userId == null ? sql.counts : sql.countsOfUser)) {
+            if (userId != null) {
+              ps.setString(1, userId);
+            }
+            Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
+                    .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private long committedVersion(String id) {
+    return read(
+        "reading the version of job " + id,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.version)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : -1L;
+            }
+          }
+        });
+  }
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection in autocommit mode. */
+  <T> T read(String what, Work<T> work) {
+    checkOpen();
+    try (Connection c = config.dataSource().getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store " + sql.jobs + ": " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the PostgreSQL job store " + sql.jobs + " is closed");
+    }
+  }
+
+  // ------------------------------------------------------------------ change feed
+
+  /** Delivers changes other instances commit, from now on. */
+  public AutoCloseable subscribe(Consumer<StoreChange> sink) {
+    checkOpen();
+    try {
+      return feed.subscribe(sink);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "PostgreSQL job store " + sql.jobs + ": cannot start the change feed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /** Writes pending progress, stops the writer; idempotent. The DataSource stays the host's. */
+  public void close() {
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(
+          "close() called from a future callback on the PostgreSQL writer thread: close the"
+              + " store from another thread");
+    }
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    feed.stop();
+    writer.stop();
+    log.info(
+        "PostgreSQL job store {} closed after {} commits of {} changes",
+        sql.jobs,
+        writer.commits(),
+        writer.changes());
+  }
+}

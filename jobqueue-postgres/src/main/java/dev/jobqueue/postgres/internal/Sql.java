@@ -1,0 +1,265 @@
+package dev.jobqueue.postgres.internal;
+
+/**
+ * The store's statements for one schema and table prefix, made once.
+ *
+ * <p>Columns on the database clock take a parameter of microseconds from the caller's clock (see
+ * {@link PgCodec#microsFromNow}) and are written as {@code now() + that}; {@code now()} rather than
+ * {@code clock_timestamp()} because it is stable within a statement, so a partial index on it can
+ * be used.
+ */
+final class Sql {
+  private static final String TERMINAL = "status IN ('completed', 'failed', 'cancelled')";
+  private static final String FROM_NOW = "now() + ? * interval '1 microsecond'";
+  static final String SCHEDULE_COLUMNS =
+      "id, spec, template, paused, next_run_at, last_run_at, last_job_id, version";
+
+  final String jobs;
+  final String insert;
+  final String update;
+  final String get;
+  final String version;
+  final String delete;
+  final String reserve;
+  final String release;
+  final String renewReservations;
+  final String renew;
+  final String expired;
+  final String purge;
+  final String counts;
+  final String exists;
+  final String holder;
+  final String logs;
+  final String upsertLog;
+  final String pausedTypes;
+  final String pause;
+  final String resume;
+  final String insertSchedule;
+  final String getSchedule;
+  final String allSchedules;
+  final String updateSchedule;
+  final String deleteSchedule;
+  final String dueSchedule;
+  final String advanceSchedule;
+  final String countsOfUser;
+  final String events;
+  final String eventsOfJobs;
+  final String readEvents;
+  final String pruneEvents;
+  final String channel;
+
+  /** {@code qualifiedPrefix}: schema and prefix, for example {@code public.jobqueue_}. */
+  Sql(String qualifiedPrefix) {
+    jobs = qualifiedPrefix + "jobs";
+    String params = "?" + ", ?".repeat(PgCodec.PARAMS - 1);
+    String insert0 =
+        "INSERT INTO "
+            + jobs
+            + " ("
+            + PgCodec.WRITTEN
+            + ", lease_deadline) VALUES ("
+            + params
+            + ", "
+            + FROM_NOW
+            + ") ON CONFLICT DO NOTHING"; // the id, or an active job's unique key
+    // a new version ends any reservation: a reserved job that changed is no longer what was fetched
+    String update0 =
+        "UPDATE "
+            + jobs
+            + " SET ("
+            + PgCodec.WRITTEN
+            + ", lease_deadline, reserved_by, reserved_until) = ("
+            + params
+            + ", "
+            + FROM_NOW
+            + ", NULL, NULL) WHERE id = ? AND version = ?";
+    get = "SELECT " + PgCodec.COLUMNS + " FROM " + jobs + " WHERE id = ?";
+    version = "SELECT version FROM " + jobs + " WHERE id = ?";
+    String delete0 = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
+    // The candidates are locked in a MATERIALIZED CTE with SKIP LOCKED: the planner may not fold it
+    // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances reserving
+    // at once each take different rows instead of waiting for each other. A reservation changes
+    // only reserved_by / reserved_until: the job stays queued, same snapshot, same version.
+    reserve =
+        "WITH c AS MATERIALIZED (SELECT j.seq FROM "
+            + jobs
+            + " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
+            + " AND (j.run_at IS NULL OR j.run_at <= ?)"
+            + " AND (j.reserved_until IS NULL OR j.reserved_until < "
+            + FROM_NOW
+            + ") AND (j.depends_on = '{}' OR NOT EXISTS (SELECT 1 FROM "
+            + jobs
+            + " d WHERE d.id = ANY (j.depends_on) AND d.status <> 'completed'))"
+            + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+            + " UPDATE "
+            + jobs
+            + " u SET reserved_by = ?, reserved_until = "
+            + FROM_NOW
+            + " FROM c WHERE u.seq = c.seq RETURNING "
+            + PgCodec.columns("u")
+            + ", u.priority, u.seq";
+    release =
+        "UPDATE "
+            + jobs
+            + " SET reserved_by = NULL, reserved_until = NULL WHERE reserved_by = ? AND id = ANY (?)";
+    renewReservations =
+        "UPDATE "
+            + jobs
+            + " SET reserved_until = "
+            + FROM_NOW
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE reserved_by = ? AND status = 'queued' FOR UPDATE SKIP LOCKED)";
+    renew =
+        "UPDATE "
+            + jobs
+            + " SET lease_expires_at = ?, lease_deadline = "
+            + FROM_NOW
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE status = 'running' AND owner = ? FOR UPDATE SKIP LOCKED)";
+    // One rescuer at a time: an instance that finds another one searching right now gets nothing
+    // this beat (it looks again at its next heartbeat). Correctness does not rest on it: every
+    // recovery is a compare-and-set on the version it found.
+    expired =
+        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) SELECT "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + ", l WHERE l.ok AND status = 'running' AND lease_deadline < "
+            + FROM_NOW
+            + " ORDER BY lease_deadline, seq LIMIT ?";
+    // Rows another instance is purging (locked) are skipped: each finished job is deleted, and its
+    // deletion announced, once.
+    String purge0 =
+        "DELETE FROM "
+            + jobs
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE "
+            + TERMINAL
+            + " AND (coalesce(completed_at, updated_at) < ? OR seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE "
+            + TERMINAL
+            + " ORDER BY coalesce(completed_at, updated_at) DESC, seq DESC OFFSET ?))"
+            + " FOR UPDATE SKIP LOCKED) RETURNING "
+            + PgCodec.COLUMNS;
+    events = qualifiedPrefix + "events";
+    channel = qualifiedPrefix + "events";
+    String toEvents =
+        " INSERT INTO " + events + " (origin, kind, status_changed, " + PgCodec.COLUMNS + ")";
+    // Each change appends its snapshot to the events table in the same statement (one round
+    // trip): the row count is that of the change itself.
+    insert =
+        "WITH i AS ("
+            + insert0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'created', true, "
+            + PgCodec.COLUMNS
+            + " FROM i";
+    update =
+        "WITH u AS ("
+            + update0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'updated', ?, "
+            + PgCodec.COLUMNS
+            + " FROM u";
+    delete =
+        "WITH d AS ("
+            + delete0
+            + " RETURNING "
+            + PgCodec.COLUMNS
+            + ")"
+            + toEvents
+            + " SELECT ?, 'deleted', true, "
+            + PgCodec.COLUMNS
+            + " FROM d";
+    purge =
+        "WITH d AS ("
+            + purge0
+            + ")"
+            + toEvents
+            + " SELECT ?, 'deleted', true, "
+            + PgCodec.COLUMNS
+            + " FROM d RETURNING "
+            + PgCodec.COLUMNS;
+    eventsOfJobs =
+        toEvents.strip()
+            + " SELECT ?, 'updated', true, "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE id = ANY (?)";
+    readEvents =
+        "SELECT xid::text, event_seq, origin, kind, status_changed, "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + events
+            + " WHERE (xid, event_seq) > (?::xid8, ?)"
+            + " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY xid, event_seq LIMIT ?";
+    // one instance at a time: the others find the lock taken and skip this round
+    pruneEvents =
+        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) DELETE FROM "
+            + events
+            + " e USING l WHERE l.ok AND e.recorded_at < now() - ? * interval '1 millisecond'";
+    exists = "SELECT 1 FROM " + jobs + " WHERE id = ?";
+    // repeats the unique index's expressions and condition, so that it is used
+    holder =
+        "SELECT "
+            + PgCodec.COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE coalesce(user_id, '') = coalesce(?, '') AND (user_id IS NULL) = (?::text IS NULL)"
+            + " AND unique_key = ? AND unique_key IS NOT NULL AND status IN ('queued', 'running')";
+    String logTable = qualifiedPrefix + "job_logs";
+    logs = "SELECT attempt, dropped, lines FROM " + logTable + " WHERE job_id = ? ORDER BY attempt";
+    // a log never outlives, or comes back after, its job
+    upsertLog =
+        "INSERT INTO "
+            + logTable
+            + " (job_id, attempt, dropped, lines) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
+            + jobs
+            + " WHERE id = ?) ON CONFLICT (job_id, attempt) DO UPDATE SET dropped = excluded.dropped,"
+            + " lines = excluded.lines";
+    String paused = qualifiedPrefix + "paused_types";
+    pausedTypes = "SELECT type FROM " + paused + " ORDER BY type";
+    pause = "INSERT INTO " + paused + " (type) VALUES (?) ON CONFLICT DO NOTHING";
+    resume = "DELETE FROM " + paused + " WHERE type = ?";
+    String schedules = qualifiedPrefix + "schedules";
+    insertSchedule =
+        "INSERT INTO "
+            + schedules
+            + " ("
+            + SCHEDULE_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    getSchedule = "SELECT " + SCHEDULE_COLUMNS + " FROM " + schedules + " WHERE id = ?";
+    allSchedules = "SELECT " + SCHEDULE_COLUMNS + " FROM " + schedules + " ORDER BY id";
+    updateSchedule =
+        "UPDATE "
+            + schedules
+            + " SET spec = ?, template = ?, paused = ?, next_run_at = ?, last_run_at = ?,"
+            + " last_job_id = ?, version = ? WHERE id = ? AND version = ?";
+    deleteSchedule = "DELETE FROM " + schedules + " WHERE id = ?";
+    // the row lock makes instances firing the same occurrence wait, then find it fired
+    dueSchedule =
+        "SELECT version FROM "
+            + schedules
+            + " WHERE id = ? AND NOT paused AND next_run_at = ? FOR UPDATE";
+    advanceSchedule =
+        "UPDATE "
+            + schedules
+            + " SET next_run_at = ?, last_run_at = ?, last_job_id = ?, version = version + 1"
+            + " WHERE id = ?";
+    counts = "SELECT type, status, count(*) FROM " + jobs + " GROUP BY type, status";
+    countsOfUser =
+        "SELECT type, status, count(*) FROM " + jobs + " WHERE user_id = ? GROUP BY type, status";
+  }
+}

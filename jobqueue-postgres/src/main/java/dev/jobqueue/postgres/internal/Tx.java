@@ -1,0 +1,104 @@
+package dev.jobqueue.postgres.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writer's connection and the transaction it is building: statements prepared once, the overlay
+ * entries to restore on rollback and the work to do once the batch committed. Used by the writer
+ * thread only.
+ */
+final class Tx {
+  final Connection connection;
+  final Overlay overlay;
+  final Sql sql;
+
+  /** This store instance's id, recorded with its events so that its feed skips them. */
+  final String origin;
+
+  /** Whether this transaction appended to the events table (then it notifies other instances). */
+  boolean wroteEvents;
+
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, Overlay.Entry> saved = new LinkedHashMap<>();
+  private final List<Runnable> afterCommit = new ArrayList<>();
+
+  Tx(Connection connection, Overlay overlay, Sql sql, String origin) throws SQLException {
+    this.connection = connection;
+    this.overlay = overlay;
+    this.sql = sql;
+    this.origin = origin;
+    connection.setAutoCommit(false);
+  }
+
+  PreparedStatement prepare(String statement) throws SQLException {
+    PreparedStatement ps = statements.get(statement);
+    if (ps == null) {
+      ps = connection.prepareStatement(statement);
+      statements.put(statement, ps);
+    }
+    return ps;
+  }
+
+  /** Remembers the overlay entry of {@code id} before this transaction changes it. */
+  void touch(String id) {
+    if (!saved.containsKey(id)) {
+      saved.put(id, overlay.entry(id));
+    }
+  }
+
+  void afterCommit(Runnable r) {
+    afterCommit.add(r);
+  }
+
+  /** Commits; with {@code notify}, wakes other instances' feeds (one notification at most). */
+  void commit(boolean notify) throws SQLException {
+    if (notify && wroteEvents) {
+      PreparedStatement ps = prepare("SELECT pg_notify(?, '')");
+      ps.setString(1, sql.channel);
+      ps.executeQuery().close();
+    }
+    wroteEvents = false;
+    connection.commit();
+    saved.clear();
+    for (Runnable r : afterCommit) {
+      r.run();
+    }
+    afterCommit.clear();
+  }
+
+  /** Rolls back and puts the overlay back as it was before this transaction. */
+  void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // the connection is broken; the writer replaces it
+    }
+    saved.forEach(overlay::restore);
+    saved.clear();
+    afterCommit.clear();
+    wroteEvents = false;
+  }
+
+  void close() {
+    for (PreparedStatement ps : statements.values()) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+    }
+    statements.clear();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,382 @@
+package dev.jobqueue.postgres.internal;
+
+import dev.jobqueue.Job;
+import dev.jobqueue.JobStatus;
+import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.UniqueKeyConflictException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One change for the {@link Writer}: executed inside the batch's transaction, its future completed
+ * only after the commit. A change that fails a rule (a duplicate id) records its failure without
+ * breaking the transaction, so the others in the batch commit.
+ */
+abstract class WriteOp<T> {
+  final CompletableFuture<T> future = new CompletableFuture<>();
+  private T result;
+  private RuntimeException failure;
+
+  /** Runs the change in the writer's transaction. */
+  abstract T execute(Tx tx) throws SQLException;
+
+  final void run(Tx tx) throws SQLException {
+    failure = null;
+    try {
+      result = execute(tx);
+    } catch (DuplicateJobException | UniqueKeyConflictException e) {
+      failure = e;
+    }
+  }
+
+  final void complete() {
+    if (failure != null) {
+      future.completeExceptionally(failure);
+    } else {
+      future.complete(result);
+    }
+  }
+
+  static final class Insert extends WriteOp<Void> {
+    private final List<Job> jobs;
+
+    Insert(List<Job> jobs) {
+      this.jobs = jobs;
+    }
+
+    @Override
+    Void execute(Tx tx) throws SQLException {
+      if (jobs.size() == 1) {
+        insertOne(tx, jobs.get(0));
+        return null;
+      }
+      // all or none: a conflict undoes the rows this list inserted, not the batch's other changes
+      Savepoint sp = tx.connection.setSavepoint();
+      PreparedStatement ps = tx.prepare(tx.sql.insert);
+      for (Job j : jobs) {
+        bind(tx, ps, j);
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          tx.connection.rollback(sp);
+          throw refusal(tx, jobs.get(i));
+        }
+      }
+      tx.connection.releaseSavepoint(sp);
+      tx.wroteEvents = true;
+      return null;
+    }
+
+    /** Inserts {@code j}, or throws why it cannot be. */
+    static void insertOne(Tx tx, Job j) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.insert);
+      bind(tx, ps, j);
+      if (ps.executeUpdate() != 1) {
+        throw refusal(tx, j);
+      }
+      tx.wroteEvents = true;
+    }
+
+    /** Why {@code j} was not inserted: its id exists, or an active job holds its unique key. */
+    static RuntimeException refusal(Tx tx, Job j) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.exists);
+      ps.setString(1, j.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new DuplicateJobException(j.id());
+        }
+      }
+      Job holder = holder(tx, j);
+      // the holder finished between the insert and this look: the key is free now, but this
+      // change already failed; the caller may simply submit again
+      return new UniqueKeyConflictException(
+          j.uniqueKey(), holder == null ? "(just finished)" : holder.id());
+    }
+
+    /** The queued or running job other than {@code j} that holds its unique key, or null. */
+    static Job holder(Tx tx, Job j) throws SQLException {
+      if (j.uniqueKey() == null) {
+        return null;
+      }
+      PreparedStatement ps = tx.prepare(tx.sql.holder);
+      ps.setString(1, j.userId());
+      ps.setString(2, j.userId());
+      ps.setString(3, j.uniqueKey());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Job row = PgCodec.read(rs, 1);
+          if (!row.id().equals(j.id())) {
+            return tx.overlay.merge(row);
+          }
+        }
+      }
+      return null;
+    }
+
+    private static void bind(Tx tx, PreparedStatement ps, Job j) throws SQLException {
+      int i = PgCodec.bind(tx.connection, ps, j, 1);
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(j.leaseExpiresAt()));
+      ps.setString(i, tx.origin);
+    }
+  }
+
+  /** A job with a unique key, unless an active job holds the key: then the holder is the answer. */
+  static final class InsertUnique extends WriteOp<Job> {
+    private final Job job;
+
+    InsertUnique(Job job) {
+      this.job = job;
+    }
+
+    @Override
+    Job execute(Tx tx) throws SQLException {
+      // ON CONFLICT DO NOTHING waits for a racing insert of another instance to commit or abort,
+      // so of racing calls exactly one inserts
+      for (int tries = 0; ; tries++) {
+        try {
+          Insert.insertOne(tx, job);
+          return job;
+        } catch (UniqueKeyConflictException e) {
+          Job holder = Insert.holder(tx, job);
+          if (holder != null || tries == 3) {
+            if (holder == null) {
+              throw e;
+            }
+            return holder;
+          }
+        }
+      }
+    }
+  }
+
+  static final class Update extends WriteOp<Boolean> {
+    private final Job next;
+    private final long expected;
+
+    Update(Job next, long expected) {
+      this.next = next;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      tx.touch(next.id());
+      long base = tx.overlay.beginChange(next.id(), expected, next.version());
+      if (base < 0) {
+        return false;
+      }
+      boolean ok;
+      if (next.uniqueKey() != null
+          && (next.status() == JobStatus.QUEUED || next.status() == JobStatus.RUNNING)) {
+        // a failed or cancelled job queued again takes its key back, unless another job holds it
+        Savepoint sp = tx.connection.setSavepoint();
+        try {
+          ok = write(tx, next, base, true);
+          tx.connection.releaseSavepoint(sp);
+        } catch (SQLException e) {
+          if (!"23505".equals(e.getSQLState())) {
+            throw e;
+          }
+          tx.connection.rollback(sp);
+          tx.overlay.conflicted(next.id());
+          String id = next.id();
+          tx.afterCommit(() -> tx.overlay.forget(id));
+          Job holder = Insert.holder(tx, next);
+          throw new UniqueKeyConflictException(
+              next.uniqueKey(), holder == null ? "(just finished)" : holder.id());
+        }
+      } else {
+        ok = write(tx, next, base, true);
+      }
+      String id = next.id();
+      long version = next.version();
+      JobStatus status = next.status();
+      tx.afterCommit(() -> tx.overlay.committed(id, version, status));
+      return ok;
+    }
+
+    /** Writes {@code next} over the row of version {@code base}; marks a conflict when none. */
+    static boolean write(Tx tx, Job next, long base, boolean statusChanged) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.update);
+      int i = PgCodec.bind(tx.connection, ps, next, 1);
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(next.leaseExpiresAt()));
+      ps.setString(i++, next.id());
+      ps.setLong(i++, base);
+      ps.setString(i++, tx.origin);
+      ps.setBoolean(i, statusChanged);
+      if (ps.executeUpdate() == 1) {
+        tx.wroteEvents = true;
+        return true;
+      }
+      tx.overlay.conflicted(next.id());
+      return false;
+    }
+  }
+
+  /** Writes a coalesced progress snapshot; a conflict only drops it. */
+  static final class Flush extends WriteOp<Boolean> {
+    private final Overlay.Flush flush;
+
+    Flush(Overlay.Flush flush) {
+      this.flush = flush;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      String id = flush.snapshot().id();
+      tx.touch(id);
+      if (!tx.overlay.beginFlush(flush)) {
+        return false;
+      }
+      if (Update.write(tx, flush.snapshot(), flush.base(), false)) {
+        return true;
+      }
+      tx.afterCommit(() -> tx.overlay.committed(id, Overlay.CONFLICT, JobStatus.QUEUED));
+      return false;
+    }
+  }
+
+  static final class Delete extends WriteOp<Boolean> {
+    private final String id;
+    private final long expected;
+
+    Delete(String id, long expected) {
+      this.id = id;
+      this.expected = expected;
+    }
+
+    @Override
+    Boolean execute(Tx tx) throws SQLException {
+      tx.touch(id);
+      long base = tx.overlay.beginChange(id, expected, Long.MAX_VALUE);
+      if (base < 0) {
+        return false;
+      }
+      PreparedStatement ps = tx.prepare(tx.sql.delete);
+      ps.setString(1, id);
+      ps.setLong(2, base);
+      ps.setString(3, tx.origin);
+      boolean ok = ps.executeUpdate() == 1;
+      tx.wroteEvents |= ok;
+      tx.afterCommit(() -> tx.overlay.forget(id));
+      return ok;
+    }
+  }
+
+  /** Reserves runnable jobs: they stay queued; no other reservation returns them meanwhile. */
+  static final class Reserve extends WriteOp<List<Job>> {
+    private final ClaimRequest request;
+
+    Reserve(ClaimRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.reserve);
+      int i = 1;
+      ps.setArray(i++, tx.connection.createArrayOf("text", request.types().toArray()));
+      ps.setLong(i++, PgCodec.nanos(request.now()));
+      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(request.now()));
+      ps.setInt(i++, request.max());
+      ps.setString(i++, request.owner());
+      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
+      record Row(Job job, int priority, long seq) {}
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        int n = PgCodec.PARAMS - 1;
+        while (rs.next()) {
+          rows.add(new Row(PgCodec.read(rs, 1), rs.getInt(n + 1), rs.getLong(n + 2)));
+        }
+      }
+      // RETURNING has no order: put them back in claim order
+      rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
+      return rows.stream().map(Row::job).toList();
+    }
+  }
+
+  static final class Release extends WriteOp<Integer> {
+    private final String owner;
+    private final List<String> ids;
+
+    Release(String owner, List<String> ids) {
+      this.owner = owner;
+      this.ids = ids;
+    }
+
+    @Override
+    Integer execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.release);
+      ps.setString(1, owner);
+      ps.setArray(2, tx.connection.createArrayOf("text", ids.toArray()));
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Renews every lease of an owner in one statement (and its reservations in a second), on the
+   * writer so that it never waits for (or deadlocks with) this instance's own batch; rows another
+   * instance holds locked right now are skipped this beat rather than waited for (a lease spans
+   * several beats).
+   */
+  static final class Renew extends WriteOp<Integer> {
+    private final String owner;
+    private final Instant until;
+
+    Renew(String owner, Instant until) {
+      this.owner = owner;
+      this.until = until;
+    }
+
+    @Override
+    Integer execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.renew);
+      ps.setLong(1, PgCodec.nanos(until));
+      PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
+      ps.setString(3, owner);
+      int running = ps.executeUpdate();
+      PreparedStatement reservations = tx.prepare(tx.sql.renewReservations);
+      PgCodec.setMicros(reservations, 1, PgCodec.microsFromNow(until));
+      reservations.setString(2, owner);
+      reservations.executeUpdate();
+      return running;
+    }
+  }
+
+  static final class Purge extends WriteOp<List<Job>> {
+    private final Instant completedBefore;
+    private final int keepLast;
+
+    Purge(Instant completedBefore, int keepLast) {
+      this.completedBefore = completedBefore;
+      this.keepLast = keepLast;
+    }
+
+    @Override
+    List<Job> execute(Tx tx) throws SQLException {
+      PreparedStatement ps = tx.prepare(tx.sql.purge);
+      ps.setLong(1, PgCodec.nanos(completedBefore));
+      ps.setInt(2, keepLast);
+      ps.setString(3, tx.origin);
+      List<Job> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(PgCodec.read(rs, 1));
+        }
+      }
+      tx.afterCommit(() -> out.forEach(j -> tx.overlay.forget(j.id())));
+      tx.wroteEvents |= !out.isEmpty();
+      return out;
+    }
+  }
+}

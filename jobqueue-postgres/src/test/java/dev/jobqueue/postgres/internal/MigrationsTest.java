@@ -1,0 +1,108 @@
+package dev.jobqueue.postgres.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.jobqueue.StoreException;
+import dev.jobqueue.postgres.PgTestDb;
+import dev.jobqueue.postgres.PostgresJobStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  private static HikariDataSource pool;
+  private static String schema;
+
+  @BeforeAll
+  static void server() {
+    PgTestDb.require();
+    schema = PgTestDb.freshSchema(MigrationsTest.class);
+    pool = PgTestDb.pool(6);
+  }
+
+  @AfterAll
+  static void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  @Test
+  void fourInstancesStartingAtOnceMigrateExactlyOnce() throws Exception {
+    int threads = 4;
+    ExecutorService exec = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> applied = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      applied.add(
+          exec.submit(
+              () -> {
+                start.await();
+                try (Connection c = pool.getConnection()) {
+                  return Migrations.migrate(c, schema, "four_");
+                }
+              }));
+    }
+    start.countDown();
+    int total = 0;
+    for (Future<Integer> f : applied) {
+      total += f.get(60, TimeUnit.SECONDS);
+    }
+    exec.shutdown();
+    assertThat(total)
+        .as("migrations applied over all threads")
+        .isEqualTo(Migrations.latestVersion());
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), max(version) FROM " + schema + ".four_schema_version")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.latestVersion());
+      assertThat(rs.getInt(2)).isEqualTo(Migrations.latestVersion());
+    }
+  }
+
+  @Test
+  void aNewerSchemaIsRefusedAndLeftAlone() throws Exception {
+    List<String> newer = new ArrayList<>(Migrations.FILES);
+    newer.add("V" + (newer.size() + 1) + "__test_add_note.sql");
+    try (Connection c = pool.getConnection()) {
+      assertThat(Migrations.migrate(c, schema, "newer_", Migrations.load(newer)))
+          .isEqualTo(newer.size());
+    }
+    assertThatThrownBy(
+            () -> PostgresJobStore.builder(pool).schema(schema).tablePrefix("newer_").build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version " + newer.size())
+        .hasMessageContaining("knows versions up to " + Migrations.latestVersion())
+        .hasMessageContaining("Upgrade jobqueue-postgres");
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT max(version) FROM " + schema + ".newer_schema_version")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(newer.size());
+    }
+  }
+
+  @Test
+  void anExistingSchemaIsOpenedWithoutMigratingAgain() throws Exception {
+    try (Connection c = pool.getConnection()) {
+      assertThat(Migrations.migrate(c, schema, "again_")).isEqualTo(Migrations.latestVersion());
+      assertThat(Migrations.migrate(c, schema, "again_")).isZero();
+    }
+  }
+}
