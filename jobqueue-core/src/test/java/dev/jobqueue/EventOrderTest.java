@@ -12,7 +12,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -84,7 +88,9 @@ class EventOrderTest {
           Thread.currentThread().interrupt();
         }
       }
-      return delegate.reserve(request);
+      List<Job> jobs = delegate.reserve(request);
+      jobs.forEach(j -> reservedIds.add(j.id()));
+      return jobs;
     }
 
     @Override
@@ -97,6 +103,14 @@ class EventOrderTest {
       delegate.insert(job);
       wrote();
     }
+
+    /** When set, a write that cancels a job opens {@code cancelWriteEntered} and waits for it. */
+    volatile CountDownLatch holdCancelWrite;
+
+    final CountDownLatch cancelWriteEntered = new CountDownLatch(1);
+
+    /** Every job a reservation returned. */
+    final Set<String> reservedIds = ConcurrentHashMap.newKeySet();
 
     /** When set, a batch insert is stored at once but returns only when this opens. */
     volatile CountDownLatch slowBatchCommit;
@@ -117,6 +131,15 @@ class EventOrderTest {
 
     @Override
     public boolean update(Job next, long expectedVersion) {
+      CountDownLatch hold = holdCancelWrite;
+      if (hold != null && next.status() == JobStatus.CANCELLED) {
+        cancelWriteEntered.countDown();
+        try {
+          assertThat(hold.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       boolean ok = delegate.update(next, expectedVersion);
       if (ok && next.status() == JobStatus.QUEUED) {
         wrote();
@@ -311,6 +334,53 @@ class EventOrderTest {
       assertThat(runs).as("only the second job ran").hasValue(1);
       await().until(() -> l.statusesOf(job.id()).size() == 2);
       assertThat(l.statusesOf(job.id())).containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
+    }
+  }
+
+  @Test
+  void aJobReservedWhileItsCancelIsBeingWrittenNeverStarts() throws Exception {
+    // The cancel finds the job queued and not reserved; while its write is held, a worker
+    // reserves the job (it still reads queued). The worker must not start it.
+    ReserveWaitsForWriteStore store = new ReserveWaitsForWriteStore();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    AtomicInteger runs = new AtomicInteger();
+    Thread[] worker = new Thread[1];
+    ExecutorService workers =
+        Executors.newSingleThreadExecutor(r -> worker[0] = new Thread(r, "the-worker"));
+    try (JobQueue q =
+        JobQueue.builder()
+            .store(store)
+            .workers(1)
+            .executor(workers)
+            .clock(clock)
+            .pollInterval(Duration.ofMillis(10))
+            .handler(
+                "t",
+                ctx -> {
+                  runs.incrementAndGet();
+                  return Map.of();
+                })
+            .build()) {
+      Job job = q.submit(JobRequest.builder("t", "due later").delay(Duration.ofHours(1)).build());
+      store.holdCancelWrite = new CountDownLatch(1);
+      Thread canceller = new Thread(() -> q.cancel(job.id()), "canceller");
+      canceller.start();
+      assertThat(store.cancelWriteEntered.await(30, TimeUnit.SECONDS)).isTrue();
+      clock.advance(Duration.ofHours(2)); // due now: the next poll reserves it
+      await().until(() -> store.reservedIds.contains(job.id()));
+      await().until(() -> worker[0].getState() == Thread.State.TIMED_WAITING); // polling again
+      store.holdCancelWrite.countDown();
+      canceller.join(30_000);
+      assertThat(q.get(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(runs).as("never started").hasValue(0);
+      store.holdCancelWrite = null;
+      Job next = q.submit(JobRequest.builder("t", "runs").build());
+      assertThat(q.await(next.id(), Duration.ofSeconds(30)).status())
+          .as("the worker is free")
+          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(runs).hasValue(1);
+    } finally {
+      workers.shutdownNow();
     }
   }
 

@@ -120,7 +120,7 @@ public final class DefaultJobQueue implements JobQueue {
     this.foreignChanges =
         new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
     this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
-    writes.beforeQueuedChange(dispatcher::withdraw);
+    writes.aroundQueuedChange(dispatcher::withdraw);
     this.logs = new JobLogs(store, config.clock());
     attempts.logs(logs);
     writes.effects(new ChangeEffects(runTimes, dispatcher, lineage, commands));

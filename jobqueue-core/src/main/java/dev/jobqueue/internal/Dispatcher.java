@@ -285,21 +285,30 @@ final class Dispatcher {
 
   /**
    * A change is about to be made to queued job {@code id} by someone other than its worker: a
-   * reservation that no worker started yet is given up, so the job never starts.
+   * reservation that no worker started yet is given up, so the job never starts. No worker starts
+   * it until the returned action, run once the change's write returned, has given up a reservation
+   * made meanwhile too (one that read the job before the change was stored).
    */
-  void withdraw(String id) {
-    Job j;
+  Runnable withdraw(String id) {
     reservations.beginWithdrawal(id);
-    try {
-      // a reservation in flight may hold the job already: wait until it is registered
-      claimLock.lock();
+    takeBack(id);
+    return () -> {
       try {
-        j = reservations.withdraw(id);
+        takeBack(id);
       } finally {
-        claimLock.unlock();
+        reservations.endWithdrawal(id);
       }
+    };
+  }
+
+  private void takeBack(String id) {
+    Job j;
+    // a reservation in flight may hold the job already: wait until it is registered
+    claimLock.lock();
+    try {
+      j = reservations.withdraw(id);
     } finally {
-      reservations.endWithdrawal(id);
+      claimLock.unlock();
     }
     if (j != null) {
       admission.finished(j.type());

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The queue's only way to change stored jobs. Each change is a {@link Change} from {@link
@@ -35,7 +35,8 @@ final class JobWrites {
   private final EventHub hub;
   private final Clock clock;
   private volatile Effects effects = c -> {};
-  private volatile Consumer<String> beforeQueuedChange = id -> {};
+  private static final Runnable NOTHING = () -> {};
+  private volatile Function<String, Runnable> queuedChange = id -> NOTHING;
 
   JobWrites(JobStore store, EventHub hub, Clock clock) {
     this.store = store;
@@ -48,11 +49,12 @@ final class JobWrites {
   }
 
   /**
-   * Called before this queue changes or deletes a queued job, other than to start it: a worker must
-   * not start a job that is being cancelled or deleted.
+   * Called before this queue changes or deletes a queued job, other than to start it; the returned
+   * action runs once the write returned. A worker must not start a job that is being cancelled or
+   * deleted, even one it reserves while the write is under way.
    */
-  void beforeQueuedChange(Consumer<String> hook) {
-    this.beforeQueuedChange = hook;
+  void aroundQueuedChange(Function<String, Runnable> hook) {
+    this.queuedChange = hook;
   }
 
   Instant now() {
@@ -94,11 +96,14 @@ final class JobWrites {
   boolean write(Change c) {
     Job next = c.next();
     long version = c.prev().version();
-    if (c.prev().status() == JobStatus.QUEUED) {
-      beforeQueuedChange.accept(next.id());
+    Runnable after =
+        c.prev().status() == JobStatus.QUEUED ? queuedChange.apply(next.id()) : NOTHING;
+    try {
+      return hub.written(
+          JobEvent.Kind.UPDATED, next, c.statusChanged(), () -> store.update(next, version));
+    } finally {
+      after.run();
     }
-    return hub.written(
-        JobEvent.Kind.UPDATED, next, c.statusChanged(), () -> store.update(next, version));
   }
 
   /** Like {@link #write}, for a progress report that the store may coalesce. */
@@ -111,7 +116,7 @@ final class JobWrites {
 
   /**
    * Stores a change without waiting for durability (the start of a reserved job is one: it does not
-   * pass the {@link #beforeQueuedChange} hook); the future completes (true, or false when another
+   * pass the {@link #aroundQueuedChange} hook); the future completes (true, or false when another
    * change won) once the change is durable and its event resolved, on the store's thread.
    */
   CompletableFuture<Boolean> writeAsync(Change c) {
@@ -158,11 +163,13 @@ final class JobWrites {
 
   /** Deletes {@code cur} if it is still the stored version. */
   boolean delete(Job cur) {
-    if (cur.status() == JobStatus.QUEUED) {
-      beforeQueuedChange.accept(cur.id());
+    Runnable after = cur.status() == JobStatus.QUEUED ? queuedChange.apply(cur.id()) : NOTHING;
+    try {
+      return hub.written(
+          JobEvent.Kind.DELETED, cur, true, () -> store.delete(cur.id(), cur.version()));
+    } finally {
+      after.run();
     }
-    return hub.written(
-        JobEvent.Kind.DELETED, cur, true, () -> store.delete(cur.id(), cur.version()));
   }
 
   /**
