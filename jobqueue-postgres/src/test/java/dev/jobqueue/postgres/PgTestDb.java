@@ -44,15 +44,38 @@ public final class PgTestDb {
 
   /** Drops and re-creates the schema named after {@code testClass}; returns its name. */
   public static String freshSchema(Class<?> testClass) {
-    String schema = "jq_" + testClass.getSimpleName().toLowerCase(Locale.ROOT);
+    // per test JVM: two builds at once on one database (two CI runs, a developer's and CI's) must
+    // not share tables, or each would see the other's jobs
+    String prefix = "jq_" + testClass.getSimpleName().toLowerCase(Locale.ROOT) + "_";
+    String schema = prefix + ProcessHandle.current().pid();
     try (Connection c = DriverManager.getConnection(URL);
         Statement st = c.createStatement()) {
+      dropSchemasOfEndedRuns(st, prefix);
       st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot make schema " + schema + ": " + e.getMessage(), e);
     }
     return schema;
+  }
+
+  /** Schemas this test class left in runs whose JVM has ended (the server is on this machine). */
+  private static void dropSchemasOfEndedRuns(Statement st, String prefix) throws SQLException {
+    java.util.List<String> stale = new java.util.ArrayList<>();
+    try (java.sql.ResultSet rs =
+        st.executeQuery(
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, '" + prefix + "')")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        String pid = name.substring(prefix.length());
+        if (pid.matches("[0-9]+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          stale.add(name);
+        }
+      }
+    }
+    for (String name : stale) {
+      st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+    }
   }
 
   /** Runs one statement on a connection of its own. */
