@@ -152,12 +152,17 @@ final class Submission {
         break;
       }
     }
+    // A parent or a failed dependency may have changed the new job already; otherwise the
+    // inserted snapshot is the answer and a read would only cost a durable store a round trip.
+    // Read before waking a worker, so the answer says "queued" rather than racing its start.
+    Job answer =
+        request.parentJobId() == null && request.dependsOn().isEmpty()
+            ? job
+            : store.get(job.id()).orElse(job);
     if (!tracked) {
       wake.accept(job.runAt());
     }
-    // A parent or a failed dependency may have changed the new job already; otherwise the
-    // inserted snapshot is the answer and a read would only cost a durable store a round trip.
-    return isPlain(request) ? job : store.get(job.id()).orElse(job);
+    return answer;
   }
 
   /** Checks that a child may join its parent; returns the child's user (the parent's if unset). */
