@@ -197,15 +197,8 @@ final class Dispatcher {
         return true; // another worker reserved while this one waited for the lock
       }
       Instant now = config.clock().instant();
-      Set<String> types;
-      int max;
-      if (admission.limited()) {
-        types = admission.eligible(now);
-        max = 1;
-      } else {
-        types = admission.eligible(now); // handled types that are not paused
-        max = batch.next(now);
-      }
+      Set<String> types = admission.eligible(now); // handled, not paused, with room under limits
+      int max = admission.limited() ? 1 : batch.next(now);
       if (types.isEmpty()) {
         return false;
       }
