@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobqueue.memory.InMemoryJobStore;
+import dev.jobqueue.spi.ForwardingStore;
+import dev.jobqueue.spi.JobStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,7 +186,18 @@ class CloseAndRecoveryTest {
    * reserved: a fixed clock makes every batch "started quickly", so the batches grow 1, 2, 4.
    */
   private static JobQueue blockedWithThreeReserved(
-      InMemoryJobStore store, CountDownLatch finish, JobListener listener) throws Exception {
+      JobStore store, CountDownLatch finish, JobListener listener) throws Exception {
+    return blockedWithThreeReserved(store, finish, listener, ConcurrentHashMap.newKeySet());
+  }
+
+  /**
+   * One worker, batches of 1, 2 and 4 (a fixed clock makes each batch look quick): p3's handler
+   * blocks until {@code finish}, p4-p6 wait behind it, p7 is left in the store; {@code ran} gets
+   * the id of every handler run.
+   */
+  private static JobQueue blockedWithThreeReserved(
+      JobStore store, CountDownLatch finish, JobListener listener, Set<String> ran)
+      throws Exception {
     for (int i = 0; i < 8; i++) {
       store.insert(
           new Job.Builder()
@@ -207,6 +221,7 @@ class CloseAndRecoveryTest {
             .handler(
                 "t",
                 ctx -> {
+                  ran.add(ctx.jobId());
                   if (ctx.jobId().equals("p3")) {
                     blocked.countDown();
                     finish.await();
@@ -225,7 +240,7 @@ class CloseAndRecoveryTest {
   }
 
   /** Whoever reserves now gets exactly {@code ids}: the queue holds none of them. */
-  private static void reservableNow(InMemoryJobStore store, String... ids) {
+  private static void reservableNow(JobStore store, String... ids) {
     assertThat(store.reserve(new dev.jobqueue.spi.ClaimRequest(Set.of("t"), T, "next", T, 10)))
         .as("released at once, not after the 10-minute lease")
         .extracting(Job::id)
@@ -275,6 +290,94 @@ class CloseAndRecoveryTest {
       for (int i = 4; i < 8; i++) {
         assertThat(l.statusesOf("p" + i)).as("p" + i + " never started").isEmpty();
       }
+    }
+  }
+
+  /** A store other instances share: a worker runs a handler only once its start is stored. */
+  private static JobStore shared(JobStore store) {
+    return new ForwardingStore(store) {
+      @Override
+      public boolean isShared() {
+        return true;
+      }
+    };
+  }
+
+  @Test
+  void onASharedStoreJobsStartedAheadGoBackToQueuedAtCloseWhileTheJobInHandRuns() throws Exception {
+    JobStore store = shared(new InMemoryJobStore());
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    JobQueue a = blockedWithThreeReserved(store, finish, l, ran);
+    for (int i = 4; i < 7; i++) {
+      // batches grew: the worker started p4-p6 with p3, in one store round, to run them in turn
+      String id = "p" + i;
+      await().until(() -> store.get(id).orElseThrow().status() == JobStatus.RUNNING);
+    }
+    Thread closer = new Thread(a::close);
+    closer.start();
+    for (int i = 4; i < 7; i++) {
+      String id = "p" + i;
+      // handed back at once, not after the job in hand (p3 is still blocked)
+      await().until(() -> store.get(id).orElseThrow().status() == JobStatus.QUEUED);
+    }
+    assertThat(store.get("p3").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    finish.countDown();
+    closer.join(30_000);
+    assertThat(store.get("p3").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(ran).containsExactlyInAnyOrder("p0", "p1", "p2", "p3");
+    for (int i = 4; i < 7; i++) {
+      Job j = store.get("p" + i).orElseThrow();
+      // the listener subscribed after the workers began: it may have missed the start
+      assertThat(l.statusesOf(j.id())).as(j.id()).endsWith(JobStatus.QUEUED);
+      assertThat(l.statusesOf(j.id())).doesNotContain(JobStatus.COMPLETED);
+      assertThat(j.attempt()).isEqualTo(1);
+      assertThat(j.version()).as("started, then handed back").isEqualTo(3);
+      assertThat(j.startedAt()).isNull();
+      assertThat(j.owner()).isNull();
+      assertThat(j.leaseExpiresAt()).isNull();
+    }
+    assertThat(l.statusesOf("p7")).isEmpty();
+    reservableNow(store, "p4", "p5", "p6", "p7");
+  }
+
+  @Test
+  void onASharedStoreAJobStartedAheadAndCancelledEndsCancelledWithoutRunningItsHandler()
+      throws Exception {
+    JobStore store = shared(new InMemoryJobStore());
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    try (JobQueue a = blockedWithThreeReserved(store, finish, l, ran)) {
+      await().until(() -> store.get("p5").orElseThrow().status() == JobStatus.RUNNING);
+      a.cancel("p5");
+      finish.countDown();
+      await().until(() -> a.get("p6").status() == JobStatus.COMPLETED);
+      assertThat(a.get("p5").status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(ran).doesNotContain("p5").contains("p4", "p6");
+    }
+  }
+
+  @Test
+  void onASharedStorePausingATypeHandsBackItsJobsStartedAhead() throws Exception {
+    JobStore store = shared(new InMemoryJobStore());
+    CountDownLatch finish = new CountDownLatch(1);
+    RecordingListener l = new RecordingListener();
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    try (JobQueue a = blockedWithThreeReserved(store, finish, l, ran)) {
+      await().until(() -> store.get("p6").orElseThrow().status() == JobStatus.RUNNING);
+      a.pause("t");
+      for (int i = 4; i < 7; i++) {
+        Job j = store.get("p" + i).orElseThrow();
+        assertThat(j.status()).as(j.id()).isEqualTo(JobStatus.QUEUED);
+        assertThat(j.attempt()).isEqualTo(1);
+      }
+      reservableNow(store, "p4", "p5", "p6", "p7");
+      store.release("next", List.of("p4", "p5", "p6", "p7"));
+      finish.countDown();
+      await().until(() -> a.get("p3").status() == JobStatus.COMPLETED);
+      assertThat(ran).containsExactlyInAnyOrder("p0", "p1", "p2", "p3");
     }
   }
 }

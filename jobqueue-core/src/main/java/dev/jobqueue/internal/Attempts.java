@@ -140,6 +140,49 @@ final class Attempts {
     }
   }
 
+  /**
+   * A job started ahead whose handler never ran goes back to queued as it was reserved ({@code
+   * reserved}); a cancel asked meanwhile ends it cancelled instead. If it moved on some other way,
+   * it is left to its lease.
+   */
+  void handBack(Execution ex, Job reserved) {
+    executions.unregister(ex);
+    ex.finish();
+    if (!ex.awaitStarted()) {
+      return; // the start was refused: nothing of it was stored
+    }
+    try {
+      Job cur = ex.latest();
+      while (cur.status() == JobStatus.RUNNING
+          && cur.attempt() == ex.attempt()
+          && instanceId.equals(cur.owner())) {
+        Cause back = cur.cancelRequested() ? new Cause.Cancel() : new Cause.HandBack(reserved);
+        if (!Transitions.allows(cur, back)) {
+          log.warn(
+              "job {} changed after it was started ahead; it is recovered with its lease",
+              cur.id());
+          return;
+        }
+        Change change = Transitions.apply(cur, back, writes.now());
+        if (writes.write(change)) {
+          writes.changed(change);
+          return;
+        }
+        Optional<Job> latest = store.get(ex.jobId());
+        if (latest.isEmpty()) {
+          return;
+        }
+        cur = latest.get();
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "job {} was started but not run and could not be handed back; it is recovered when its"
+              + " lease expires",
+          ex.jobId(),
+          e);
+    }
+  }
+
   /** Cancels the attempt at its deadline; ends it, a grace period later, if the handler goes on. */
   private ScheduledFuture<?> guard(Execution ex, Duration timeout) {
     try {

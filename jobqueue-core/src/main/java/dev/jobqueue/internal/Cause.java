@@ -81,6 +81,31 @@ public sealed interface Cause {
     }
   }
 
+  /**
+   * A job a worker started ahead of running it goes back to queued, its handler never having run
+   * (the queue closes, or its type was paused): the snapshot it was started from comes back, with a
+   * new version. Refused once anything else changed the running job.
+   */
+  record HandBack(Job queued) implements Cause {
+    public Set<JobStatus> from() {
+      return RUNNING;
+    }
+
+    public JobStatus target(Job cur) {
+      return JobStatus.QUEUED;
+    }
+
+    public String refusal(Job cur) {
+      return cur.version() != queued.version() + 1 || cur.cancelRequested()
+          ? "it changed since it was started"
+          : null;
+    }
+
+    public Job next(Job cur, Instant now) {
+      return queued.toBuilder().version(cur.version() + 1).updatedAt(now).build();
+    }
+  }
+
   /** A progress report of a running job. */
   record Progress(
       double fraction, String message, Integer currentStep, Integer totalSteps, Double eta)

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * limits), start them and run them; idle workers park until work is signalled or the poll interval
  * passes. A reserved job stays queued for everyone until a worker starts it ({@link Reservations});
  * how many are reserved per store call is the {@link ReserveBatch}'s choice.
+ *
+ * <p>On a shared store a handler runs only once its start is stored (another instance may have
+ * cancelled the reserved job), so a worker would wait one commit per job. While jobs are short (the
+ * batch has grown) the reserving worker therefore starts the whole batch at once, in one commit,
+ * and the workers run the started jobs in order ({@link #ahead}). {@code close()} and {@code
+ * pause(type)} hand such jobs back to queued.
  */
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -40,6 +47,12 @@ final class Dispatcher {
   private final ScheduledExecutorService scheduler;
   private final ReserveBatch batch;
   private final Reservations reservations = new Reservations();
+
+  /** Jobs started ahead (shared store, short jobs), in reservation order, not yet run. */
+  private final ConcurrentLinkedQueue<Ahead> ahead = new ConcurrentLinkedQueue<>();
+
+  private record Ahead(Execution ex, Job reserved) {}
+
   private final ReentrantLock claimLock = new ReentrantLock();
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
@@ -62,7 +75,11 @@ final class Dispatcher {
     this.executions = executions;
     this.attempts = attempts;
     this.scheduler = scheduler;
-    this.batch = new ReserveBatch(config.workers(), config.reserveBatch());
+    this.batch =
+        new ReserveBatch(
+            config.workers(),
+            config.reserveBatch(),
+            store.isShared() ? ReserveBatch.FAST_SHARED : ReserveBatch.FAST);
     this.workersDone = new CountDownLatch(config.workers());
   }
 
@@ -169,6 +186,16 @@ final class Dispatcher {
 
   private Execution nextExecution() {
     while (true) {
+      if (stopping) {
+        return null; // close() hands back what was started ahead
+      }
+      Ahead started = ahead.poll();
+      if (started != null) {
+        if (awaitStart(started.ex(), started.reserved())) {
+          return started.ex();
+        }
+        continue;
+      }
       Reservations.Slot slot = reservations.poll();
       if (slot == null) {
         if (!reserve()) {
@@ -180,7 +207,7 @@ final class Dispatcher {
         return null; // close() releases the reservations no worker started
       }
       Execution ex = start(slot.job(), slot);
-      if (ex != null) {
+      if (ex != null && (!store.isShared() || awaitStart(ex, slot.job()))) {
         return ex;
       }
     }
@@ -193,15 +220,15 @@ final class Dispatcher {
   private boolean reserve() {
     claimLock.lock();
     try {
-      if (!reservations.isEmpty()) {
+      if (!reservations.isEmpty() || !ahead.isEmpty()) {
         return true; // another worker reserved while this one waited for the lock
       }
       Instant now = config.clock().instant();
       Set<String> types = admission.eligible(now); // handled, not paused, with room under limits
-      int max = admission.limited() ? 1 : batch.next(now);
       if (types.isEmpty()) {
         return false;
       }
+      int max = admission.limited() ? 1 : batch.next(now);
       List<Job> reserved =
           store.reserve(
               new ClaimRequest(types, now, config.instanceId(), now.plus(config.lease()), max));
@@ -210,9 +237,19 @@ final class Dispatcher {
         release(reserved.stream().map(Job::id).toList());
         return false;
       }
+      if (reserved.isEmpty() && !admission.limited()) {
+        batch.nothingReserved();
+      }
       for (Job j : reserved) {
         admission.started(j.type(), now);
         reservations.add(j);
+      }
+      if (store.isShared() && batch.grown()) {
+        startAhead();
+        if (stopping) {
+          handBack(takeAhead(j -> true)); // close() may have looked before they were added
+          return false;
+        }
       }
       for (int i = 1; i < Math.min(reserved.size(), config.workers()); i++) {
         signalWork();
@@ -223,10 +260,20 @@ final class Dispatcher {
     }
   }
 
+  /** Starts every reserved job now (under the claim lock): their starts share a commit. */
+  private void startAhead() {
+    for (Reservations.Slot slot; (slot = reservations.poll()) != null; ) {
+      Execution ex = start(slot.job(), slot);
+      if (ex != null) {
+        ahead.add(new Ahead(ex, slot.job()));
+      }
+    }
+  }
+
   /**
-   * Starts a reserved job: its start write is submitted and, unless the store is shared, the
-   * handler runs without waiting for it (listeners see "running" once it is durable). Null when the
-   * job was withdrawn or, on a shared store, changed by another instance first.
+   * Starts a reserved job: its start write is submitted; unless the store is shared, the handler
+   * runs without waiting for it (listeners see "running" once it is durable). Null when the job was
+   * withdrawn.
    */
   private Execution start(Job queued, Reservations.Slot slot) {
     Instant now = config.clock().instant();
@@ -253,12 +300,17 @@ final class Dispatcher {
                 refused(ex, err);
               }
             });
-    if (store.isShared() && !ex.awaitStarted()) {
-      executions.unregister(ex);
-      admission.finished(queued.type());
-      return null;
-    }
     return ex;
+  }
+
+  /** Waits until the start is stored; false when another change won (the job is not run). */
+  private boolean awaitStart(Execution ex, Job reserved) {
+    if (ex.awaitStarted()) {
+      return true;
+    }
+    executions.unregister(ex);
+    admission.finished(reserved.type());
+    return false;
   }
 
   /** The start write lost (another change won) or failed: the handler must not go on. */
@@ -329,7 +381,27 @@ final class Dispatcher {
     for (Thread t : ownThreads) {
       LockSupport.unpark(t);
     }
+    handBack(takeAhead(j -> true)); // a batch being started now sees the stop when it is done
     return awaitWorkers(deadlineNanos);
+  }
+
+  /** Takes the jobs started ahead that match and that no worker took. */
+  private List<Ahead> takeAhead(Predicate<Job> which) {
+    List<Ahead> out = new ArrayList<>();
+    for (Ahead a : ahead) {
+      if (which.test(a.reserved()) && ahead.remove(a)) { // a worker's poll takes it, or this
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Jobs started ahead go back to queued, their handlers never having run. */
+  private void handBack(List<Ahead> started) {
+    for (Ahead a : started) {
+      admission.finished(a.reserved().type());
+      attempts.handBack(a.ex(), a.reserved());
+    }
   }
 
   boolean awaitWorkers(long deadlineNanos) {
@@ -348,12 +420,15 @@ final class Dispatcher {
    */
   void withdrawTypes(Set<String> types) {
     List<Job> withdrawn;
-    claimLock.lock(); // a reservation in flight is registered first
+    List<Ahead> started;
+    claimLock.lock(); // a reservation in flight is registered (and started ahead) first
     try {
+      started = takeAhead(j -> types.contains(j.type()));
       withdrawn = reservations.withdrawTypes(types);
     } finally {
       claimLock.unlock();
     }
+    handBack(started);
     List<String> ids = new ArrayList<>();
     for (Job j : withdrawn) {
       admission.finished(j.type());
@@ -367,6 +442,7 @@ final class Dispatcher {
 
   /** Reserved jobs no worker started go back to the store at once (the queue is stopping). */
   void releaseReservations() {
+    handBack(takeAhead(j -> true));
     List<String> ids = new ArrayList<>();
     for (Job j : reservations.withdrawAll()) {
       admission.finished(j.type());

@@ -81,6 +81,10 @@ class TransitionsTest {
     rows.add(row("requeue", requeue, Kind.MANAGED, R, Q));
     rows.add(row("requeue", requeue, Kind.AWAITING_CHILDREN));
     rows.add(row("retry", new Cause.Retry(null), Kind.MANAGED, F, Q, X, Q));
+    Job reserved = job(Q, Kind.MANAGED).toBuilder().version(2).build(); // started into version 3
+    rows.add(row("hand back", new Cause.HandBack(reserved), Kind.MANAGED, R, Q));
+    Job older = reserved.toBuilder().version(1).build();
+    rows.add(row("hand back after another change", new Cause.HandBack(older), Kind.MANAGED));
     rows.add(row("add child", new Cause.AddChild("kid"), Kind.MANAGED, Q, Q, R, R));
     rows.add(row("rollup progress", rollup(Outcome.PROGRESS), Kind.TRACKED, Q, Q, R, R));
     rows.add(row("rollup start", rollup(Outcome.START), Kind.TRACKED, Q, R));
@@ -136,6 +140,17 @@ class TransitionsTest {
     List<Class<?>> covered = new ArrayList<>();
     table().forEach(r -> covered.add(r.cause().getClass()));
     assertThat(covered).containsAll(List.of(Cause.class.getPermittedSubclasses()));
+  }
+
+  @Test
+  void aJobHandedBackIsTheSnapshotItWasStartedFromWithANewVersion() {
+    Job reserved =
+        job(Q, Kind.MANAGED).toBuilder().version(2).progressMessage("attempt 1 failed").build();
+    Job running = Transitions.apply(reserved, new Cause.Claim("me", T0.plusSeconds(30)), T0).next();
+    Job back = Transitions.apply(running, new Cause.HandBack(reserved), NOW).next();
+    assertThat(back).isEqualTo(reserved.toBuilder().version(4).updatedAt(NOW).build());
+    Job cancelling = Transitions.apply(running, new Cause.RequestCancel(), NOW).next();
+    assertThat(Transitions.allows(cancelling, new Cause.HandBack(reserved))).isFalse();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.jobqueue.JobRequest;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecoveryPolicy;
 import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.ForwardingStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

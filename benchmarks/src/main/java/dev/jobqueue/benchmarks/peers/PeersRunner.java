@@ -25,12 +25,13 @@ import org.jobrunr.server.BackgroundJobServerConfiguration;
  *
  * <pre>
  * mvn -B -ntp -q package -DskipTests -pl benchmarks -am
- * java -cp benchmarks/target/benchmarks.jar dev.jobqueue.benchmarks.peers.PeersRunner [--quick]
+ * java -cp benchmarks/target/benchmarks.jar dev.jobqueue.benchmarks.peers.PeersRunner [--quick] [--only=TEXT]
  * </pre>
  *
  * {@code --quick} divides every N and latency sample count by 10 (for a check that it all runs).
- * PostgreSQL rows need 127.0.0.1:5432 (user postgres, trust, database {@code test}); without it
- * they are skipped with a line saying so.
+ * {@code --only=TEXT} runs the rows whose system, storage or workload contains TEXT (ignoring
+ * case), e.g. {@code --only=postgres}. PostgreSQL rows need 127.0.0.1:5432 (user postgres, trust,
+ * database {@code test}); without it they are skipped with a line saying so.
  */
 public final class PeersRunner {
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -189,6 +190,19 @@ public final class PeersRunner {
               + "): skipping the PostgreSQL rows (jobqueue, JobRunr, db-scheduler).");
     }
 
+    String only =
+        Arrays.stream(args)
+            .filter(a -> a.startsWith("--only="))
+            .map(a -> a.substring("--only=".length()).toLowerCase(java.util.Locale.ROOT))
+            .findFirst()
+            .orElse(null);
+    if (only != null) {
+      cases.removeIf(
+          c ->
+              !(c.system() + " " + c.storage() + " " + c.workload())
+                  .toLowerCase(java.util.Locale.ROOT)
+                  .contains(only));
+    }
     Path dir = Files.createTempDirectory("jobqueue-peers");
     List<Result> results = new ArrayList<>();
     try {

@@ -30,11 +30,20 @@ abstract class WriteOp<T> {
 
   final void run(Tx tx) throws SQLException {
     failure = null;
+    result = null;
     try {
-      result = execute(tx);
+      T r = execute(tx);
+      if (r != null) {
+        result = r; // a batched change sets its result when the batch runs
+      }
     } catch (DuplicateJobException | UniqueKeyConflictException e) {
       failure = e;
     }
+  }
+
+  /** The result of a change whose statement ran in a batch. */
+  final void result(T value) {
+    result = value;
   }
 
   final void complete() {
@@ -170,15 +179,29 @@ abstract class WriteOp<T> {
 
     @Override
     Boolean execute(Tx tx) throws SQLException {
-      tx.touch(next.id());
-      long base = tx.overlay.beginChange(next.id(), expected, next.version());
+      String id = next.id();
+      if (tx.batched(id)) {
+        // the overlay must know whether the earlier change of this job applied, or this one could
+        // build on a version another instance wrote meanwhile
+        tx.runBatch();
+      }
+      tx.touch(id);
+      long base = tx.overlay.beginChange(id, expected, next.version());
       if (base < 0) {
         return false;
       }
+      long version = next.version();
+      JobStatus status = next.status();
+      if (next.uniqueKey() == null
+          || (next.status() != JobStatus.QUEUED && next.status() != JobStatus.RUNNING)) {
+        tx.addToBatch(bind(tx, next, base, true), id, count -> result(applied(tx, id, count)));
+        tx.afterCommit(() -> tx.overlay.committed(id, version, status));
+        return null;
+      }
       boolean ok;
-      if (next.uniqueKey() != null
-          && (next.status() == JobStatus.QUEUED || next.status() == JobStatus.RUNNING)) {
+      {
         // a failed or cancelled job queued again takes its key back, unless another job holds it
+        tx.runBatch();
         Savepoint sp = tx.connection.setSavepoint();
         try {
           ok = write(tx, next, base, true);
@@ -188,25 +211,24 @@ abstract class WriteOp<T> {
             throw e;
           }
           tx.connection.rollback(sp);
-          tx.overlay.conflicted(next.id());
-          String id = next.id();
+          tx.overlay.conflicted(id);
           tx.afterCommit(() -> tx.overlay.forget(id));
           Job holder = Insert.holder(tx, next);
           throw new UniqueKeyConflictException(
               next.uniqueKey(), holder == null ? "(just finished)" : holder.id());
         }
-      } else {
-        ok = write(tx, next, base, true);
       }
-      String id = next.id();
-      long version = next.version();
-      JobStatus status = next.status();
       tx.afterCommit(() -> tx.overlay.committed(id, version, status));
       return ok;
     }
 
     /** Writes {@code next} over the row of version {@code base}; marks a conflict when none. */
     static boolean write(Tx tx, Job next, long base, boolean statusChanged) throws SQLException {
+      return applied(tx, next.id(), bind(tx, next, base, statusChanged).executeUpdate());
+    }
+
+    private static PreparedStatement bind(Tx tx, Job next, long base, boolean statusChanged)
+        throws SQLException {
       PreparedStatement ps = tx.prepare(tx.sql.update);
       int i = PgCodec.bind(tx.connection, ps, next, 1);
       PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(next.leaseExpiresAt()));
@@ -214,11 +236,15 @@ abstract class WriteOp<T> {
       ps.setLong(i++, base);
       ps.setString(i++, tx.origin);
       ps.setBoolean(i, statusChanged);
-      if (ps.executeUpdate() == 1) {
+      return ps;
+    }
+
+    private static boolean applied(Tx tx, String id, int rows) {
+      if (rows == 1) {
         tx.wroteEvents = true;
         return true;
       }
-      tx.overlay.conflicted(next.id());
+      tx.overlay.conflicted(id);
       return false;
     }
   }

@@ -142,6 +142,9 @@ final class Writer implements Runnable {
     Tx t = transaction();
     try {
       for (WriteOp<?> op : ops) {
+        if (!(op instanceof WriteOp.Update)) {
+          t.runBatch(); // it may use the connection directly (a savepoint)
+        }
         op.run(t);
       }
       t.commit(notify);

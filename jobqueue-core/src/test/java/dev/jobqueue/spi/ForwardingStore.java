@@ -1,12 +1,10 @@
-package dev.jobqueue.postgres;
+package dev.jobqueue.spi;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
-import dev.jobqueue.spi.ClaimRequest;
-import dev.jobqueue.spi.JobStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -16,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** A store that forwards every call; tests override what they need to change. */
-class ForwardingStore implements JobStore {
-  final JobStore delegate;
+public class ForwardingStore implements JobStore {
+  protected final JobStore delegate;
 
-  ForwardingStore(JobStore delegate) {
+  public ForwardingStore(JobStore delegate) {
     this.delegate = delegate;
   }
 
