@@ -1,18 +1,13 @@
 package dev.jobqueue.postgres.internal;
 
 import dev.jobqueue.StoreException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.jobqueue.sql.internal.MigrationFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +26,6 @@ public final class Migrations {
   static final List<String> FILES =
       List.of("V1__create_jobs.sql", "V2__events.sql", "V3__logs_paused_types_schedules.sql");
 
-  private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
-
   /** One migration: its version, description and SQL. */
   record Migration(int version, String description, String sql) {}
 
@@ -43,28 +36,9 @@ public final class Migrations {
     return FILES.size();
   }
 
+  /** Loads and checks the migrations named by {@code files} (tests pass their own list). */
   static List<Migration> load(List<String> files) {
-    List<Migration> out = new ArrayList<>();
-    for (String file : files) {
-      Matcher m = NAME.matcher(file);
-      if (!m.matches() || Integer.parseInt(m.group(1)) != out.size() + 1) {
-        throw new IllegalStateException("bad or out-of-order migration file " + file);
-      }
-      out.add(new Migration(out.size() + 1, m.group(2).replace('_', ' '), resource(file)));
-    }
-    return out;
-  }
-
-  private static String resource(String file) {
-    String path = "/db/postgres/" + file;
-    try (InputStream in = Migrations.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("migration resource " + path + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read migration resource " + path, e);
-    }
+    return MigrationFiles.load(files, Migrations.class, "/db/postgres/", Migration::new);
   }
 
   /**

@@ -7,25 +7,23 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
-import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.StoreChange;
-import dev.jobqueue.spi.UniqueKeyConflictException;
+import dev.jobqueue.sql.internal.Reads;
+import dev.jobqueue.sql.internal.ScheduleRows;
+import dev.jobqueue.sql.internal.SelectJobs;
+import dev.jobqueue.sql.internal.Statements;
+import dev.jobqueue.sql.internal.Writes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,6 +38,9 @@ public final class PgEngine {
   private static final Logger log = LoggerFactory.getLogger(PgEngine.class);
   public static final String WRITER_THREAD = "jobqueue-postgres-writer";
   public static final String FEED_THREAD = "jobqueue-postgres-feed";
+
+  /** The GIN index's predicate repeated, so that the planner may use the index. */
+  private static final String DEPENDS_ON = "depends_on @> ARRAY[?]::text[] AND depends_on <> '{}'";
 
   private final PgConfig config;
   private final Sql sql;
@@ -184,103 +185,48 @@ public final class PgEngine {
     List<JobLog> pending = pendingLogs.of(jobId); // before the rows, as for progress
     return read(
         "reading the logs of job " + jobId,
-        c -> {
-          try (PreparedStatement exists = c.prepareStatement(sql.exists)) {
-            exists.setString(1, jobId);
-            try (ResultSet rs = exists.executeQuery()) {
-              if (!rs.next()) {
-                return List.of();
-              }
-            }
-          }
-          Map<Integer, JobLog> byAttempt = new TreeMap<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.logs)) {
-            ps.setString(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                int attempt = rs.getInt(1);
-                byAttempt.put(
-                    attempt,
-                    new JobLog(jobId, attempt, PendingLogs.decode(rs.getString(3)), rs.getLong(2)));
-              }
-            }
-          }
-          pending.forEach(l -> byAttempt.put(l.attempt(), l));
-          return List.copyOf(byAttempt.values());
-        });
+        s -> Reads.logs(s, sql.exists, sql.logs, jobId, pending));
   }
 
   public void pauseType(String type, boolean paused) {
     read(
         (paused ? "pausing" : "resuming") + " job type " + type,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(paused ? sql.pause : sql.resume)) {
-            ps.setString(1, type);
-            return ps.executeUpdate();
-          }
+        s -> {
+          PreparedStatement ps = s.prepare(paused ? sql.pause : sql.resume);
+          ps.setString(1, type);
+          return ps.executeUpdate();
         });
   }
 
   public Set<String> pausedTypes() {
-    return read(
-        "reading the paused job types",
-        c -> {
-          Set<String> out = new LinkedHashSet<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.pausedTypes);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return Set.copyOf(out);
-        });
+    return read("reading the paused job types", s -> Reads.strings(s, sql.pausedTypes));
   }
 
   // ------------------------------------------------------------------ schedules
 
   public boolean insertSchedule(RecurringSchedule s) {
-    return await(writer.submit(new Schedules.Insert(s)).future);
+    return await(writer.submit(Schedules.insert(s)).future);
   }
 
   public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
-    return await(writer.submit(new Schedules.Update(next, expectedVersion)).future);
+    return await(writer.submit(Schedules.update(next, expectedVersion)).future);
   }
 
   public boolean deleteSchedule(String id) {
-    return await(writer.submit(new Schedules.Delete(id)).future);
+    return await(writer.submit(Schedules.delete(id)).future);
   }
 
   public boolean fireSchedule(String id, Instant occurrence, Instant nextRunAt, Job job) {
-    return await(writer.submit(new Schedules.Fire(id, occurrence, nextRunAt, job)).future);
+    return await(writer.submit(Schedules.fire(id, occurrence, nextRunAt, job)).future);
   }
 
   public Optional<RecurringSchedule> getSchedule(String id) {
     return Optional.ofNullable(
-        read(
-            "reading schedule " + id,
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql.getSchedule)) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? Schedules.read(rs) : null;
-                }
-              }
-            }));
+        read("reading schedule " + id, s -> ScheduleRows.get(s, sql.getSchedule, id)));
   }
 
   public List<RecurringSchedule> schedules() {
-    return read(
-        "reading the schedules",
-        c -> {
-          List<RecurringSchedule> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.allSchedules);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(Schedules.read(rs));
-            }
-          }
-          return out;
-        });
+    return read("reading the schedules", s -> ScheduleRows.all(s, sql.allSchedules));
   }
 
   public int renewLeases(String owner, Instant until) {
@@ -294,128 +240,86 @@ public final class PgEngine {
           "a PostgreSQL job store call from a future callback on its writer thread would wait for"
               + " itself: call the store from another thread (thenApplyAsync)");
     }
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof DuplicateJobException d) {
-        throw d;
-      }
-      if (cause instanceof UniqueKeyConflictException u) {
-        throw new UniqueKeyConflictException(u); // this caller's stack
-      }
-      if (cause instanceof StoreException s) {
-        throw new StoreException(s.getMessage(), s);
-      }
-      if (cause instanceof IllegalArgumentException iae) {
-        throw new IllegalArgumentException(iae.getMessage(), iae);
-      }
-      if (cause instanceof IllegalStateException ise) {
-        throw new IllegalStateException(ise.getMessage(), ise);
-      }
-      throw new StoreException("PostgreSQL job store: a change failed: " + cause, cause);
-    }
+    return Writes.await(f, "PostgreSQL job store");
   }
 
   // ------------------------------------------------------------------ reads
 
   public Optional<Job> get(String id) {
-    Job row =
-        read(
-            "reading job " + id,
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql.get)) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? PgCodec.read(rs, 1) : null;
-                }
-              }
-            });
+    Job row = read("reading job " + id, s -> Reads.job(s, sql.get, id, PgCodec::read));
     return Optional.ofNullable(overlay.merge(row));
   }
 
   public List<Job> query(JobQuery query) {
-    QuerySql q = QuerySql.of(sql.jobs, query);
+    List<Object> params = new ArrayList<>();
+    String select = SelectJobs.sql(sql.jobs, DEPENDS_ON, query, params);
     return read(
         "querying jobs",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(q.sql())) {
-            q.bind(ps);
-            return readJobs(ps);
-          }
+        s -> {
+          PreparedStatement ps = s.prepare(select);
+          SelectJobs.bind(ps, params);
+          return Reads.jobs(ps, PgCodec::read, overlay::merge);
         });
   }
 
   public List<Job> expiredLeases(Instant now, int limit) {
     return read(
         "finding expired leases",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.expired)) {
-            ps.setString(1, "jobqueue rescue " + sql.jobs);
-            PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(now));
-            ps.setInt(3, limit);
-            return readJobs(ps);
-          }
+        s -> {
+          PreparedStatement ps = s.prepare(sql.expired);
+          ps.setString(1, "jobqueue rescue " + sql.jobs);
+          PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(now));
+          ps.setInt(3, limit);
+          return Reads.jobs(ps, PgCodec::read, overlay::merge);
         });
-  }
-
-  private List<Job> readJobs(PreparedStatement ps) throws SQLException {
-    List<Job> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(overlay.merge(PgCodec.read(rs, 1)));
-      }
-    }
-    return out;
   }
 
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
-    return read(
-        "counting jobs",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(userId == null ? sql.counts : sql.countsOfUser)) {
-            if (userId != null) {
-              ps.setString(1, userId);
-            }
-            Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
-                    .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
-              }
-            }
-            return out;
-          }
-        });
+    return read("counting jobs", s -> Reads.counts(s, sql.counts, sql.countsOfUser, userId));
   }
 
   private long committedVersion(String id) {
-    return read(
-        "reading the version of job " + id,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.version)) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : -1L;
-            }
-          }
-        });
+    return read("reading the version of job " + id, s -> Reads.version(s, sql.version, id));
   }
 
   @FunctionalInterface
   interface Work<T> {
-    T run(Connection c) throws SQLException;
+    T run(Statements s) throws SQLException;
   }
 
-  /** Runs {@code work} on a pooled connection in autocommit mode. */
+  /** Runs {@code work} on a pooled connection in autocommit mode; its statements close after. */
   <T> T read(String what, Work<T> work) {
     checkOpen();
-    try (Connection c = config.dataSource().getConnection()) {
-      return work.run(c);
+    try (Connection c = config.dataSource().getConnection();
+        OpenStatements s = new OpenStatements(c)) {
+      return work.run(s);
     } catch (SQLException e) {
       throw new StoreException(
           "PostgreSQL job store " + sql.jobs + ": " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Statements of one borrowed connection, closed with the work that prepared them. */
+  private static final class OpenStatements implements Statements, AutoCloseable {
+    private final Connection c;
+    private final List<PreparedStatement> open = new ArrayList<>(2);
+
+    OpenStatements(Connection c) {
+      this.c = c;
+    }
+
+    @Override
+    public PreparedStatement prepare(String statement) throws SQLException {
+      PreparedStatement ps = c.prepareStatement(statement);
+      open.add(ps);
+      return ps;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement ps : open) {
+        ps.close();
+      }
     }
   }
 

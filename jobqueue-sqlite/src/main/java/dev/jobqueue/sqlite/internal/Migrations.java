@@ -1,9 +1,7 @@
 package dev.jobqueue.sqlite.internal;
 
 import dev.jobqueue.StoreException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.jobqueue.sql.internal.MigrationFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,8 +10,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +32,6 @@ public final class Migrations {
           "V5__job_logs_and_paused_types.sql",
           "V6__scheduling.sql");
 
-  private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
-
   /** One migration: its version, description and SQL statements. */
   record Migration(int version, String description, String sql) {}
 
@@ -50,31 +44,7 @@ public final class Migrations {
 
   /** Loads and checks the migrations named by {@code files} (tests pass their own list). */
   static List<Migration> load(List<String> files) {
-    List<Migration> out = new ArrayList<>();
-    for (String file : files) {
-      Matcher m = NAME.matcher(file);
-      if (!m.matches()) {
-        throw new IllegalStateException("bad migration file name " + file);
-      }
-      int version = Integer.parseInt(m.group(1));
-      if (version != out.size() + 1) {
-        throw new IllegalStateException("migration " + file + " is out of order");
-      }
-      out.add(new Migration(version, m.group(2).replace('_', ' '), load(file)));
-    }
-    return out;
-  }
-
-  private static String load(String file) {
-    String path = "/db/sqlite/" + file;
-    try (InputStream in = Migrations.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("migration resource " + path + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read migration resource " + path, e);
-    }
+    return MigrationFiles.load(files, Migrations.class, "/db/sqlite/", Migration::new);
   }
 
   /**

@@ -1,75 +1,29 @@
 package dev.jobqueue.sqlite.internal;
 
 import dev.jobqueue.JobQuery;
-import dev.jobqueue.JobStatus;
+import dev.jobqueue.sql.internal.SelectJobs;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL of a {@link JobQuery}: each filter is a condition an index serves (status, type, parent,
- * user, depends_on), ordered newest first by (created_at, seq) so equal timestamps keep insertion
- * order.
+ * The SQL of a {@link JobQuery} in this store: the shared {@link SelectJobs}, with {@code
+ * depends_on} reached through the job_deps index table.
  *
  * @param sql the statement
  * @param params its parameters, in order
  */
 record QuerySql(String sql, List<Object> params) {
+  private static final String DEPENDS_ON = "id IN (SELECT job_id FROM job_deps WHERE dep_id = ?)";
 
   static QuerySql of(JobQuery q) {
-    StringBuilder sql =
-        new StringBuilder("SELECT ").append(JobCodec.COLUMNS).append(" FROM jobs WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
-    if (!q.statuses().isEmpty()) {
-      sql.append(" AND status IN (");
-      // a stable order, so equal queries share one cached statement
-      for (JobStatus s : JobStatus.values()) {
-        if (q.statuses().contains(s)) {
-          sql.append(params.isEmpty() ? "?" : ", ?");
-          params.add(s.wireName());
-        }
-      }
-      sql.append(')');
-    }
-    if (q.type() != null) {
-      sql.append(" AND type = ?");
-      params.add(q.type());
-    }
-    if (q.parentJobId() != null) {
-      sql.append(" AND parent_job_id = ?");
-      params.add(q.parentJobId());
-    }
-    if (q.userId() != null) {
-      sql.append(" AND user_id = ?");
-      params.add(q.userId());
-    }
-    if (q.dependsOn() != null) {
-      sql.append(" AND id IN (SELECT job_id FROM job_deps WHERE dep_id = ?)");
-      params.add(q.dependsOn());
-    }
-    if (q.text() != null) {
-      sql.append(" AND title_lower LIKE ? ESCAPE '\\'");
-      params.add("%" + escapeLike(JobCodec.lower(q.text())) + "%");
-    }
-    sql.append(" ORDER BY created_at DESC, seq DESC LIMIT ?");
-    params.add(q.limit());
-    return new QuerySql(sql.toString(), List.copyOf(params));
-  }
-
-  /** Makes % and _ (and the escape character itself) match literally. */
-  static String escapeLike(String s) {
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    String sql = SelectJobs.sql("jobs", DEPENDS_ON, q, params);
+    return new QuerySql(sql, List.copyOf(params));
   }
 
   void bind(PreparedStatement ps) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, (String) p);
-      }
-    }
+    SelectJobs.bind(ps, params);
   }
 }

@@ -2,176 +2,74 @@ package dev.jobqueue.sqlite.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.RecurringSchedule;
-import dev.jobqueue.Schedule;
-import dev.jobqueue.spi.Templates;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.jobqueue.sql.internal.ScheduleRows;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 
-/** The schedules table: its row codec and the writer's changes to it. */
-final class ScheduleOps {
-  static final String COLUMNS =
-      "id, spec, template, paused, next_run_at, last_run_at, last_job_id, version";
-  static final String GET = "SELECT " + COLUMNS + " FROM schedules WHERE id = ?";
-  static final String ALL = "SELECT " + COLUMNS + " FROM schedules ORDER BY id";
+/** The writer's changes to the schedules table: the shared {@link ScheduleRows} in SQLite's SQL. */
+final class ScheduleOps extends WriteOp<Boolean> {
+  static final String GET = "SELECT " + ScheduleRows.COLUMNS + " FROM schedules WHERE id = ?";
+  static final String ALL = "SELECT " + ScheduleRows.COLUMNS + " FROM schedules ORDER BY id";
+  private static final String INSERT =
+      "INSERT OR IGNORE INTO schedules ("
+          + ScheduleRows.COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE =
+      "UPDATE schedules SET spec = ?, template = ?, paused = ?, next_run_at = ?,"
+          + " last_run_at = ?, last_job_id = ?, version = ? WHERE id = ? AND version = ?";
+  private static final String DELETE = "DELETE FROM schedules WHERE id = ?";
+  private static final String DUE =
+      "SELECT version FROM schedules WHERE id = ? AND paused = 0 AND next_run_at = ?";
+  private static final String ADVANCE =
+      "UPDATE schedules SET next_run_at = ?, last_run_at = ?, last_job_id = ?,"
+          + " version = version + 1 WHERE id = ?";
 
-  private ScheduleOps() {}
-
-  static RecurringSchedule read(ResultSet rs) throws SQLException {
-    return new RecurringSchedule(
-        rs.getString(1),
-        Schedule.parse(rs.getString(2)),
-        Templates.fromMap(JobCodec.map(rs.getString(3))),
-        rs.getInt(4) != 0,
-        instant(rs, 5),
-        instant(rs, 6),
-        rs.getString(7),
-        rs.getLong(8));
+  @FunctionalInterface
+  private interface Work {
+    boolean run(Tx tx) throws SQLException;
   }
 
-  private static Instant instant(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : JobCodec.instant(v);
+  private final Work work;
+
+  private ScheduleOps(Work work) {
+    this.work = work;
   }
 
-  /** Binds every column but id from {@code i}: spec, template, paused, times, job, version. */
-  private static int bind(PreparedStatement ps, RecurringSchedule s, int i) throws SQLException {
-    ps.setString(i++, s.schedule().spec());
-    ps.setString(i++, JobCodec.json(Templates.toMap(s.template())));
-    ps.setInt(i++, s.paused() ? 1 : 0);
-    setInstant(ps, i++, s.nextRunAt());
-    setInstant(ps, i++, s.lastRunAt());
-    ps.setString(i++, s.lastJobId());
-    ps.setLong(i++, s.version());
-    return i;
+  static ScheduleOps insert(RecurringSchedule s) {
+    return new ScheduleOps(tx -> ScheduleRows.insert(tx::prepare, INSERT, s));
   }
 
-  private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
-    if (t == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setLong(i, JobCodec.nanos(t));
-    }
+  static ScheduleOps update(RecurringSchedule next, long expected) {
+    return new ScheduleOps(tx -> ScheduleRows.update(tx::prepare, UPDATE, next, expected));
   }
 
-  static final class Insert extends WriteOp<Boolean> {
-    private final RecurringSchedule s;
-
-    Insert(RecurringSchedule s) {
-      this.s = s;
-    }
-
-    @Override
-    Boolean execute(Tx tx) throws SQLException {
-      PreparedStatement ps =
-          tx.prepare(
-              "INSERT OR IGNORE INTO schedules (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      ps.setString(1, s.id());
-      bind(ps, s, 2);
-      return ps.executeUpdate() == 1;
-    }
-
-    @Override
-    boolean changedNothing(Boolean inserted) {
-      return !inserted;
-    }
-  }
-
-  static final class Update extends WriteOp<Boolean> {
-    private final RecurringSchedule next;
-    private final long expected;
-
-    Update(RecurringSchedule next, long expected) {
-      this.next = next;
-      this.expected = expected;
-    }
-
-    @Override
-    Boolean execute(Tx tx) throws SQLException {
-      if (next.version() <= expected) {
-        return false;
-      }
-      PreparedStatement ps =
-          tx.prepare(
-              "UPDATE schedules SET spec = ?, template = ?, paused = ?, next_run_at = ?,"
-                  + " last_run_at = ?, last_job_id = ?, version = ? WHERE id = ? AND version = ?");
-      int i = bind(ps, next, 1);
-      ps.setString(i++, next.id());
-      ps.setLong(i, expected);
-      return ps.executeUpdate() == 1;
-    }
-
-    @Override
-    boolean changedNothing(Boolean updated) {
-      return !updated;
-    }
-  }
-
-  static final class Delete extends WriteOp<Boolean> {
-    private final String id;
-
-    Delete(String id) {
-      this.id = id;
-    }
-
-    @Override
-    Boolean execute(Tx tx) throws SQLException {
-      PreparedStatement ps = tx.prepare("DELETE FROM schedules WHERE id = ?");
-      ps.setString(1, id);
-      return ps.executeUpdate() == 1;
-    }
-
-    @Override
-    boolean changedNothing(Boolean deleted) {
-      return !deleted;
-    }
+  static ScheduleOps delete(String id) {
+    return new ScheduleOps(tx -> ScheduleRows.delete(tx::prepare, DELETE, id));
   }
 
   /** Checks the occurrence key, inserts the job, then advances the schedule: all or nothing. */
-  static final class Fire extends WriteOp<Boolean> {
-    static final String DUE =
-        "SELECT version FROM schedules WHERE id = ? AND paused = 0 AND next_run_at = ?";
-    static final String ADVANCE =
-        "UPDATE schedules SET next_run_at = ?, last_run_at = ?, last_job_id = ?,"
-            + " version = version + 1 WHERE id = ?";
+  static ScheduleOps fire(String id, Instant occurrence, Instant next, Job job) {
+    return new ScheduleOps(
+        tx ->
+            ScheduleRows.fire(
+                tx::prepare,
+                DUE,
+                ADVANCE,
+                id,
+                occurrence,
+                next,
+                job.id(),
+                () -> new WriteOp.Insert(job).execute(tx)));
+  }
 
-    private final String id;
-    private final Instant occurrence;
-    private final Instant next;
-    private final Job job;
+  @Override
+  Boolean execute(Tx tx) throws SQLException {
+    return work.run(tx);
+  }
 
-    Fire(String id, Instant occurrence, Instant next, Job job) {
-      this.id = id;
-      this.occurrence = occurrence;
-      this.next = next;
-      this.job = job;
-    }
-
-    @Override
-    Boolean execute(Tx tx) throws SQLException {
-      PreparedStatement due = tx.prepare(DUE);
-      due.setString(1, id);
-      due.setLong(2, JobCodec.nanos(occurrence));
-      try (ResultSet rs = due.executeQuery()) {
-        if (!rs.next()) {
-          return false;
-        }
-      }
-      new WriteOp.Insert(job).execute(tx); // throws, having changed nothing, on a conflict
-      PreparedStatement up = tx.prepare(ADVANCE);
-      setInstant(up, 1, next);
-      up.setLong(2, JobCodec.nanos(occurrence));
-      up.setString(3, job.id());
-      up.setString(4, id);
-      up.executeUpdate();
-      return true;
-    }
-
-    @Override
-    boolean changedNothing(Boolean fired) {
-      return !fired;
-    }
+  /** A change that answers false changed nothing. */
+  @Override
+  boolean changedNothing(Boolean changed) {
+    return !changed;
   }
 }

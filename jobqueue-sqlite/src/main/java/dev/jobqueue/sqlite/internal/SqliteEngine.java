@@ -5,28 +5,24 @@ import dev.jobqueue.JobLog;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
-import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
-import dev.jobqueue.spi.DuplicateJobException;
-import dev.jobqueue.spi.UniqueKeyConflictException;
+import dev.jobqueue.sql.internal.JobRows;
+import dev.jobqueue.sql.internal.Reads;
+import dev.jobqueue.sql.internal.ScheduleRows;
+import dev.jobqueue.sql.internal.Writes;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,45 +192,16 @@ public final class SqliteEngine {
     return await(writer.submit(new WriteOp.Purge(completedBefore, keepLast)).future);
   }
 
-  /** Waits for the commit without giving up on interrupt: the change happens either way. */
+  /** Waits for the commit; see {@link Writes#await}. */
   private static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof DuplicateJobException d) {
-        throw d;
-      }
-      if (cause instanceof UniqueKeyConflictException u) {
-        throw new UniqueKeyConflictException(u); // this caller's stack
-      }
-      if (cause instanceof StoreException s) {
-        throw new StoreException(s.getMessage(), s); // this caller's stack, the writer's cause
-      }
-      if (cause instanceof IllegalArgumentException iae) {
-        throw new IllegalArgumentException(iae.getMessage(), iae);
-      }
-      if (cause instanceof IllegalStateException ise) {
-        throw new IllegalStateException(ise.getMessage(), ise);
-      }
-      throw new StoreException("SQLite job store: a change failed: " + cause, cause);
-    }
+    return Writes.await(f, "SQLite job store");
   }
 
   // ------------------------------------------------------------------ reads
 
   public Optional<Job> get(String id) {
     Job pending = overlay.pending(id); // before the row: see Overlay.merge
-    Job row =
-        read(
-            "reading job " + id,
-            r -> {
-              PreparedStatement ps = r.prepare(GET);
-              ps.setString(1, id);
-              try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? JobCodec.read(rs, 1) : null;
-              }
-            });
+    Job row = read("reading job " + id, r -> Reads.job(r::prepare, GET, id, JobCodec::read));
     return Optional.ofNullable(Overlay.merge(row, pending));
   }
 
@@ -246,14 +213,7 @@ public final class SqliteEngine {
         r -> {
           PreparedStatement ps = r.prepare(sql.sql());
           sql.bind(ps);
-          List<Job> out = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              Job row = JobCodec.read(rs, 1);
-              out.add(pending.isEmpty() ? row : Overlay.merge(row, pending.get(row.id())));
-            }
-          }
-          return out;
+          return Reads.jobs(ps, JobCodec::read, merger(pending));
         });
   }
 
@@ -263,51 +223,26 @@ public final class SqliteEngine {
         "finding expired leases",
         r -> {
           PreparedStatement ps = r.prepare(EXPIRED);
-          ps.setLong(1, JobCodec.nanos(now));
+          ps.setLong(1, JobRows.nanos(now));
           ps.setInt(2, limit);
-          List<Job> out = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              Job row = JobCodec.read(rs, 1);
-              out.add(Overlay.merge(row, pending.get(row.id())));
-            }
-          }
-          return out;
+          return Reads.jobs(ps, JobCodec::read, merger(pending));
         });
   }
 
+  /** Merges rows with pending snapshots taken before them (see {@link Overlay#merge}). */
+  private static UnaryOperator<Job> merger(Map<String, Job> pending) {
+    return pending.isEmpty()
+        ? UnaryOperator.identity()
+        : row -> Overlay.merge(row, pending.get(row.id()));
+  }
+
   public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
-    return read(
-        "counting jobs",
-        r -> {
-          PreparedStatement ps = r.prepare(userId == null ? COUNTS : COUNTS_OF_USER);
-          if (userId != null) {
-            ps.setString(1, userId);
-          }
-          Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.computeIfAbsent(rs.getString(1), t -> new EnumMap<>(JobStatus.class))
-                  .put(JobStatus.fromWireName(rs.getString(2)), rs.getLong(3));
-            }
-          }
-          return out;
-        });
+    return read("counting jobs", r -> Reads.counts(r::prepare, COUNTS, COUNTS_OF_USER, userId));
   }
 
   /** The committed version of {@code id}, or -1; for {@code updateProgress} without an entry. */
   private long committedVersion(String id) {
-    Long v =
-        read(
-            "reading the version of job " + id,
-            r -> {
-              PreparedStatement ps = r.prepare(VERSION);
-              ps.setString(1, id);
-              try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1L;
-              }
-            });
-    return v;
+    return read("reading the version of job " + id, r -> Reads.version(r::prepare, VERSION, id));
   }
 
   @FunctionalInterface
@@ -351,29 +286,7 @@ public final class SqliteEngine {
     List<JobLog> pending = pendingLogs.of(jobId); // before the rows, as for progress
     return read(
         "reading the logs of job " + jobId,
-        r -> {
-          PreparedStatement exists = r.prepare(EXISTS);
-          exists.setString(1, jobId);
-          try (ResultSet rs = exists.executeQuery()) {
-            if (!rs.next()) {
-              return List.of();
-            }
-          }
-          Map<Integer, JobLog> byAttempt = new TreeMap<>();
-          PreparedStatement ps = r.prepare(LOGS);
-          ps.setString(1, jobId);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              byAttempt.put(
-                  rs.getInt(1),
-                  new JobLog(jobId, rs.getInt(1), LogCodec.decode(rs.getString(3)), rs.getLong(2)));
-            }
-          }
-          for (JobLog l : pending) {
-            byAttempt.put(l.attempt(), l);
-          }
-          return new ArrayList<>(byAttempt.values());
-        });
+        r -> Reads.logs(r::prepare, EXISTS, LOGS, jobId, pending));
   }
 
   public void setPaused(String type, boolean paused) {
@@ -381,62 +294,34 @@ public final class SqliteEngine {
   }
 
   public Set<String> pausedTypes() {
-    return read(
-        "reading the paused job types",
-        r -> {
-          Set<String> out = new LinkedHashSet<>();
-          try (ResultSet rs = r.prepare(PAUSED).executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
+    return read("reading the paused job types", r -> Reads.strings(r::prepare, PAUSED));
   }
 
   // ------------------------------------------------------------------ schedules
 
   public boolean insertSchedule(RecurringSchedule s) {
-    return await(writer.submit(new ScheduleOps.Insert(s)).future);
+    return await(writer.submit(ScheduleOps.insert(s)).future);
   }
 
   public boolean updateSchedule(RecurringSchedule next, long expectedVersion) {
-    return await(writer.submit(new ScheduleOps.Update(next, expectedVersion)).future);
+    return await(writer.submit(ScheduleOps.update(next, expectedVersion)).future);
   }
 
   public boolean deleteSchedule(String id) {
-    return await(writer.submit(new ScheduleOps.Delete(id)).future);
+    return await(writer.submit(ScheduleOps.delete(id)).future);
   }
 
   public boolean fireSchedule(String id, Instant occurrence, Instant next, Job job) {
-    return await(writer.submit(new ScheduleOps.Fire(id, occurrence, next, job)).future);
+    return await(writer.submit(ScheduleOps.fire(id, occurrence, next, job)).future);
   }
 
   public Optional<RecurringSchedule> getSchedule(String id) {
     return Optional.ofNullable(
-        read(
-            "reading schedule " + id,
-            r -> {
-              PreparedStatement ps = r.prepare(ScheduleOps.GET);
-              ps.setString(1, id);
-              try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? ScheduleOps.read(rs) : null;
-              }
-            }));
+        read("reading schedule " + id, r -> ScheduleRows.get(r::prepare, ScheduleOps.GET, id)));
   }
 
   public List<RecurringSchedule> schedules() {
-    return read(
-        "listing schedules",
-        r -> {
-          List<RecurringSchedule> out = new ArrayList<>();
-          try (ResultSet rs = r.prepare(ScheduleOps.ALL).executeQuery()) {
-            while (rs.next()) {
-              out.add(ScheduleOps.read(rs));
-            }
-          }
-          return out;
-        });
+    return read("listing schedules", r -> ScheduleRows.all(r::prepare, ScheduleOps.ALL));
   }
 
   // ------------------------------------------------------------------ close

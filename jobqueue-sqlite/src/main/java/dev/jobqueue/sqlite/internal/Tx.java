@@ -2,6 +2,8 @@ package dev.jobqueue.sqlite.internal;
 
 import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
+import dev.jobqueue.sql.internal.JobRows;
+import dev.jobqueue.sql.internal.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -161,10 +163,10 @@ final class Tx implements AutoCloseable {
    * (indexed) column differs, so status changes do not rewrite the type, parent or user indexes.
    */
   void write(RowHead head, Job next) throws SQLException {
-    String deps = JobCodec.json(next.dependsOn());
+    String deps = Json.write(next.dependsOn());
     boolean all =
         !next.type().equals(head.type())
-            || JobCodec.nanos(next.createdAt()) != head.createdAt()
+            || JobRows.nanos(next.createdAt()) != head.createdAt()
             || !Objects.equals(next.parentJobId(), head.parentJobId())
             || !Objects.equals(next.userId(), head.userId())
             || !deps.equals(head.dependsOn());

@@ -5,6 +5,8 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.UniqueKeyConflictException;
+import dev.jobqueue.sql.internal.JobRows;
+import dev.jobqueue.sql.internal.Json;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -85,8 +87,8 @@ abstract class WriteOp<T> {
       }
       Reservations reservations = tx.overlay.reservations;
       PreparedStatement ps = tx.prepare(SQL);
-      ps.setString(1, JobCodec.json(request.types()));
-      ps.setLong(2, JobCodec.nanos(request.now()));
+      ps.setString(1, Json.write(request.types()));
+      ps.setLong(2, JobRows.nanos(request.now()));
       // reserved jobs head the order; read past them (they are few: the queues' batches)
       ps.setLong(3, (long) request.max() + reservations.size());
       Map<Long, Job> candidates = new LinkedHashMap<>();
@@ -251,7 +253,7 @@ abstract class WriteOp<T> {
         done.add(d.id());
       }
       PreparedStatement undo = tx.prepare(UNDO);
-      undo.setString(1, JobCodec.json(done));
+      undo.setString(1, Json.write(done));
       if (undo.executeUpdate() != n) {
         throw new SQLException("undoing a batch insert deleted an unexpected number of rows");
       }
@@ -422,7 +424,7 @@ abstract class WriteOp<T> {
     Integer execute(Tx tx) throws SQLException {
       PreparedStatement ps =
           tx.prepare("UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?");
-      ps.setLong(1, JobCodec.nanos(until));
+      ps.setLong(1, JobRows.nanos(until));
       ps.setString(2, owner);
       int n = ps.executeUpdate();
       if (n > 0) {
@@ -481,7 +483,7 @@ abstract class WriteOp<T> {
       tx.snapshots.readAll(beyond, tx, doomed);
       if (keepLast > 0) { // with none to keep, every finished job is beyond already
         PreparedStatement older = tx.prepare(OLDER);
-        older.setLong(1, JobCodec.nanos(completedBefore));
+        older.setLong(1, JobRows.nanos(completedBefore));
         tx.snapshots.readAll(older, tx, doomed);
       }
       if (doomed.isEmpty()) {

@@ -1,28 +1,36 @@
-package dev.jobqueue.postgres.internal;
+package dev.jobqueue.sql.internal;
 
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The SQL of a {@link JobQuery}: each filter is a condition an index serves, ordered newest first
- * by (created_at, seq) so equal timestamps keep insertion order.
+ * by (created_at, seq) so equal timestamps keep insertion order. Only the {@code depends_on}
+ * condition differs between the stores.
  */
-record QuerySql(String sql, List<Object> params) {
+public final class SelectJobs {
+  private SelectJobs() {}
 
-  static QuerySql of(String jobs, JobQuery q) {
+  /**
+   * The statement for {@code q}; its parameters are appended to {@code params} (Strings and
+   * Integers), to bind with {@link #bind}.
+   *
+   * @param table the jobs table
+   * @param dependsOn the condition "depends on the job id of the one parameter"
+   */
+  public static String sql(String table, String dependsOn, JobQuery q, List<Object> params) {
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(PgCodec.COLUMNS)
+            .append(JobRows.COLUMNS)
             .append(" FROM ")
-            .append(jobs)
-            .append(" WHERE true");
-    List<Object> params = new ArrayList<>();
+            .append(table)
+            .append(" WHERE 1 = 1");
     if (!q.statuses().isEmpty()) {
       sql.append(" AND status IN (");
+      // a stable order, so equal queries share one cached statement
       boolean first = true;
       for (JobStatus s : JobStatus.values()) {
         if (q.statuses().contains(s)) {
@@ -46,17 +54,16 @@ record QuerySql(String sql, List<Object> params) {
       params.add(q.userId());
     }
     if (q.dependsOn() != null) {
-      // the second condition is the GIN index's predicate, so the planner may use it
-      sql.append(" AND depends_on @> ARRAY[?]::text[] AND depends_on <> '{}'");
+      sql.append(" AND ").append(dependsOn);
       params.add(q.dependsOn());
     }
     if (q.text() != null) {
       sql.append(" AND title_lower LIKE ? ESCAPE '\\'");
-      params.add("%" + escapeLike(PgCodec.lower(q.text())) + "%");
+      params.add("%" + escapeLike(JobRows.lower(q.text())) + "%");
     }
     sql.append(" ORDER BY created_at DESC, seq DESC LIMIT ?");
     params.add(q.limit());
-    return new QuerySql(sql.toString(), List.copyOf(params));
+    return sql.toString();
   }
 
   /** Makes % and _ (and the escape character itself) match literally. */
@@ -64,7 +71,8 @@ record QuerySql(String sql, List<Object> params) {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
-  void bind(PreparedStatement ps) throws SQLException {
+  /** Binds parameters collected by {@link #sql}. */
+  public static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       Object p = params.get(i);
       if (p instanceof Integer n) {
