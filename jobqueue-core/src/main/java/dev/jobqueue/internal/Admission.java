@@ -50,6 +50,21 @@ final class Admission {
     return limited;
   }
 
+  /** The concurrency limits of {@code types}, for a shared store to hold across instances. */
+  Map<String, Integer> concurrencyLimits(Set<String> types) {
+    if (concurrency.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Integer> out = new HashMap<>();
+    for (String t : types) {
+      Integer n = concurrency.get(t);
+      if (n != null) {
+        out.put(t, n);
+      }
+    }
+    return out;
+  }
+
   /**
    * The types that may start a job now, paused ones left out; call with the claim lock held when
    * {@link #limited()}.

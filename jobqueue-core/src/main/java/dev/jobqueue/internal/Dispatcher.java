@@ -231,7 +231,13 @@ final class Dispatcher {
       int max = admission.limited() ? 1 : batch.next(now);
       List<Job> reserved =
           store.reserve(
-              new ClaimRequest(types, now, config.instanceId(), now.plus(config.lease()), max));
+              new ClaimRequest(
+                  types,
+                  now,
+                  config.instanceId(),
+                  now.plus(config.lease()),
+                  max,
+                  admission.concurrencyLimits(types)));
       if (stopping) {
         // close() may have released what it knew of already: hand these back too
         release(reserved.stream().map(Job::id).toList());

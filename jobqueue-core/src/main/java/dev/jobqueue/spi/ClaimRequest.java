@@ -1,6 +1,7 @@
 package dev.jobqueue.spi;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,12 +13,25 @@ import java.util.Set;
  * @param owner id of the reserving queue instance
  * @param leaseUntil the reservation lapses at this instant unless renewed
  * @param max at most this many jobs (at least 1)
+ * @param concurrencyLimits per type, the most jobs of that type that may be running or reserved at
+ *     once. The queue counts its own; a shared store ({@link JobStore#isShared()}) must also count
+ *     those of every other instance and reserve none of a type that is full. Empty: no limits.
  */
 public record ClaimRequest(
-    Set<String> types, Instant now, String owner, Instant leaseUntil, int max) {
+    Set<String> types,
+    Instant now,
+    String owner,
+    Instant leaseUntil,
+    int max,
+    Map<String, Integer> concurrencyLimits) {
   /** A request for one job. */
   public ClaimRequest(Set<String> types, Instant now, String owner, Instant leaseUntil) {
     this(types, now, owner, leaseUntil, 1);
+  }
+
+  /** A request without concurrency limits. */
+  public ClaimRequest(Set<String> types, Instant now, String owner, Instant leaseUntil, int max) {
+    this(types, now, owner, leaseUntil, max, Map.of());
   }
 
   public ClaimRequest {
@@ -28,5 +42,6 @@ public record ClaimRequest(
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(leaseUntil, "leaseUntil");
+    concurrencyLimits = Map.copyOf(concurrencyLimits);
   }
 }

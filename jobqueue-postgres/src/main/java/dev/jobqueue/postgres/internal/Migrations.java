@@ -24,7 +24,11 @@ public final class Migrations {
 
   /** The migrations this version knows, in order. Add new files at the end; never edit old ones. */
   static final List<String> FILES =
-      List.of("V1__create_jobs.sql", "V2__events.sql", "V3__logs_paused_types_schedules.sql");
+      List.of(
+          "V1__create_jobs.sql",
+          "V2__events.sql",
+          "V3__logs_paused_types_schedules.sql",
+          "V4__active_by_type.sql");
 
   /** One migration: its version, description and SQL. */
   record Migration(int version, String description, String sql) {}

@@ -22,6 +22,8 @@ final class Sql {
   final String delete;
   final String reserve;
   final String release;
+  final String limitLock;
+  final String activeOfType;
   final String renewReservations;
   final String renew;
   final String expired;
@@ -98,6 +100,16 @@ final class Sql {
             + " FROM c WHERE u.seq = c.seq RETURNING "
             + PgCodec.columns("u")
             + ", u.priority, u.seq";
+    // Reservations of a limited type wait for each other across instances (until commit), so
+    // each counts what the others reserved or started; types are locked in name order
+    limitLock = "SELECT pg_advisory_xact_lock(hashtext(?))";
+    activeOfType =
+        "SELECT count(*) FROM "
+            + jobs
+            + " WHERE type = ? AND NOT tracked AND (status = 'running' OR reserved_by IS NOT NULL"
+            + " AND status = 'queued' AND reserved_until >= "
+            + FROM_NOW
+            + ")";
     release =
         "UPDATE "
             + jobs

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -309,9 +311,13 @@ abstract class WriteOp<T> {
 
     @Override
     List<Job> execute(Tx tx) throws SQLException {
+      List<String> types = typesWithRoom(tx);
+      if (types.isEmpty()) {
+        return List.of();
+      }
       PreparedStatement ps = tx.prepare(tx.sql.reserve);
       int i = 1;
-      ps.setArray(i++, tx.connection.createArrayOf("text", request.types().toArray()));
+      ps.setArray(i++, tx.connection.createArrayOf("text", types.toArray()));
       ps.setLong(i++, PgCodec.nanos(request.now()));
       PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(request.now()));
       ps.setInt(i++, request.max());
@@ -328,6 +334,39 @@ abstract class WriteOp<T> {
       // RETURNING has no order: put them back in claim order
       rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
       return rows.stream().map(Row::job).toList();
+    }
+
+    /**
+     * The requested types, less the limited ones whose jobs running or reserved on any instance
+     * already reach their limit. Each limited type is locked for the rest of the transaction, so
+     * instances reserving it at once count one after the other.
+     */
+    private List<String> typesWithRoom(Tx tx) throws SQLException {
+      Map<String, Integer> limits = request.concurrencyLimits();
+      if (limits.isEmpty()) {
+        return List.copyOf(request.types());
+      }
+      List<String> out = new ArrayList<>();
+      for (String type : new TreeSet<>(request.types())) {
+        Integer limit = limits.get(type);
+        if (limit == null) {
+          out.add(type);
+          continue;
+        }
+        PreparedStatement lock = tx.prepare(tx.sql.limitLock);
+        lock.setString(1, "jobqueue limit " + tx.sql.jobs + " " + type);
+        lock.executeQuery().close();
+        PreparedStatement count = tx.prepare(tx.sql.activeOfType);
+        count.setString(1, type);
+        PgCodec.setMicros(count, 2, PgCodec.microsFromNow(request.now()));
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) < limit) {
+            out.add(type);
+          }
+        }
+      }
+      return out;
     }
   }
 
