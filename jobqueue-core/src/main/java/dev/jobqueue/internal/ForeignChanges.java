@@ -61,6 +61,9 @@ final class ForeignChanges implements Consumer<StoreChange> {
 
   @Override
   public void accept(StoreChange change) {
+    if (change.own() && !storeOrdered) {
+      return; // this queue published it when it wrote it
+    }
     try {
       Job j = change.job();
       boolean statusChanged = change.statusChanged() || change.kind() != JobEvent.Kind.UPDATED;
