@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * -Djobqueue.measure=true}; prints p50/p99 and lifecycles/s.
  */
 class FeedLatencyMeasurement {
-  private static final int JOBS = 20_000;
+  private static final int JOBS = Integer.getInteger("jobqueue.measure.jobs", 20_000);
 
   @Test
   void eventLatencyUnderLoad() throws Exception {
@@ -36,6 +36,9 @@ class FeedLatencyMeasurement {
       ConcurrentLinkedQueue<Long> onA = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<Long> onB = new ConcurrentLinkedQueue<>();
       AtomicInteger completedOnA = new AtomicInteger();
+      AtomicInteger completedOnB = new AtomicInteger();
+      java.util.Set<String> distinctA = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.Set<String> distinctB = java.util.concurrent.ConcurrentHashMap.newKeySet();
       try (JobQueue a = JobQueue.builder().store(storeA).instanceId("A").build();
           JobQueue b =
               JobQueue.builder()
@@ -47,11 +50,19 @@ class FeedLatencyMeasurement {
         a.subscribe(
             e -> {
               record(onA, e);
+              distinctA.add(e.jobId() + e.job().status() + e.statusChanged());
               if (e.job().status() == JobStatus.COMPLETED) {
                 completedOnA.incrementAndGet();
               }
             });
-        b.subscribe(e -> record(onB, e));
+        b.subscribe(
+            e -> {
+              record(onB, e);
+              distinctB.add(e.jobId() + e.job().status() + e.statusChanged());
+              if (e.job().status() == JobStatus.COMPLETED) {
+                completedOnB.incrementAndGet();
+              }
+            });
         long start = System.nanoTime();
         for (int i = 0; i < JOBS; i += 100) {
           List<JobRequest> batch = new ArrayList<>();
@@ -61,6 +72,10 @@ class FeedLatencyMeasurement {
           b.submitAll(batch);
         }
         await().atMost(Duration.ofMinutes(5)).until(() -> completedOnA.get() >= JOBS);
+        await().atMost(Duration.ofMinutes(5)).until(() -> completedOnB.get() >= JOBS);
+        System.out.printf(
+            "distinct (job, status, statusChanged): A %d, B %d; completed events A %d, B %d%n",
+            distinctA.size(), distinctB.size(), completedOnA.get(), completedOnB.get());
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
             "%d lifecycles in %.1f s (%.0f/s, until A saw every completion)%n",

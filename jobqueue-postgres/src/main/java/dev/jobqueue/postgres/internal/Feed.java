@@ -44,6 +44,9 @@ final class Feed implements Runnable {
   private static final int BATCH = 500;
   private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+  /** The first wait (ms) before re-reading rows that wait behind an open transaction. */
+  private static final long MIN_HELD_BACK_PAUSE = 2;
+
   /** How long a closing subscriber waits for the changes committed before it closed. */
   static final long CATCH_UP_MILLIS = 5_000;
 
@@ -186,7 +189,7 @@ final class Feed implements Runnable {
   @Override
   public void run() {
     long backoff = 100;
-    long heldBackPause = 1;
+    long heldBackPause = MIN_HELD_BACK_PAUSE;
     while (!stopping) {
       try {
         Connection c = connection();
@@ -201,21 +204,28 @@ final class Feed implements Runnable {
             catchUps.notifyAll();
           }
         }
-        readAll(c);
+        boolean progressed = readAll(c) > 0;
         pruneNow(c);
         backoff = 100;
         String waitingFor = heldBack(c);
-        if (waitingFor != null) {
-          // committed behind an older transaction still open; no notification says when that ends
-          if (heldBackPause == 1) {
+        if (waitingFor == null) {
+          heldBackPause = MIN_HELD_BACK_PAUSE;
+          waitForWork(c, pollMillis);
+        } else {
+          // Committed behind an older transaction still open (or readable just now): that
+          // transaction's end may send no notification, so wait only a moment (a notification or
+          // this store's next commit still ends the wait at once). The pause grows while nothing
+          // moves (a long transaction elsewhere).
+          if (progressed) {
+            heldBackPause = MIN_HELD_BACK_PAUSE;
+          } else if (heldBackPause == MIN_HELD_BACK_PAUSE) {
             log.debug("committed changes wait behind transaction {}, still open", waitingFor);
           }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(heldBackPause));
-          heldBackPause = Math.min(pollMillis, heldBackPause * 2);
-          continue;
+          waitForWork(c, heldBackPause);
+          if (!progressed) {
+            heldBackPause = Math.min(pollMillis, heldBackPause * 2);
+          }
         }
-        heldBackPause = 1;
-        waitForWork(c);
       } catch (SQLException | RuntimeException e) {
         if (stopping) {
           break;
@@ -252,12 +262,12 @@ final class Feed implements Runnable {
     return '"' + channel.replace("\"", "\"\"") + '"';
   }
 
-  private void waitForWork(Connection c) throws SQLException {
+  private void waitForWork(Connection c, long millis) throws SQLException {
     if (notify) {
-      // returns at the first notification, or after the poll interval (then we read anyway)
-      c.unwrap(PGConnection.class).getNotifications((int) pollMillis);
+      // returns at the first notification, or after the timeout (then we read anyway)
+      c.unwrap(PGConnection.class).getNotifications((int) millis);
     } else {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
     }
   }
 
@@ -267,10 +277,15 @@ final class Feed implements Runnable {
     }
   }
 
-  private void readAll(Connection c) throws SQLException {
-    while (readOnce(c) == BATCH && !stopping) {
-      // more are waiting: read on before sleeping
-    }
+  /** Reads until no full batch comes back; returns how many rows it read. */
+  private int readAll(Connection c) throws SQLException {
+    int total = 0;
+    int n;
+    do {
+      n = readOnce(c);
+      total += n;
+    } while (n == BATCH && !stopping); // more are waiting: read on before sleeping
+    return total;
   }
 
   /** An xid above every transaction that has committed so far. */
