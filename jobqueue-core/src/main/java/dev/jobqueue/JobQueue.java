@@ -192,8 +192,11 @@ public interface JobQueue extends AutoCloseable {
   Set<String> handledTypes();
 
   /**
-   * The last event sequence number issued. Sequences start at the queue's start time in epoch
-   * milliseconds × 1000, so they increase across restarts as well as within one run.
+   * The sequence of the last event handed to listeners (see {@link JobEvent#sequence()}). With a
+   * store of one process, sequences start at the queue's start time in epoch milliseconds × 1000,
+   * so they increase across restarts as well as within one run; with a shared store that numbers
+   * its changes (PostgreSQL) it is the database's id of the last change published, which need not
+   * be the largest (before the first event: the start time × 1000, which names no event).
    */
   long lastSequence();
 

@@ -70,6 +70,12 @@ public final class DefaultJobQueue implements JobQueue {
   /** Stops the store's change feed; a no-op for stores without one. */
   private volatile AutoCloseable feed = () -> {};
 
+  /**
+   * The store's feed delivers every change, this queue's own included: listeners get their events
+   * from it, in the store's order and with the store's ids (see {@link EventHub}).
+   */
+  private final boolean storeOrdered;
+
   private DefaultJobQueue(QueueConfig config) {
     this.config = config;
     this.store = config.store();
@@ -81,7 +87,10 @@ public final class DefaultJobQueue implements JobQueue {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             new NamedThreadFactory("jobqueue-completion", true));
-    this.hub = new EventHub(config.listenerBuffer(), config.clock().millis() * 1000, completions);
+    this.storeOrdered = ForeignChanges.storeOrdered(store);
+    this.hub =
+        new EventHub(
+            config.listenerBuffer(), config.clock().millis() * 1000, completions, storeOrdered);
     this.scheduler =
         new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("jobqueue-scheduler", true));
     this.scheduler.setRemoveOnCancelPolicy(true);
@@ -118,7 +127,8 @@ public final class DefaultJobQueue implements JobQueue {
     this.dispatcher = new Dispatcher(config, writes, admission, executions, attempts, scheduler);
     late[0] = dispatcher;
     this.foreignChanges =
-        new ForeignChanges(config.instanceId(), hub, executions, dispatcher::signalWork);
+        new ForeignChanges(
+            config.instanceId(), hub, executions, dispatcher::signalWork, storeOrdered);
     this.schedules = new Schedules(config, hub, submission, dispatcher::wakeAt);
     writes.aroundQueuedChange(dispatcher::withdraw);
     this.logs = new JobLogs(store, config.clock());
@@ -129,7 +139,19 @@ public final class DefaultJobQueue implements JobQueue {
         new TrackedJobs(
             submission, writes, runTimes, config.instanceId(), config.lease(), this::requireOpen);
     this.shutdown =
-        new Shutdown(config, dispatcher, executions, attempts, hub, scheduler, completions);
+        new Shutdown(
+            config,
+            dispatcher,
+            executions,
+            attempts,
+            hub,
+            scheduler,
+            completions,
+            () -> {
+              if (storeOrdered) {
+                closeFeed(); // brings this queue's last changes to its listeners first
+              }
+            });
   }
 
   public static String randomInstanceId() {
@@ -346,12 +368,19 @@ public final class DefaultJobQueue implements JobQueue {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    foreignChanges.closing();
+    if (!storeOrdered) {
+      closeFeed(); // its events are other instances'; this queue's own are published as made
+    }
+    shutdown.run();
+    logs.close();
+  }
+
+  private void closeFeed() {
     try {
       feed.close();
     } catch (Exception e) {
       log.warn("closing the store's change feed failed", e);
     }
-    shutdown.run();
-    logs.close();
   }
 }

@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * finished jobs. {@link #release} is called by one thread at a time ({@link OrderedRelease}'s
  * drainer), in each job's version order, so numbering needs no lock and sequence order is version
  * order.
+ *
+ * <p>With a store whose change feed delivers every change ({@code storeOrdered}), listeners get the
+ * feed's events only ({@link #releaseStored}, numbered by the store, in its order, which every
+ * instance shares); the queue's own writes then only complete waiters, at once, rather than when
+ * the feed brings them back.
  */
 final class EventFanOut implements OrderedRelease.Sink {
   private final CopyOnWriteArrayList<ListenerSubscription> subscriptions =
@@ -29,6 +34,9 @@ final class EventFanOut implements OrderedRelease.Sink {
   /** Completes waiters' futures, so their callbacks never run on a worker or a store's writer. */
   private final Executor completions;
 
+  /** Listeners get the store's events only ({@link #releaseStored}), not the queue's writes. */
+  private final boolean storeOrdered;
+
   /** Written by the releasing thread only; volatile so that {@link #lastSequence()} reads it. */
   private volatile long sequence;
 
@@ -36,20 +44,44 @@ final class EventFanOut implements OrderedRelease.Sink {
    * @param firstSequence the sequence before the first event
    */
   EventFanOut(int bufferSize, long firstSequence, Executor completions) {
+    this(bufferSize, firstSequence, completions, false);
+  }
+
+  EventFanOut(int bufferSize, long firstSequence, Executor completions, boolean storeOrdered) {
     this.bufferSize = bufferSize;
     this.completions = completions;
     this.sequence = firstSequence;
+    this.storeOrdered = storeOrdered;
   }
 
-  /** One thread at a time: numbers the event and buffers it for every listener. */
+  /**
+   * One thread at a time: numbers the event and buffers it for every listener; when the store
+   * orders the events, only completes a waiter (the feed brings the event).
+   */
   @Override
   public void release(JobEvent.Kind kind, Job job, boolean statusChanged) {
-    long seq = sequence + 1;
-    sequence = seq;
-    JobEvent e = new JobEvent(kind, job, seq, statusChanged);
+    if (!storeOrdered) {
+      long seq = sequence + 1;
+      sequence = seq;
+      offer(new JobEvent(kind, job, seq, statusChanged));
+    }
+    completeWaiter(kind, job);
+  }
+
+  /** An event of a feed that delivers every change, with the store's id, in the store's order. */
+  synchronized void releaseStored(JobEvent.Kind kind, Job job, boolean statusChanged, long id) {
+    sequence = id;
+    offer(new JobEvent(kind, job, id, statusChanged));
+    completeWaiter(kind, job);
+  }
+
+  private void offer(JobEvent e) {
     for (ListenerSubscription s : subscriptions) {
       s.offer(e); // single producer: the subscription's queue relies on one offering thread
     }
+  }
+
+  private void completeWaiter(JobEvent.Kind kind, Job job) {
     if (kind != JobEvent.Kind.DELETED && job.isTerminal() && !waiters.isEmpty()) {
       CompletableFuture<Job> f = waiters.remove(job.id());
       if (f != null) {

@@ -37,7 +37,15 @@ final class EventHub {
    *     earlier run can never name an event of this one
    */
   EventHub(int bufferSize, long firstSequence, Executor completions) {
-    this.fanOut = new EventFanOut(bufferSize, firstSequence, completions);
+    this(bufferSize, firstSequence, completions, false);
+  }
+
+  /**
+   * @param storeOrdered the store's change feed delivers every change: listeners get those events
+   *     ({@link #publishFromStore}) and the queue's own writes only complete waiters
+   */
+  EventHub(int bufferSize, long firstSequence, Executor completions, boolean storeOrdered) {
+    this.fanOut = new EventFanOut(bufferSize, firstSequence, completions, storeOrdered);
     this.queue = new OrderedRelease(fanOut);
   }
 
@@ -64,6 +72,15 @@ final class EventHub {
     } finally {
       p.resolve(stored);
     }
+  }
+
+  /**
+   * Publishes an event of a change feed that delivers every change (see {@link EventFanOut}): not
+   * through the queue of pending writes, whose order is this instance's, but in the feed's order,
+   * which every instance shares.
+   */
+  void publishFromStore(JobEvent.Kind kind, Job job, boolean statusChanged, long id) {
+    fanOut.releaseStored(kind, job, statusChanged, id);
   }
 
   /** Publishes a change already stored that no other event of its job can race (retention). */

@@ -22,6 +22,9 @@ final class Shutdown {
   private final ExecutorService scheduler;
   private final ExecutorService completions;
 
+  /** Runs once the queue made its last changes, before listeners get what is left. */
+  private final Runnable beforeListenersClose;
+
   Shutdown(
       QueueConfig config,
       Dispatcher dispatcher,
@@ -29,8 +32,10 @@ final class Shutdown {
       Attempts attempts,
       EventHub hub,
       ExecutorService scheduler,
-      ExecutorService completions) {
+      ExecutorService completions,
+      Runnable beforeListenersClose) {
     this.config = config;
+    this.beforeListenersClose = beforeListenersClose;
     this.dispatcher = dispatcher;
     this.executions = executions;
     this.attempts = attempts;
@@ -66,6 +71,7 @@ final class Shutdown {
     dispatcher.releaseReservations();
     attempts.close();
     scheduler.shutdownNow();
+    beforeListenersClose.run();
     hub.closeListeners(TimeUnit.SECONDS.toMillis(5));
     hub.failWaiters(new IllegalStateException("the job queue " + id + " was closed"));
     completions.shutdown();

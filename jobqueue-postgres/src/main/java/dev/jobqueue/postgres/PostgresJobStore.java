@@ -271,12 +271,21 @@ public final class PostgresJobStore implements JobStore, ChangeFeed {
   }
 
   /**
-   * Delivers the changes other instances commit to this database from now on, on the store's feed
-   * thread ({@value #FEED_THREAD_NAME}); a queue built on this store subscribes by itself.
+   * Delivers every change committed to this database's queue from now on, by any instance, this
+   * store's own included ({@link StoreChange#own()}), each with its id in the events table ({@link
+   * StoreChange#sequence()}), on the store's feed thread ({@value #FEED_THREAD_NAME}). Every store
+   * on the same tables delivers the same changes in the same order; a queue built on this store
+   * subscribes by itself and publishes its events from here.
    */
   @Override
   public AutoCloseable subscribe(Consumer<StoreChange> sink) {
     return engine.subscribe(Objects.requireNonNull(sink, "sink"));
+  }
+
+  /** True: own changes too, with ids global to the database, in an order all instances share. */
+  @Override
+  public boolean deliversAllChanges() {
+    return true;
   }
 
   @Override

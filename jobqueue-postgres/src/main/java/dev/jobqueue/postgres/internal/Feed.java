@@ -20,20 +20,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the changes other instances committed from the events table and hands them to the
- * subscribers, on one thread with a connection of its own (autocommit).
+ * Reads the committed changes from the events table and hands them to the subscribers, on one
+ * thread with a connection of its own (autocommit): every instance's changes, this store instance's
+ * own included (flagged), each with its {@code event_seq} as its store-wide id.
  *
  * <p>The cursor is (xid, event_seq) of the last row read, and only rows whose transaction is below
  * the oldest one still running are read, so a row committed late by an older transaction is never
- * passed over. {@code LISTEN} only wakes the thread (the payload is empty); without a notification
- * it reads every poll interval anyway, which also checks the connection. When the connection fails,
- * it is opened again with growing pauses and reading resumes at the cursor: nothing is lost while
- * it was away (unless the events were pruned meanwhile).
+ * passed over. That also makes the order the same for every reader: a row that becomes readable
+ * later has a larger xid than every row read before it, so each instance delivers the identical
+ * sequence of changes (from where it started), which is what lets an SSE client resume on any
+ * instance. Each job's changes are in version order, as a change to a job is made from the version
+ * committed before the transaction that writes it began.
+ *
+ * <p>{@code LISTEN} only wakes the thread (the payload is empty), and this store's writer wakes it
+ * in-process after each commit; without either it reads every poll interval anyway, which also
+ * checks the connection. Rows committed behind an older transaction still open are re-read soon
+ * rather than at the next poll. When the connection fails, it is opened again with growing pauses
+ * and reading resumes at the cursor: nothing is lost while it was away (unless the events were
+ * pruned meanwhile).
  */
 final class Feed implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Feed.class);
   private static final int BATCH = 500;
   private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** The first wait (ms) before re-reading rows that wait behind an open transaction. */
+  private static final long MIN_HELD_BACK_PAUSE = 2;
+
+  /** How long a closing subscriber waits for the changes committed before it closed. */
+  static final long CATCH_UP_MILLIS = 5_000;
 
   private final DataSource dataSource;
   private final Sql sql;
@@ -43,11 +58,24 @@ final class Feed implements Runnable {
   private final long retentionMillis;
   private final List<Consumer<StoreChange>> sinks = new CopyOnWriteArrayList<>();
   private final Thread thread;
+
+  /**
+   * Finds a committed row past the cursor after everything readable was read: one that waits behind
+   * an older transaction still open (or became readable just now). Index on (xid, event_seq).
+   */
+  private final String heldBackEvents;
+
   private volatile boolean stopping;
   private volatile Connection connection;
   private String cursorXid;
   private long cursorSeq;
   private long lastPrune = System.nanoTime();
+
+  /** Catch-up requests of closing subscribers, and how many the thread has served. */
+  private final Object catchUps = new Object();
+
+  private long catchUpsAsked; // guarded by catchUps
+  private long catchUpsDone; // guarded by catchUps
 
   Feed(
       DataSource dataSource,
@@ -63,6 +91,10 @@ final class Feed implements Runnable {
     this.notify = notify;
     this.pollMillis = pollMillis;
     this.retentionMillis = retentionMillis;
+    this.heldBackEvents =
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text FROM "
+            + sql.events
+            + " WHERE (xid, event_seq) > (?::xid8, ?) LIMIT 1";
     this.thread = new Thread(this, name);
     thread.setDaemon(true);
   }
@@ -76,7 +108,70 @@ final class Feed implements Runnable {
       start();
     }
     sinks.add(sink);
-    return () -> sinks.remove(sink);
+    return () -> {
+      if (sinks.contains(sink)) {
+        catchUp(CATCH_UP_MILLIS);
+        sinks.remove(sink);
+      }
+    };
+  }
+
+  /** Wakes the thread after this store committed a change, so that it reads it at once. */
+  void wake() {
+    if (!notify) {
+      LockSupport.unpark(thread); // with notifications, the commit's NOTIFY wakes it
+    }
+  }
+
+  /**
+   * Waits (up to {@code timeoutMillis}) until every change committed before this call has been
+   * delivered.
+   */
+  void catchUp(long timeoutMillis) {
+    if (Thread.currentThread() == thread || !thread.isAlive() || stopping) {
+      return;
+    }
+    long ticket;
+    synchronized (catchUps) {
+      ticket = ++catchUpsAsked;
+    }
+    if (notify) {
+      notifyFeeds(); // the thread waits for a notification, not for an unpark
+    } else {
+      LockSupport.unpark(thread);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (catchUps) {
+      long left;
+      while (catchUpsDone < ticket
+          && thread.isAlive()
+          && !stopping
+          && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(catchUps, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (catchUpsDone < ticket && thread.isAlive() && !stopping) {
+        log.warn(
+            "PostgreSQL job store {}: the change feed did not catch up within {} ms; the last"
+                + " changes may not reach this instance's listeners",
+            sql.jobs,
+            timeoutMillis);
+      }
+    }
+  }
+
+  private void notifyFeeds() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+      ps.setString(1, sql.channel);
+      ps.executeQuery().close();
+    } catch (SQLException e) {
+      LockSupport.unpark(thread); // it reads at its next poll anyway
+    }
   }
 
   private void start() throws SQLException {
@@ -94,15 +189,43 @@ final class Feed implements Runnable {
   @Override
   public void run() {
     long backoff = 100;
+    long heldBackPause = MIN_HELD_BACK_PAUSE;
     while (!stopping) {
       try {
         Connection c = connection();
-        while (readOnce(c) == BATCH && !stopping) {
-          // more are waiting: read on before sleeping
+        long asked;
+        synchronized (catchUps) {
+          asked = catchUpsAsked;
         }
+        if (asked != catchUpsDone()) {
+          catchUpTo(c, committedBefore(c));
+          synchronized (catchUps) {
+            catchUpsDone = asked;
+            catchUps.notifyAll();
+          }
+        }
+        boolean progressed = readAll(c) > 0;
         pruneNow(c);
         backoff = 100;
-        waitForWork(c);
+        String waitingFor = heldBack(c);
+        if (waitingFor == null) {
+          heldBackPause = MIN_HELD_BACK_PAUSE;
+          waitForWork(c, pollMillis);
+        } else {
+          // Committed behind an older transaction still open (or readable just now): that
+          // transaction's end may send no notification, so wait only a moment (a notification or
+          // this store's next commit still ends the wait at once). The pause grows while nothing
+          // moves (a long transaction elsewhere).
+          if (progressed) {
+            heldBackPause = MIN_HELD_BACK_PAUSE;
+          } else if (heldBackPause == MIN_HELD_BACK_PAUSE) {
+            log.debug("committed changes wait behind transaction {}, still open", waitingFor);
+          }
+          waitForWork(c, heldBackPause);
+          if (!progressed) {
+            heldBackPause = Math.min(pollMillis, heldBackPause * 2);
+          }
+        }
       } catch (SQLException | RuntimeException e) {
         if (stopping) {
           break;
@@ -139,12 +262,73 @@ final class Feed implements Runnable {
     return '"' + channel.replace("\"", "\"\"") + '"';
   }
 
-  private void waitForWork(Connection c) throws SQLException {
+  private void waitForWork(Connection c, long millis) throws SQLException {
     if (notify) {
-      // returns at the first notification, or after the poll interval (then we read anyway)
-      c.unwrap(PGConnection.class).getNotifications((int) pollMillis);
+      // returns at the first notification, or after the timeout (then we read anyway)
+      c.unwrap(PGConnection.class).getNotifications((int) millis);
     } else {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+  }
+
+  private long catchUpsDone() {
+    synchronized (catchUps) {
+      return catchUpsDone;
+    }
+  }
+
+  /** Reads until no full batch comes back; returns how many rows it read. */
+  private int readAll(Connection c) throws SQLException {
+    int total = 0;
+    int n;
+    do {
+      n = readOnce(c);
+      total += n;
+    } while (n == BATCH && !stopping); // more are waiting: read on before sleeping
+    return total;
+  }
+
+  /** An xid above every transaction that has committed so far. */
+  private static String committedBefore(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Delivers every row of transactions below {@code xid}, waiting for those still open. */
+  private void catchUpTo(Connection c, String xid) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS);
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot()) >= ?::xid8")) {
+      ps.setString(1, xid);
+      while (!stopping && System.nanoTime() < deadline) {
+        boolean allEnded;
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          allEnded = rs.getBoolean(1);
+        }
+        readAll(c);
+        if (allEnded) {
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
+  /**
+   * The oldest transaction still running when committed rows past the cursor wait behind it, or
+   * null when none wait.
+   */
+  private String heldBack(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(heldBackEvents)) {
+      ps.setString(1, cursorXid);
+      ps.setLong(2, cursorSeq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
     }
   }
 
@@ -160,13 +344,11 @@ final class Feed implements Runnable {
           n++;
           cursorXid = rs.getString(1);
           cursorSeq = rs.getLong(2);
-          if (origin.equals(rs.getString(3))) {
-            continue;
-          }
+          boolean own = origin.equals(rs.getString(3));
           JobEvent.Kind kind = JobEvent.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT));
           boolean statusChanged = rs.getBoolean(5);
           Job job = PgCodec.read(rs, 6);
-          deliver(new StoreChange(kind, job, statusChanged));
+          deliver(new StoreChange(kind, job, statusChanged, cursorSeq, own));
         }
       }
     }
@@ -227,6 +409,9 @@ final class Feed implements Runnable {
   void stop() {
     synchronized (this) {
       stopping = true;
+    }
+    synchronized (catchUps) {
+      catchUps.notifyAll(); // a closing subscriber waits no longer
     }
     if (thread.isAlive()) {
       LockSupport.unpark(thread);

@@ -74,6 +74,7 @@ public final class PgEngine {
             config.pollInterval().toMillis(),
             config.eventRetention().toMillis(),
             FEED_THREAD);
+    writer.onEventsCommitted(feed::wake); // this instance's listeners get its changes at once
   }
 
   /** Migrates the schema and starts the writer. */
@@ -331,7 +332,7 @@ public final class PgEngine {
 
   // ------------------------------------------------------------------ change feed
 
-  /** Delivers changes other instances commit, from now on. */
+  /** Delivers every change committed from now on, this instance's own flagged. */
   public AutoCloseable subscribe(Consumer<StoreChange> sink) {
     checkOpen();
     try {

@@ -22,7 +22,7 @@ final class Tx {
   final Overlay overlay;
   final Sql sql;
 
-  /** This store instance's id, recorded with its events so that its feed skips them. */
+  /** This store instance's id, recorded with its events so that its feed knows them as its own. */
   final String origin;
 
   /** Whether this transaction appended to the events table (then it notifies other instances). */
@@ -107,9 +107,13 @@ final class Tx {
     afterCommit.add(r);
   }
 
-  /** Commits; with {@code notify}, wakes other instances' feeds (one notification at most). */
-  void commit(boolean notify) throws SQLException {
-    runBatch();
+  /**
+   * Commits; with {@code notify}, wakes every instance's feed (one notification at most). Returns
+   * whether the transaction appended events.
+   */
+  boolean commit(boolean notify) throws SQLException {
+    runBatch(); // its row counts say whether it wrote events
+    boolean events = wroteEvents;
     if (notify && wroteEvents) {
       PreparedStatement ps = prepare("SELECT pg_notify(?, '')");
       ps.setString(1, sql.channel);
@@ -122,6 +126,7 @@ final class Tx {
       r.run();
     }
     afterCommit.clear();
+    return events;
   }
 
   /** Rolls back and puts the overlay back as it was before this transaction. */

@@ -35,6 +35,9 @@ final class Writer implements Runnable {
   private volatile boolean stopping;
   private Tx tx;
 
+  /** Told after a commit that appended events (wakes this store's own feed). */
+  private volatile Runnable eventsCommitted = () -> {};
+
   Writer(
       DataSource dataSource,
       Overlay overlay,
@@ -59,6 +62,10 @@ final class Writer implements Runnable {
 
   void start() {
     thread.start();
+  }
+
+  void onEventsCommitted(Runnable r) {
+    this.eventsCommitted = r;
   }
 
   boolean isWriterThread() {
@@ -147,7 +154,9 @@ final class Writer implements Runnable {
         }
         op.run(t);
       }
-      t.commit(notify);
+      if (t.commit(notify)) {
+        eventsCommitted.run();
+      }
     } catch (SQLException | RuntimeException e) {
       t.rollback();
       if (!isValid(t)) {

@@ -4,7 +4,9 @@ package dev.jobqueue.servlet.internal;
  * One SSE message as the bytes that go on the wire, shared by every client that receives it (an
  * event is serialised once however many clients watch).
  *
- * @param sequence the event sequence ({@code id:}), or -1 for frames without one
+ * @param sequence the frame's place in this server's order of events (increasing), or -1 for frames
+ *     without one. Not the {@code id:} on the wire, which is the event's id: with a shared store
+ *     those are the database's, not increasing.
  * @param jobId the job it is about, or null (heartbeats, hints)
  * @param version the job snapshot's version, or -1
  * @param coalescible a newer frame about the same job may replace it before it is written:

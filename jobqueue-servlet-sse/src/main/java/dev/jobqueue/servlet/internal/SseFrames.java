@@ -31,19 +31,24 @@ public final class SseFrames {
     this.json = json;
   }
 
-  /** The frame of a live event, shared by all clients. */
+  /** The frame of a live event, placed by its own sequence (a store of one process). */
   public Frame forEvent(JobEvent e) {
+    return forEvent(e, e.sequence());
+  }
+
+  /**
+   * The frame of a live event, shared by all clients.
+   *
+   * @param position its place in the server's order of events (see {@link Frame#sequence()})
+   */
+  public Frame forEvent(JobEvent e, long position) {
     if (e.kind() == JobEvent.Kind.DELETED) {
       byte[] data = JobJson.objectBytes("job_id", e.jobId());
       return new Frame(
-          e.sequence(),
-          e.jobId(),
-          e.job().version(),
-          false,
-          message(e.sequence(), "deleted", data));
+          position, e.jobId(), e.job().version(), false, message(e.sequence(), "deleted", data));
     }
     return new Frame(
-        e.sequence(),
+        position,
         e.jobId(),
         e.job().version(),
         !e.statusChanged(),

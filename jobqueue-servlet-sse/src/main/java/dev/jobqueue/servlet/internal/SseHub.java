@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>A ring of the most recent events lets a reconnecting client resume from its {@code
  * Last-Event-ID}. Registration and ring replay happen under the same lock as fan-out, so a resuming
  * client gets every event after its id exactly once: the replayed ones, then the live ones, with no
- * gap and no overlap.
+ * gap and no overlap. Ids are found by equality, never compared as numbers: with a shared store
+ * (PostgreSQL) they are the database's ids, which every instance delivers in the same order but
+ * which do not increase, and an id this server has not in its ring gets the full state instead.
  */
 public final class SseHub implements JobListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SseHub.class);
@@ -74,6 +76,12 @@ public final class SseHub implements JobListener, AutoCloseable {
 
   /** The highest sequence seen. */
   private long last;
+
+  /** Events received so far: the place of each in this server's order (subscription thread). */
+  private long received;
+
+  /** {@link #received}, for other threads. */
+  private volatile long receivedSoFar;
 
   private boolean closed;
 
@@ -237,7 +245,9 @@ public final class SseHub implements JobListener, AutoCloseable {
 
   @Override
   public void onEvent(JobEvent e) {
-    Frame frame = frames.forEvent(e); // outside the lock: serialisation is the costly part
+    long position = ++received;
+    // outside the lock: serialisation is the costly part
+    Frame frame = frames.forEvent(e, position);
     ready.clear();
     overflowing.clear();
     matched = 0;
@@ -256,6 +266,7 @@ public final class SseHub implements JobListener, AutoCloseable {
       }
       offer(unscoped, e, frame);
     }
+    receivedSoFar = position;
     for (SseConnection c : ready) {
       dispatch(c); // the writers do the I/O; this thread goes on to the next event
     }
@@ -289,6 +300,16 @@ public final class SseHub implements JobListener, AutoCloseable {
     }
   }
 
+  /**
+   * The place (in this server's order of events, see {@link Frame#sequence()}) up to which an event
+   * may predate a snapshot read before this call: the events received so far and those waiting in
+   * the subscription's buffer.
+   */
+  public long snapshotHorizon() {
+    Subscription s = subscription;
+    return receivedSoFar + (s == null ? 0 : s.backlog());
+  }
+
   /** Takes a connection slot; false when the cap is reached. Pair with {@link #release}. */
   public boolean tryReserve() {
     if (open.incrementAndGet() > maxConnections) {
@@ -308,9 +329,10 @@ public final class SseHub implements JobListener, AutoCloseable {
    * {@code lastEventId} still in the ring, the matching events after it are returned for replay;
    * otherwise the caller sends the full state.
    *
-   * <p>Resumption goes by position in the ring, not by comparing numbers: the queue may deliver a
-   * coalesced progress event (with a newer sequence) before an older status event of another job,
-   * and "every event after the one with this id" stays exact even then.
+   * <p>Resumption goes by position in the ring, found by an equal id, never by comparing numbers:
+   * the queue may deliver a coalesced progress event (with a newer sequence) before an older status
+   * event of another job, and with a shared store the ids are the database's, which do not
+   * increase; "every event after the one with this id" stays exact either way.
    */
   public synchronized Attachment attach(SseConnection c, Long lastEventId) {
     if (closed) {
@@ -327,27 +349,42 @@ public final class SseHub implements JobListener, AutoCloseable {
     if (lastEventId == null) {
       return new Attachment(null, resumePoint, null);
     }
-    if (lastEventId > last) {
-      return new Attachment(
-          null, resumePoint, "event id " + lastEventId + " is unknown to this server");
-    }
-    List<Frame> replay = new ArrayList<>();
-    boolean found = lastEventId == floor; // resuming from the ring's start: replay all of it
+    List<Frame> replay = null;
     for (Recent r : ring) {
-      if (found) {
+      if (replay != null) {
         if (c.scope().matches(r.event())) {
           replay.add(r.frame());
         }
       } else if (r.event().sequence() == lastEventId) {
-        found = true;
+        replay = new ArrayList<>();
       }
     }
-    if (!found) {
+    if (replay == null && lastEventId == floor) {
+      // the event just before the ring's first: replay all of it
+      replay = new ArrayList<>();
+      for (Recent r : ring) {
+        if (c.scope().matches(r.event())) {
+          replay.add(r.frame());
+        }
+      }
+    }
+    if (replay == null) {
       // Nothing was queued for the client yet, so the status-filter memory is still empty.
-      return new Attachment(
-          null, resumePoint, "event id " + lastEventId + " is older than the replay buffer");
+      return new Attachment(null, resumePoint, notFound(lastEventId));
     }
     return new Attachment(replay, resumePoint, null);
+  }
+
+  /** Why a client's last event id cannot be resumed from (guarded by this). */
+  private String notFound(long lastEventId) {
+    if (lastEventId > last) {
+      return "event id " + lastEventId + " is unknown to this server";
+    }
+    return "event id "
+        + lastEventId
+        + " is not among the last "
+        + ringSize
+        + " events this server keeps: older, or from before it started";
   }
 
   synchronized void release(SseConnection c, boolean wasDropped) {

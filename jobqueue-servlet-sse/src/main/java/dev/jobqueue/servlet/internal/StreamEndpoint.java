@@ -96,7 +96,7 @@ public final class StreamEndpoint {
         first.add(SseFrames.reset(at.resetReason()));
       }
       List<Job> snapshot = snapshot(scope);
-      long snapshotSequence = config.queue().lastSequence();
+      long snapshotSequence = hub.snapshotHorizon();
       Map<String, Long> versions = new HashMap<>();
       for (int i = 0; i < snapshot.size(); i++) {
         Job j = snapshot.get(i);
