@@ -7,6 +7,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -74,8 +75,8 @@ class ForwardingStore implements JobStore {
   }
 
   @Override
-  public int renewLeases(String owner, Instant until) {
-    return delegate.renewLeases(owner, until);
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
+    return delegate.renewLeases(owner, running, until);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.StoreChange;
 import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -283,9 +285,9 @@ public final class PgEngine {
         });
   }
 
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     overlay.renewLeases(owner, until);
-    return await(writer.submit(new WriteOp.Renew(owner, until)).future);
+    return await(writer.submit(new WriteOp.Renew(owner, running, until)).future);
   }
 
   private <T> T await(CompletableFuture<T> f) {

@@ -8,6 +8,7 @@ import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
@@ -187,9 +188,9 @@ public final class SqliteEngine {
     overlay.reservations.release(owner, jobIds);
   }
 
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     overlay.reservations.renew(owner, until);
-    return await(writer.submit(new WriteOp.RenewLeases(owner, until)).future);
+    return await(writer.submit(new WriteOp.RenewLeases(owner, running, until)).future);
   }
 
   public List<Job> purge(Instant completedBefore, int keepLast) {
