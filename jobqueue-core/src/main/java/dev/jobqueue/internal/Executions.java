@@ -27,11 +27,14 @@ final class Executions {
     if (older != null && older != ex) {
       // This instance runs the job again (another attempt, after a recovery): the older attempt
       // lost the job, and the heartbeat, which looks executions up by job id, can no longer tell.
-      log.warn(
-          "job {}: attempt {} starts while attempt {} still runs here; cancelling the older one",
-          ex.jobId(),
-          ex.attempt(),
-          older.attempt());
+      // (One whose start was refused is cancelled already and only winding down.)
+      if (!older.isCancelled()) {
+        log.warn(
+            "job {}: attempt {} starts while attempt {} still runs here; cancelling the older one",
+            ex.jobId(),
+            ex.attempt(),
+            older.attempt());
+      }
       older.cancel();
     }
     if (!cancelsBeforeStart.isEmpty() && cancelsBeforeStart.remove(ex.jobId())) {
