@@ -4,6 +4,7 @@ import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.jobqueue.BlockingHandler;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobRequest;
@@ -13,9 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,10 +50,9 @@ class HeartbeatCancelTest {
 
   @Test
   void aCancelThroughAInterruptsBsHandlerViaTheHeartbeatWhenBsFeedIsDown() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
-    AtomicBoolean interrupted = new AtomicBoolean();
     AtomicBoolean feedToldBFirst = new AtomicBoolean();
     AtomicBoolean feedSawCancel = new AtomicBoolean();
+    BlockingHandler blocking = new BlockingHandler(() -> feedToldBFirst.set(feedSawCancel.get()));
     try (PostgresJobStore storeA = PostgresJobStore.builder(poolA).schema(schema).build();
         PostgresJobStore storeB =
             PostgresJobStore.builder(poolB)
@@ -69,19 +66,7 @@ class HeartbeatCancelTest {
                 .store(storeB)
                 .instanceId("B")
                 .lease(Duration.ofMillis(600)) // a beat every 200 ms
-                .handler(
-                    "block",
-                    ctx -> {
-                      started.countDown();
-                      try {
-                        new CountDownLatch(1).await();
-                      } catch (InterruptedException e) {
-                        feedToldBFirst.set(feedSawCancel.get());
-                        interrupted.set(true);
-                        throw e;
-                      }
-                      return Map.of();
-                    })
+                .handler("block", blocking)
                 .build()) {
       // watches B's feed: it must not be what carries the cancel
       storeB.subscribe(
@@ -91,14 +76,14 @@ class HeartbeatCancelTest {
             }
           });
       Job job = b.submit(JobRequest.builder("block", "blocking on B").build());
-      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(blocking.awaitStarted()).isTrue();
       await().until(() -> a.get(job.id()).status() == JobStatus.RUNNING);
       assertThat(terminateFeedOfB()).as("B's feed connection terminated").isEqualTo(1);
 
       a.cancel(job.id());
 
       await().until(() -> b.get(job.id()).status() == JobStatus.CANCELLED);
-      assertThat(interrupted).as("B's handler was interrupted").isTrue();
+      assertThat(blocking.interrupted()).as("B's handler was interrupted").isTrue();
       assertThat(feedToldBFirst).as("the feed did not carry the cancel").isFalse();
     }
   }

@@ -4,6 +4,7 @@ import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.jobqueue.BlockingHandler;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobQueue;
@@ -17,9 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +41,7 @@ class PollingModeTest {
   private JobQueue a;
   private JobQueue b;
   private final List<JobEvent> seenByB = new CopyOnWriteArrayList<>();
-  private final CountDownLatch started = new CountDownLatch(1);
-  private final AtomicBoolean interrupted = new AtomicBoolean();
+  private final BlockingHandler blocking = new BlockingHandler();
   private Connection listener;
   private String channel;
 
@@ -89,18 +86,7 @@ class PollingModeTest {
             .store(storeB)
             .instanceId("B")
             .lease(Duration.ofMinutes(5))
-            .handler(
-                "block",
-                ctx -> {
-                  started.countDown();
-                  try {
-                    new CountDownLatch(1).await();
-                  } catch (InterruptedException e) {
-                    interrupted.set(true);
-                    throw e;
-                  }
-                  return Map.of();
-                })
+            .handler("block", blocking)
             .build();
     b.subscribe(seenByB::add);
   }
@@ -138,11 +124,11 @@ class PollingModeTest {
   @Test
   void aCancelOnOneInstanceInterruptsTheHandlerRunningOnAnother() throws Exception {
     Job job = b.submit(JobRequest.builder("block", "blocking on B").build());
-    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(blocking.awaitStarted()).isTrue();
     await().until(() -> a.get(job.id()).status() == JobStatus.RUNNING);
     a.cancel(job.id());
     await().until(() -> b.get(job.id()).status() == JobStatus.CANCELLED);
-    assertThat(interrupted).isTrue();
+    assertThat(blocking.interrupted()).isTrue();
     assertThat(notificationsReceived()).as("no instance sent NOTIFY").isZero();
     controlNotificationArrives();
   }
