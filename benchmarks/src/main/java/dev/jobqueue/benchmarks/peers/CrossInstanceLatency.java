@@ -114,11 +114,11 @@ public final class CrossInstanceLatency {
         return new Row[] {
           new Row(
               "idle pickup, same instance (submit on B → handler on B)",
-              bench.measure(samples, bench::pickupOnB),
+              bench.measure(samples, () -> bench.pickup(bench.b)),
               "p50 ≤ 20 ms"),
           new Row(
               "idle pickup, other instance (submit on A → handler on B)",
-              bench.measure(samples, bench::pickupFromA),
+              bench.measure(samples, () -> bench.pickup(bench.a)),
               "—"),
           new Row(
               "status change on A → listener on B",
@@ -211,17 +211,10 @@ public final class CrossInstanceLatency {
     return Latency.of(out);
   }
 
-  private long pickupOnB() throws Exception {
+  /** Submit on {@code from} called → the handler started on B. */
+  private long pickup(JobQueue from) throws Exception {
     long t0 = System.nanoTime();
-    String id = b.submit(JobRequest.builder("pickup", "pickup").build()).id();
-    long t1 = when(started, id);
-    b.completion(id).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    return t1 - t0;
-  }
-
-  private long pickupFromA() throws Exception {
-    long t0 = System.nanoTime();
-    String id = a.submit(JobRequest.builder("pickup", "pickup").build()).id();
+    String id = from.submit(JobRequest.builder("pickup", "pickup").build()).id();
     long t1 = when(started, id);
     b.completion(id).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     return t1 - t0;
