@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobqueue.memory.InMemoryJobStore;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -168,8 +169,8 @@ class EventOrderTest {
     }
 
     @Override
-    public int renewLeases(String owner, Instant until) {
-      return delegate.renewLeases(owner, until);
+    public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
+      return delegate.renewLeases(owner, running, until);
     }
 
     @Override

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobqueue.memory.InMemoryJobStore;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,8 +104,8 @@ class NoIllegalWriteTest {
     }
 
     @Override
-    public int renewLeases(String owner, Instant until) {
-      return delegate.renewLeases(owner, until);
+    public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
+      return delegate.renewLeases(owner, running, until);
     }
 
     @Override

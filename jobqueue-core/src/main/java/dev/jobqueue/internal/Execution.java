@@ -24,7 +24,10 @@ final class Execution implements JobContext {
 
   private volatile boolean abandoned;
 
-  /** The write that moved the job to running; the handler may run before it is durable. */
+  /**
+   * The write that moved the job to running; the handler may run before it is durable. {@link
+   * #STARTED} until the write is submitted.
+   */
   private volatile CompletableFuture<Boolean> start = STARTED;
 
   private static final CompletableFuture<Boolean> STARTED = CompletableFuture.completedFuture(true);
@@ -50,6 +53,15 @@ final class Execution implements JobContext {
 
   CompletableFuture<Boolean> startWrite() {
     return start;
+  }
+
+  /**
+   * Whether the job's start is stored, so the store holds it running under this instance; false
+   * while the start write is not yet submitted or in flight, and when it was refused or failed.
+   */
+  boolean startStored() {
+    CompletableFuture<Boolean> s = start;
+    return s != STARTED && s.isDone() && !s.isCompletedExceptionally() && s.join();
   }
 
   /**

@@ -4,9 +4,12 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -91,19 +94,44 @@ final class Maintenance {
   private void heartbeat() {
     try {
       Instant now = writes.now();
-      store.renewLeases(config.instanceId(), now.plus(config.lease()));
+      Map<String, Execution> running = executions.started();
+      LeaseRenewal renewal =
+          store.renewLeases(config.instanceId(), running.keySet(), now.plus(config.lease()));
+      stopLost(renewal.lost(), running);
+      // A cancel asked through another instance reaches the handler here at the latest, even when
+      // the change feed lost it.
+      for (String id : renewal.cancelRequested()) {
+        if (executions.get(id) == running.get(id)) {
+          log.debug("job {}: cancel requested (seen by the heartbeat); interrupting", id);
+          running.get(id).cancel();
+        }
+      }
       failSilentTrackedJobs(now);
       if (store.isShared()) {
         for (Job j : store.expiredLeases(now, 100)) {
           recover(j);
         }
-        // Cancels asked through another instance reach our running handlers here.
-        for (Execution ex : executions.all()) {
-          store.get(ex.jobId()).filter(Job::cancelRequested).ifPresent(j -> ex.cancel());
-        }
       }
     } catch (RuntimeException e) {
       log.error("heartbeat failed; retrying in {} ms", config.lease().toMillis() / 3, e);
+    }
+  }
+
+  /**
+   * Stops the handlers of jobs this instance no longer runs (its lease lapsed and another instance
+   * recovered the job, or the job was deleted). Their ends are not written: an end is a
+   * compare-and-set on the running snapshot this instance stored, which the recovery replaced.
+   */
+  private void stopLost(Set<String> lost, Map<String, Execution> running) {
+    for (String id : lost) {
+      Execution ex = running.get(id);
+      if (ex != null && executions.get(id) == ex && !ex.isDone()) {
+        log.warn(
+            "job {}: this instance lost it (lease lapsed and recovered elsewhere, or deleted);"
+                + " interrupting its handler, whose result will not be stored",
+            id);
+        ex.cancel();
+      }
     }
   }
 

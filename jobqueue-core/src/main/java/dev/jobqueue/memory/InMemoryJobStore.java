@@ -8,12 +8,14 @@ import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -319,7 +321,7 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     reservations.replaceAll(
         (id, r) -> owner.equals(r.owner()) ? new Reservation(owner, until, r.version()) : r);
     int n = 0;
@@ -332,7 +334,18 @@ public final class InMemoryJobStore implements JobStore {
         n++;
       }
     }
-    return n;
+    Set<String> lost = new HashSet<>();
+    Set<String> cancelRequested = new HashSet<>();
+    for (String id : running) {
+      Row row = rows.get(id);
+      Job j = row == null ? null : row.job();
+      if (j == null || j.status() != JobStatus.RUNNING || !owner.equals(j.owner())) {
+        lost.add(id);
+      } else if (j.cancelRequested()) {
+        cancelRequested.add(id);
+      }
+    }
+    return new LeaseRenewal(n, lost, cancelRequested);
   }
 
   @Override

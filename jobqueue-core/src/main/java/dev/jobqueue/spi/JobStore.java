@@ -143,11 +143,23 @@ public interface JobStore extends AutoCloseable {
   void release(String owner, Collection<String> jobIds);
 
   /**
-   * Extends the lease of every running job of {@code owner}, and every reservation it holds, to
-   * {@code until}; returns how many running jobs. Only the lease changes: the version does not, so
-   * a renewal never makes a worker's compare-and-set fail.
+   * The heartbeat of a queue instance: extends the lease of every running job of {@code owner}, and
+   * every reservation it holds, to {@code until}, and answers in the same step what became of the
+   * jobs the caller runs. Only the lease changes: the version does not, so a renewal never makes a
+   * worker's compare-and-set fail.
+   *
+   * <p>Of {@code running} (ids of jobs whose start the caller stored and whose handler still runs),
+   * the answer lists as {@linkplain LeaseRenewal#lost() lost} every id whose job is missing, not
+   * running, or running under another owner, and as {@linkplain LeaseRenewal#cancelRequested()
+   * cancel requested} every id whose job still runs under {@code owner} with {@link
+   * Job#cancelRequested()} set. Both reflect changes committed before the call, by any process
+   * sharing the store, so a cancel asked elsewhere reaches the handler within one beat even when a
+   * change feed lost it. Shared stores answer with one round trip per call.
+   *
+   * @param running ids the caller believes it runs; may be empty
+   * @return the number of leases renewed and the ids of {@code running} that need the caller
    */
-  int renewLeases(String owner, Instant until);
+  LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until);
 
   /** Running jobs whose lease expired before {@code now} (their owner stopped), oldest first. */
   List<Job> expiredLeases(Instant now, int limit);

@@ -72,8 +72,8 @@ public class ForwardingStore implements JobStore {
   }
 
   @Override
-  public int renewLeases(String owner, Instant until) {
-    return delegate.renewLeases(owner, until);
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
+    return delegate.renewLeases(owner, running, until);
   }
 
   @Override

@@ -474,7 +474,7 @@ public abstract class JobStoreContract {
         .containsExactly(a);
     assertThat(store.reserve(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10), 1)))
         .containsExactly(b);
-    store.renewLeases("A", t0.plusSeconds(60));
+    store.renewLeases("A", List.of(), t0.plusSeconds(60));
     assertThat(
             store.reserve(
                 new ClaimRequest(Set.of("t"), t0.plusSeconds(20), "C", t0.plusSeconds(90), 5)))
@@ -742,13 +742,95 @@ public abstract class JobStoreContract {
     insert(job("t").status(JobStatus.COMPLETED).completedAt(t0));
 
     assertThat(store.expiredLeases(t0.plusSeconds(5), 10)).isEmpty();
-    assertThat(store.renewLeases("A", t0.plusSeconds(60))).isEqualTo(1);
+    assertThat(store.renewLeases("A", List.of(a.id()), t0.plusSeconds(60)))
+        .isEqualTo(new LeaseRenewal(1, Set.of(), Set.of()));
     assertThat(store.get(a.id()).orElseThrow().leaseExpiresAt()).isEqualTo(t0.plusSeconds(60));
     assertThat(ids(store.expiredLeases(t0.plusSeconds(20), 10))).containsExactly(b.id());
     assertThat(ids(store.expiredLeases(t0.plusSeconds(61), 10)))
         .containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(store.expiredLeases(t0.plusSeconds(61), 1)).hasSize(1);
-    assertThat(store.renewLeases("nobody", t0.plusSeconds(60))).isZero();
+    assertThat(store.renewLeases("nobody", List.of(), t0.plusSeconds(60)))
+        .isEqualTo(LeaseRenewal.NONE);
+  }
+
+  @Test
+  void theHeartbeatAnswersWhichOfTheOwnersJobsItLost() {
+    for (int i = 0; i < 4; i++) {
+      insert(job("t"));
+    }
+    ClaimRequest byA = new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10));
+    Job kept = claim(byA);
+    Job recovered = claim(byA);
+    Job rerunByB = claim(byA);
+    Job deleted = claim(byA);
+    // another instance recovered two of them (A's lease lapsed) and runs one of those again
+    Job requeued = requeued(recovered);
+    assertThat(store.update(requeued, recovered.version())).isTrue();
+    Job requeuedToo = requeued(rerunByB);
+    assertThat(store.update(requeuedToo, rerunByB.version())).isTrue();
+    ClaimRequest byB = new ClaimRequest(Set.of("t"), t0.plusSeconds(20), "B", t0.plusSeconds(60));
+    Job runningOnB = started(requeuedToo, byB);
+    assertThat(store.update(runningOnB, requeuedToo.version())).isTrue();
+    assertThat(store.delete(deleted.id(), deleted.version())).isTrue();
+
+    LeaseRenewal r =
+        store.renewLeases(
+            "A",
+            List.of(kept.id(), recovered.id(), rerunByB.id(), deleted.id(), "never-stored"),
+            t0.plusSeconds(60));
+
+    assertThat(r.renewed()).isEqualTo(1);
+    assertThat(r.lost())
+        .containsExactlyInAnyOrder(recovered.id(), rerunByB.id(), deleted.id(), "never-stored");
+    assertThat(r.cancelRequested()).isEmpty();
+    assertThat(store.get(runningOnB.id()).orElseThrow())
+        .as("A's renewal leaves B's job alone")
+        .isEqualTo(runningOnB);
+    assertThat(store.get(kept.id()).orElseThrow().version())
+        .as("a renewal keeps the version")
+        .isEqualTo(kept.version());
+  }
+
+  @Test
+  void theHeartbeatAnswersWhichOfTheOwnersJobsWereAskedToCancel() {
+    for (int i = 0; i < 3; i++) {
+      insert(job("t"));
+    }
+    Job asked = claim(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10)));
+    Job notAsked = claim(new ClaimRequest(Set.of("t"), t0, "A", t0.plusSeconds(10)));
+    Job others = claim(new ClaimRequest(Set.of("t"), t0, "B", t0.plusSeconds(10)));
+    // a cancel asked through any instance: the job stays running, flagged
+    Job flagged = asked.toBuilder().cancelRequested(true).version(asked.version() + 1).build();
+    assertThat(store.update(flagged, asked.version())).isTrue();
+    Job othersFlagged =
+        others.toBuilder().cancelRequested(true).version(others.version() + 1).build();
+    assertThat(store.update(othersFlagged, others.version())).isTrue();
+
+    LeaseRenewal r =
+        store.renewLeases("A", List.of(asked.id(), notAsked.id(), others.id()), t0.plusSeconds(60));
+
+    assertThat(r.renewed()).isEqualTo(2);
+    assertThat(r.cancelRequested()).containsExactly(asked.id());
+    assertThat(r.lost()).as("B's job was never A's").containsExactly(others.id());
+    Job after = store.get(asked.id()).orElseThrow();
+    assertThat(after.cancelRequested()).isTrue();
+    assertThat(after.leaseExpiresAt()).isEqualTo(t0.plusSeconds(60));
+    assertThat(store.renewLeases("A", List.of(), t0.plusSeconds(70)).cancelRequested())
+        .as("only the ids asked about are answered")
+        .isEmpty();
+  }
+
+  /** What a recovery writes: the job queued again for another attempt, owned by nobody. */
+  private static Job requeued(Job running) {
+    return running.toBuilder()
+        .status(JobStatus.QUEUED)
+        .version(running.version() + 1)
+        .attempt(running.attempt() + 1)
+        .owner(null)
+        .leaseExpiresAt(null)
+        .startedAt(null)
+        .error(Job.INTERRUPTED_ERROR)
+        .build();
   }
 
   // ---------------------------------------------------------------- purge and counts

@@ -10,6 +10,7 @@ import dev.jobqueue.postgres.internal.PgEngine;
 import dev.jobqueue.spi.ChangeFeed;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.StoreChange;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,14 +177,18 @@ public final class PostgresJobStore implements JobStore, ChangeFeed {
   }
 
   /**
-   * Extends the leases of every running job of {@code owner} in one statement, and its reservations
-   * in a second one. The lease is kept on the database clock: {@code until} is taken relative to
-   * this JVM's clock and stored as the database's {@code now()} plus that much.
+   * Extends the leases of every running job of {@code owner} and its reservations, and answers
+   * which of {@code running} are lost or asked to cancel, in one statement (one round trip). The
+   * lease is kept on the database clock: {@code until} is taken relative to this JVM's clock and
+   * stored as the database's {@code now()} plus that much. A job another instance holds locked at
+   * that moment is neither renewed nor reported this beat.
    */
   @Override
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     return engine.renewLeases(
-        Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(until, "until"));
+        Objects.requireNonNull(owner, "owner"),
+        List.copyOf(Objects.requireNonNull(running, "running")),
+        Objects.requireNonNull(until, "until"));
   }
 
   /** Running jobs whose lease lapsed on the database clock, oldest lease first. */

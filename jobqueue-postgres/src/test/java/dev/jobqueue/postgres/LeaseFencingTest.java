@@ -11,8 +11,10 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecoveryPolicy;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.ForwardingStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,9 +94,11 @@ class LeaseFencingTest {
                   running.version()))
           .as("late progress")
           .isFalse();
-      assertThat(a.renewLeases("A", Instant.now().plusSeconds(30)))
-          .as("nothing left to renew")
-          .isZero();
+      LeaseRenewal renewal = a.renewLeases("A", List.of("fenced-1"), Instant.now().plusSeconds(30));
+      assertThat(renewal.renewed()).as("nothing left to renew").isZero();
+      assertThat(renewal.lost())
+          .as("A's heartbeat learns it lost the job")
+          .containsExactly("fenced-1");
       assertThat(a.get("fenced-1").orElseThrow()).isEqualTo(rerun);
       assertThat(b.get("fenced-1").orElseThrow()).isEqualTo(rerun);
     }
@@ -110,8 +114,8 @@ class LeaseFencingTest {
     ForwardingStore silentA =
         new ForwardingStore(storeA) {
           @Override
-          public int renewLeases(String owner, Instant until) {
-            return 0;
+          public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
+            return LeaseRenewal.NONE;
           }
 
           @Override

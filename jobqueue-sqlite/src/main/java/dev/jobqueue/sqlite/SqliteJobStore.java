@@ -7,6 +7,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.JobStore;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.sqlite.internal.SqliteConfig;
 import dev.jobqueue.sqlite.internal.SqliteEngine;
 import java.nio.file.Path;
@@ -201,9 +202,11 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     return engine.renewLeases(
-        Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(until, "until"));
+        Objects.requireNonNull(owner, "owner"),
+        List.copyOf(Objects.requireNonNull(running, "running")),
+        Objects.requireNonNull(until, "until"));
   }
 
   @Override

@@ -363,7 +363,7 @@ public final class PeersRunner {
     return p;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return parts[0] + " / " + parts[1] + " / " + parts[2];

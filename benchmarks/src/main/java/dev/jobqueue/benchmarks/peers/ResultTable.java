@@ -59,7 +59,7 @@ final class ResultTable {
     return out.toString();
   }
 
-  private static String duration(long nanos) {
+  static String duration(long nanos) {
     if (nanos < 1_000_000) {
       return String.format("%.0f µs", nanos / 1e3);
     }

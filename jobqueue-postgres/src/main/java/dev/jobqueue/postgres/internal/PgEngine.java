@@ -7,6 +7,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.StoreException;
 import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.StoreChange;
 import dev.jobqueue.sql.internal.Reads;
 import dev.jobqueue.sql.internal.ScheduleRows;
@@ -18,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,9 +232,9 @@ public final class PgEngine {
     return read("reading the schedules", s -> ScheduleRows.all(s, sql.allSchedules));
   }
 
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     overlay.renewLeases(owner, until);
-    return await(writer.submit(new WriteOp.Renew(owner, until)).future);
+    return await(writer.submit(new WriteOp.Renew(owner, running, until)).future);
   }
 
   private <T> T await(CompletableFuture<T> f) {

@@ -24,7 +24,6 @@ final class Sql {
   final String release;
   final String limitLock;
   final String activeOfType;
-  final String renewReservations;
   final String renew;
   final String expired;
   final String purge;
@@ -114,22 +113,34 @@ final class Sql {
         "UPDATE "
             + jobs
             + " SET reserved_by = NULL, reserved_until = NULL WHERE reserved_by = ? AND id = ANY (?)";
-    renewReservations =
-        "UPDATE "
-            + jobs
-            + " SET reserved_until = "
-            + FROM_NOW
-            + " WHERE seq IN (SELECT seq FROM "
-            + jobs
-            + " WHERE reserved_by = ? AND status = 'queued' FOR UPDATE SKIP LOCKED)";
+    // One statement per heartbeat: renews the owner's leases and reservations and answers, for the
+    // ids the caller runs, those no longer running under it and those whose cancel was asked. The
+    // answer reads the committed rows (a plain read, not the locking one), so a row skipped because
+    // another instance holds it locked right now is not reported lost; its next beat tells. Both
+    // updates run even though the answer does not read the second (PostgreSQL runs every
+    // data-modifying WITH); they touch disjoint rows (running, queued). Always one row at least.
     renew =
-        "UPDATE "
+        "WITH r AS (UPDATE "
             + jobs
             + " SET lease_expires_at = ?, lease_deadline = "
             + FROM_NOW
             + " WHERE seq IN (SELECT seq FROM "
             + jobs
-            + " WHERE status = 'running' AND owner = ? FOR UPDATE SKIP LOCKED)";
+            + " WHERE status = 'running' AND owner = ? FOR UPDATE SKIP LOCKED) RETURNING 1),"
+            + " v AS (UPDATE "
+            + jobs
+            + " SET reserved_until = "
+            + FROM_NOW
+            + " WHERE seq IN (SELECT seq FROM "
+            + jobs
+            + " WHERE reserved_by = ? AND status = 'queued' FOR UPDATE SKIP LOCKED))"
+            + " SELECT n.renewed, a.id, a.mine, a.cancel_requested"
+            + " FROM (SELECT count(*) AS renewed FROM r) n LEFT JOIN (SELECT m.id,"
+            + " coalesce(j.status = 'running' AND j.owner = ?, false) AS mine,"
+            + " coalesce(j.cancel_requested, false) AS cancel_requested"
+            + " FROM unnest(?::text[]) AS m(id) LEFT JOIN "
+            + jobs
+            + " j ON j.id = m.id) a ON NOT a.mine OR a.cancel_requested";
     // One rescuer at a time: an instance that finds another one searching right now gets nothing
     // this beat (it looks again at its next heartbeat). Correctness does not rest on it: every
     // recovery is a compare-and-set on the version it found.

@@ -4,6 +4,7 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +12,12 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
@@ -389,32 +393,47 @@ abstract class WriteOp<T> {
   }
 
   /**
-   * Renews every lease of an owner in one statement (and its reservations in a second), on the
-   * writer so that it never waits for (or deadlocks with) this instance's own batch; rows another
-   * instance holds locked right now are skipped this beat rather than waited for (a lease spans
-   * several beats).
+   * The heartbeat's one statement ({@link Sql#renew}): renews every lease and reservation of an
+   * owner and answers which of the jobs it runs are lost or asked to cancel. On the writer so that
+   * it never waits for (or deadlocks with) this instance's own batch; rows another instance holds
+   * locked right now are skipped this beat rather than waited for (a lease spans several beats).
    */
-  static final class Renew extends WriteOp<Integer> {
+  static final class Renew extends WriteOp<LeaseRenewal> {
     private final String owner;
+    private final Collection<String> running;
     private final Instant until;
 
-    Renew(String owner, Instant until) {
+    Renew(String owner, Collection<String> running, Instant until) {
       this.owner = owner;
+      this.running = running;
       this.until = until;
     }
 
     @Override
-    Integer execute(Tx tx) throws SQLException {
+    LeaseRenewal execute(Tx tx) throws SQLException {
       PreparedStatement ps = tx.prepare(tx.sql.renew);
+      long fromNow = PgCodec.microsFromNow(until);
       ps.setLong(1, PgCodec.nanos(until));
-      PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(until));
+      PgCodec.setMicros(ps, 2, fromNow);
       ps.setString(3, owner);
-      int running = ps.executeUpdate();
-      PreparedStatement reservations = tx.prepare(tx.sql.renewReservations);
-      PgCodec.setMicros(reservations, 1, PgCodec.microsFromNow(until));
-      reservations.setString(2, owner);
-      reservations.executeUpdate();
-      return running;
+      PgCodec.setMicros(ps, 4, fromNow);
+      ps.setString(5, owner);
+      ps.setString(6, owner);
+      ps.setArray(7, tx.connection.createArrayOf("text", running.toArray()));
+      int renewed = 0;
+      Set<String> lost = new HashSet<>();
+      Set<String> cancelRequested = new HashSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          renewed = rs.getInt(1);
+          String id = rs.getString(2);
+          if (id == null) {
+            continue; // the one row of an answer with nothing to report
+          }
+          (rs.getBoolean(3) ? cancelRequested : lost).add(id);
+        }
+      }
+      return new LeaseRenewal(renewed, lost, cancelRequested);
     }
   }
 

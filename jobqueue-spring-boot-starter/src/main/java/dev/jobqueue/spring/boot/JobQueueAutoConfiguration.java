@@ -9,11 +9,13 @@ import dev.jobqueue.spring.boot.internal.HandlerDecorator;
 import dev.jobqueue.spring.boot.internal.JobQueueLifecycle;
 import dev.jobqueue.spring.boot.internal.JobQueueSettings;
 import dev.jobqueue.spring.boot.internal.StoreFactory;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
@@ -28,6 +30,19 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnBooleanProperty(name = "jobqueue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(JobQueueProperties.class)
 public class JobQueueAutoConfiguration {
+
+  /**
+   * {@code jobqueue.store.type=postgres}: on the application's DataSource, a dependency of this
+   * bean so that the store closes before the pool. Declared before {@link #jobQueueStore}, which it
+   * then replaces.
+   */
+  @Bean
+  @ConditionalOnMissingBean({JobStore.class, JobQueue.class})
+  @ConditionalOnProperty(name = "jobqueue.store.type", havingValue = "postgres")
+  JobStore jobQueuePostgresStore(
+      JobQueueProperties properties, ResourceLoader resources, DataSource dataSource) {
+    return StoreFactory.postgres(properties.getStore(), resources.getClassLoader(), dataSource);
+  }
 
   /** Not for a host's own queue, which has its store: no file is opened for nothing. */
   @Bean

@@ -180,11 +180,22 @@ public class JobQueueProperties {
 
   /** Where jobs live. */
   public static class Store {
-    /** memory (lost on restart) or sqlite (one file; needs dev.jobqueue:jobqueue-sqlite). */
+    /**
+     * memory (lost on restart), sqlite (one file; needs dev.jobqueue:jobqueue-sqlite) or postgres
+     * (the application's DataSource, shared by every instance; needs
+     * dev.jobqueue:jobqueue-postgres).
+     */
     private StoreType type = StoreType.MEMORY;
 
     /** The SQLite database file; its directory is created when missing. */
     private Path path = Path.of("jobqueue.db");
+
+    /** PostgreSQL options, for type postgres. */
+    private final Postgres postgres = new Postgres();
+
+    public Postgres getPostgres() {
+      return postgres;
+    }
 
     public StoreType getType() {
       return type;
@@ -206,7 +217,58 @@ public class JobQueueProperties {
   /** The store kinds {@code jobqueue.store.type} accepts. */
   public enum StoreType {
     MEMORY,
-    SQLITE
+    SQLITE,
+    POSTGRES
+  }
+
+  /** {@code jobqueue.store.postgres.*}: options of the PostgreSQL store. */
+  public static class Postgres {
+    /** Schema of the tables, created if missing. */
+    private String schema = "public";
+
+    /** Prefix of every table and index; two prefixes are two independent queues. */
+    private String tablePrefix = "jobqueue_";
+
+    /**
+     * Whether commits send NOTIFY so that other instances see changes at once; false behind
+     * PgBouncer in transaction pooling mode (changes then arrive within the poll interval).
+     */
+    private boolean notifications = true;
+
+    /** How often the change feed reads other instances' changes without a notification. */
+    private Duration pollInterval = Duration.ofMillis(500);
+
+    public String getSchema() {
+      return schema;
+    }
+
+    public void setSchema(String schema) {
+      this.schema = schema;
+    }
+
+    public String getTablePrefix() {
+      return tablePrefix;
+    }
+
+    public void setTablePrefix(String tablePrefix) {
+      this.tablePrefix = tablePrefix;
+    }
+
+    public boolean isNotifications() {
+      return notifications;
+    }
+
+    public void setNotifications(boolean notifications) {
+      this.notifications = notifications;
+    }
+
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
   }
 
   /** The REST API, SSE stream and widget filter. */

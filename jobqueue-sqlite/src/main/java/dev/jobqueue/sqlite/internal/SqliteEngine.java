@@ -6,6 +6,7 @@ import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.RecurringSchedule;
 import dev.jobqueue.spi.ClaimRequest;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.sql.internal.JobRows;
 import dev.jobqueue.sql.internal.Reads;
 import dev.jobqueue.sql.internal.ScheduleRows;
@@ -183,9 +184,9 @@ public final class SqliteEngine {
     overlay.reservations.release(owner, jobIds);
   }
 
-  public int renewLeases(String owner, Instant until) {
+  public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
     overlay.reservations.renew(owner, until);
-    return await(writer.submit(new WriteOp.RenewLeases(owner, until)).future);
+    return await(writer.submit(new WriteOp.RenewLeases(owner, running, until)).future);
   }
 
   public List<Job> purge(Instant completedBefore, int keepLast) {

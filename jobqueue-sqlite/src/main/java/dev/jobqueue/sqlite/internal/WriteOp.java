@@ -4,16 +4,21 @@ import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.ClaimRequest;
 import dev.jobqueue.spi.DuplicateJobException;
+import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.UniqueKeyConflictException;
 import dev.jobqueue.sql.internal.JobRows;
 import dev.jobqueue.sql.internal.Json;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -411,17 +416,24 @@ abstract class WriteOp<T> {
     }
   }
 
-  static final class RenewLeases extends WriteOp<Integer> {
+  /** Renews the owner's leases and answers which of the jobs it runs are lost or cancelled. */
+  static final class RenewLeases extends WriteOp<LeaseRenewal> {
+    static final String STATES =
+        "SELECT id, status = 'running' AND owner = ?, cancel_requested FROM jobs"
+            + " WHERE id IN (SELECT value FROM json_each(?))";
+
     private final String owner;
+    private final Collection<String> running;
     private final Instant until;
 
-    RenewLeases(String owner, Instant until) {
+    RenewLeases(String owner, Collection<String> running, Instant until) {
       this.owner = owner;
+      this.running = running;
       this.until = until;
     }
 
     @Override
-    Integer execute(Tx tx) throws SQLException {
+    LeaseRenewal execute(Tx tx) throws SQLException {
       PreparedStatement ps =
           tx.prepare("UPDATE jobs SET lease_expires_at = ? WHERE status = 'running' AND owner = ?");
       ps.setLong(1, JobRows.nanos(until));
@@ -430,12 +442,30 @@ abstract class WriteOp<T> {
       if (n > 0) {
         tx.overlay.renewLeases(owner, until);
       }
-      return n;
+      if (running.isEmpty()) {
+        return new LeaseRenewal(n, Set.of(), Set.of());
+      }
+      Set<String> lost = new HashSet<>(running); // until found running here
+      Set<String> cancelRequested = new HashSet<>();
+      PreparedStatement states = tx.prepare(STATES);
+      states.setString(1, owner);
+      states.setString(2, Json.write(running));
+      try (ResultSet rs = states.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getBoolean(2)) {
+            lost.remove(rs.getString(1));
+            if (rs.getBoolean(3)) {
+              cancelRequested.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      return new LeaseRenewal(n, lost, cancelRequested);
     }
 
     @Override
-    boolean changedNothing(Integer result) {
-      return result == 0;
+    boolean changedNothing(LeaseRenewal result) {
+      return result.renewed() == 0 && result.lost().isEmpty() && result.cancelRequested().isEmpty();
     }
   }
 
