@@ -89,9 +89,10 @@ class HeartbeatCancelTest {
   }
 
   /**
-   * Terminates B's feed connection: B's backend whose last statement read the events table. Matched
-   * on the statement's start: pg_stat_activity keeps only its first 1024 bytes (by default), and
-   * this schema's name comes later in it. B's pool serves this test class alone.
+   * Terminates B's feed connection: B's backend whose last statement read the events table or the
+   * snapshot horizon (only the feed does either). Matched on the statement's start:
+   * pg_stat_activity keeps only its first 1024 bytes (by default), and this schema's name comes
+   * later in it. B's pool serves this test class alone.
    */
   private static int terminateFeedOfB() throws SQLException {
     try (Connection c = poolA.getConnection();
@@ -101,7 +102,8 @@ class HeartbeatCancelTest {
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE"
                     + " application_name = '"
                     + B_APP
-                    + "' AND query LIKE 'SELECT xid::text, event_seq, %'")) {
+                    + "' AND (query LIKE 'SELECT xid::text, event_seq, %'"
+                    + " OR query LIKE 'SELECT pg_snapshot_%')")) {
       rs.next();
       return rs.getInt(1);
     }
