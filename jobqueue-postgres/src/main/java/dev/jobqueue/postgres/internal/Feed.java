@@ -91,10 +91,12 @@ final class Feed implements Runnable {
     this.notify = notify;
     this.pollMillis = pollMillis;
     this.retentionMillis = retentionMillis;
+    // in cursor order, so that the index finds the first row after the cursor (without it the
+    // planner scanned the table from its oldest row)
     this.heldBackEvents =
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text FROM "
             + sql.events
-            + " WHERE (xid, event_seq) > (?::xid8, ?) LIMIT 1";
+            + " e WHERE (e.xid, e.event_seq) > (?::xid8, ?) ORDER BY e.xid, e.event_seq LIMIT 1";
     this.thread = new Thread(this, name);
     thread.setDaemon(true);
   }

@@ -23,6 +23,8 @@ final class Sql {
   final String reserve;
   final String release;
   final String limitLock;
+  final String setBitmapScans =
+      "SELECT current_setting('enable_bitmapscan'), set_config('enable_bitmapscan', ?, true)";
   final String activeOfType;
   final String renew;
   final String expired;
@@ -220,14 +222,17 @@ final class Sql {
             + " FROM "
             + jobs
             + " WHERE id = ANY (?)";
+    // ORDER BY names the table's columns: the output column "xid::text" is named xid too, and
+    // ordering by that text put xid 10 before 9 (a cursor could pass over rows) and hid the index
+    // order (every read sorted all rows after the cursor)
     readEvents =
-        "SELECT xid::text, event_seq, origin, kind, status_changed, "
-            + PgCodec.COLUMNS
+        "SELECT e.xid::text, e.event_seq, e.origin, e.kind, e.status_changed, "
+            + PgCodec.columns("e")
             + " FROM "
             + events
-            + " WHERE (xid, event_seq) > (?::xid8, ?)"
-            + " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
-            + " ORDER BY xid, event_seq LIMIT ?";
+            + " e WHERE (e.xid, e.event_seq) > (?::xid8, ?)"
+            + " AND e.xid < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY e.xid, e.event_seq LIMIT ?";
     // one instance at a time: the others find the lock taken and skip this round
     pruneEvents =
         "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) DELETE FROM "
