@@ -372,11 +372,28 @@ final class Feed implements Runnable {
       return;
     }
     lastPrune = System.nanoTime();
+    prune(c, sql, retentionMillis);
+  }
+
+  /**
+   * Deletes events older than the retention, a batch per statement, oldest transactions first,
+   * while a batch finds any (at most 200 batches a round); returns how many. Nothing when another
+   * instance is pruning.
+   */
+  static long prune(Connection c, Sql sql, long retentionMillis) throws SQLException {
+    long deleted = 0;
     try (PreparedStatement ps = c.prepareStatement(sql.pruneEvents)) {
       ps.setString(1, "jobqueue prune " + sql.events);
       ps.setLong(2, retentionMillis);
-      ps.executeUpdate();
+      for (int round = 0; round < 200; round++) {
+        int n = ps.executeUpdate();
+        deleted += n;
+        if (n == 0) {
+          break;
+        }
+      }
     }
+    return deleted;
   }
 
   /**

@@ -14,6 +14,9 @@ final class Sql {
   static final String SCHEDULE_COLUMNS =
       "id, spec, template, paused, next_run_at, last_run_at, last_job_id, version";
 
+  /** Most events one pruning statement deletes. */
+  static final int PRUNE_BATCH = 5_000;
+
   final String jobs;
   final String insert;
   final String update;
@@ -234,10 +237,18 @@ final class Sql {
             + " AND e.xid < pg_snapshot_xmin(pg_current_snapshot())"
             + " ORDER BY e.xid, e.event_seq LIMIT ?";
     // one instance at a time: the others find the lock taken and skip this round
+    // a batch of the oldest rows in cursor order (through its index), deleting those past the
+    // retention; a young row of an old transaction among them stays until it is old
     pruneEvents =
-        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok) DELETE FROM "
+        "WITH l AS (SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok), o AS (SELECT e.ctid AS"
+            + " row FROM "
             + events
-            + " e USING l WHERE l.ok AND e.recorded_at < now() - ? * interval '1 millisecond'";
+            + " e, l WHERE l.ok ORDER BY e.xid, e.event_seq LIMIT "
+            + PRUNE_BATCH
+            + ") DELETE FROM "
+            + events
+            + " d USING o WHERE d.ctid = o.row"
+            + " AND d.recorded_at < now() - ? * interval '1 millisecond'";
     exists = "SELECT 1 FROM " + jobs + " WHERE id = ?";
     // repeats the unique index's expressions and condition, so that it is used
     holder =

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The change feed reads events in transaction-id order: numerically, not as text. */
-class FeedOrderTest {
+/** The change feed's statements: reading in cursor order, pruning. */
+class FeedSqlTest {
   private static HikariDataSource pool;
   private static String schema;
 
   @BeforeAll
   static void server() {
     PgTestDb.require();
-    schema = PgTestDb.freshSchema(FeedOrderTest.class);
+    schema = PgTestDb.freshSchema(FeedSqlTest.class);
     pool = PgTestDb.pool(2);
   }
 
@@ -40,7 +40,8 @@ class FeedOrderTest {
   @Test
   void transactionIdsAreOrderedAsNumbersAcrossADigitBoundary() throws Exception {
     Sql sql = new Sql(schema + ".jobqueue_");
-    try (PostgresJobStore store = PostgresJobStore.builder(pool).schema(schema).build()) {
+    try (PostgresJobStore store =
+        PostgresJobStore.builder(pool).schema(schema).tablePrefix("jobqueue_").build()) {
       Instant t = Instant.parse("2026-01-01T00:00:00Z");
       store.insert(
           new Job.Builder()
@@ -85,5 +86,59 @@ class FeedOrderTest {
     assertThat(xids).hasSize(4);
     assertThat(xids.subList(0, 3)).containsExactly("9", "10", "100");
     assertThat(Long.parseLong(xids.get(3))).isGreaterThan(100);
+  }
+
+  @Test
+  void pruningDeletesEventsPastTheRetentionInBatchesAndKeepsYoungOnesOfOldTransactions()
+      throws Exception {
+    Sql sql = new Sql(schema + ".prune_");
+    try (PostgresJobStore store =
+        PostgresJobStore.builder(pool).schema(schema).tablePrefix("prune_").build()) {
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+      store.insert(
+          new Job.Builder()
+              .id("j1")
+              .type("t")
+              .status(JobStatus.QUEUED)
+              .createdAt(t)
+              .updatedAt(t)
+              .title("j1")
+              .build());
+    }
+    int old = 2 * Sql.PRUNE_BATCH + 7;
+    try (Connection c = pool.getConnection()) {
+      try (Statement st = c.createStatement()) {
+        String copy =
+            " origin, kind, status_changed, "
+                + PgCodec.COLUMNS
+                + " FROM "
+                + sql.events
+                + " WHERE xid <> '3'::xid8";
+        String into =
+            "INSERT INTO "
+                + sql.events
+                + " (xid, recorded_at, origin, kind, status_changed, "
+                + PgCodec.COLUMNS
+                + ")";
+        // a young event of the oldest transaction comes first in cursor order
+        st.execute(into + " SELECT '3'::xid8, now()," + copy);
+        st.execute(
+            into
+                + " SELECT (10 + g)::text::xid8, now() - interval '2 hours',"
+                + copy.replace(
+                    " FROM " + sql.events,
+                    " FROM generate_series(1, " + old + ") g, " + sql.events));
+      }
+      assertThat(Feed.prune(c, sql, 3_600_000)).isEqualTo(old);
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*), count(*) FILTER (WHERE xid = '3'::xid8) FROM " + sql.events)) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("the young copy and the job's own event").isEqualTo(2);
+        assertThat(rs.getLong(2)).isEqualTo(1);
+      }
+      assertThat(Feed.prune(c, sql, 3_600_000)).isZero();
+    }
   }
 }
