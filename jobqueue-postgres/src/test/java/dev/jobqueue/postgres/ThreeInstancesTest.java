@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * attempt)}, so an attempt run twice would fail its job.
  */
 class ThreeInstancesTest {
-  private static final int JOBS = 2_000;
+  private static final int JOBS = 10_000;
   private static HikariDataSource pool;
 
   /** For the handlers' side effects, committed without waiting for the disk: not under test. */
