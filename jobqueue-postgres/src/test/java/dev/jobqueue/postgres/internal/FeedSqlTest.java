@@ -37,11 +37,10 @@ class FeedSqlTest {
     }
   }
 
-  @Test
-  void transactionIdsAreOrderedAsNumbersAcrossADigitBoundary() throws Exception {
-    Sql sql = new Sql(schema + ".jobqueue_");
+  /** A queued job through a store with {@code prefix}: its table and one event row. */
+  private static void insertJob(String prefix) {
     try (PostgresJobStore store =
-        PostgresJobStore.builder(pool).schema(schema).tablePrefix("jobqueue_").build()) {
+        PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build()) {
       Instant t = Instant.parse("2026-01-01T00:00:00Z");
       store.insert(
           new Job.Builder()
@@ -53,6 +52,12 @@ class FeedSqlTest {
               .title("j1")
               .build());
     }
+  }
+
+  @Test
+  void transactionIdsAreOrderedAsNumbersAcrossADigitBoundary() throws Exception {
+    Sql sql = new Sql(schema + ".jobqueue_");
+    insertJob("jobqueue_");
     List<String> xids = new ArrayList<>();
     try (Connection c = pool.getConnection()) {
       try (Statement st = c.createStatement()) {
@@ -92,19 +97,7 @@ class FeedSqlTest {
   void pruningDeletesEventsPastTheRetentionInBatchesAndKeepsYoungOnesOfOldTransactions()
       throws Exception {
     Sql sql = new Sql(schema + ".prune_");
-    try (PostgresJobStore store =
-        PostgresJobStore.builder(pool).schema(schema).tablePrefix("prune_").build()) {
-      Instant t = Instant.parse("2026-01-01T00:00:00Z");
-      store.insert(
-          new Job.Builder()
-              .id("j1")
-              .type("t")
-              .status(JobStatus.QUEUED)
-              .createdAt(t)
-              .updatedAt(t)
-              .title("j1")
-              .build());
-    }
+    insertJob("prune_");
     int old = 2 * Sql.PRUNE_BATCH + 7;
     try (Connection c = pool.getConnection()) {
       try (Statement st = c.createStatement()) {
