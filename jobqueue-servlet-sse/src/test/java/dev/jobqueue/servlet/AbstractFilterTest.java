@@ -596,11 +596,13 @@ abstract class AbstractFilterTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{not json"))),
         400);
-    assertError(
+    HttpResponse<String> tooLarge =
         send(
             req("/api/jobs/" + other.id() + "/cancel", "alice")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "a".repeat(2000) + "\"}"))),
-        413);
+                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "a".repeat(2000) + "\"}")));
+    assertError(tooLarge, 413);
+    // the rest of the body is unread: the next request must not be sent on this connection
+    assertThat(tooLarge.headers().firstValue("Connection")).contains("close");
     assertThat(queue.get(other.id()).status()).isEqualTo(JobStatus.QUEUED);
     HttpResponse<String> withBody =
         send(

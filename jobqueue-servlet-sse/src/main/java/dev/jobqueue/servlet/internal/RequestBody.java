@@ -63,7 +63,7 @@ public final class RequestBody {
       // exception (a RuntimeException in some) says which, in its own words, so it goes to the log.
       log.debug(
           "Cannot read the body of {} {}: {}", req.getMethod(), req.getRequestURI(), e.toString());
-      throw HttpError.badRequest("the request body could not be read: malformed or cut short");
+      throw new HttpError(400, "the request body could not be read: malformed or cut short", CLOSE);
     }
     return buf.toByteArray();
   }
@@ -77,7 +77,15 @@ public final class RequestBody {
     return true;
   }
 
+  /**
+   * The rest of the body stays unread, so the container closes the connection after the answer:
+   * saying so keeps a client from sending its next request on that connection (which found it
+   * closed, without an answer).
+   */
+  private static final java.util.Map<String, String> CLOSE =
+      java.util.Map.of("Connection", "close");
+
   private static HttpError tooLarge(long max) {
-    return new HttpError(413, "request body is larger than the limit of " + max + " bytes");
+    return new HttpError(413, "request body is larger than the limit of " + max + " bytes", CLOSE);
   }
 }
