@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobqueue.memory.InMemoryJobStore;
 import dev.jobqueue.spi.ClaimRequest;
-import dev.jobqueue.spi.JobStore;
-import dev.jobqueue.spi.LeaseRenewal;
+import dev.jobqueue.spi.ForwardingStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,8 +31,16 @@ class EventOrderTest {
   /**
    * Delegates to the in-memory store; once armed, the next reservation waits for the next write.
    */
-  static final class ReserveWaitsForWriteStore implements JobStore {
-    private final InMemoryJobStore delegate = new InMemoryJobStore();
+  static final class ReserveWaitsForWriteStore extends ForwardingStore {
+    ReserveWaitsForWriteStore() {
+      super(new InMemoryJobStore());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+      return updateAsyncViaUpdate(next, expectedVersion); // the hook sees every write
+    }
+
     private volatile CountDownLatch claimEntered;
     private volatile CountDownLatch written;
 
@@ -95,11 +101,6 @@ class EventOrderTest {
     }
 
     @Override
-    public void release(String owner, Collection<String> jobIds) {
-      delegate.release(owner, jobIds);
-    }
-
-    @Override
     public void insert(Job job) {
       delegate.insert(job);
       wrote();
@@ -146,46 +147,6 @@ class EventOrderTest {
         wrote();
       }
       return ok;
-    }
-
-    @Override
-    public Optional<Job> get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public List<Job> query(JobQuery query) {
-      return delegate.query(query);
-    }
-
-    @Override
-    public boolean updateProgress(Job next, long expectedVersion) {
-      return delegate.updateProgress(next, expectedVersion);
-    }
-
-    @Override
-    public boolean delete(String id, long expectedVersion) {
-      return delegate.delete(id, expectedVersion);
-    }
-
-    @Override
-    public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
-      return delegate.renewLeases(owner, running, until);
-    }
-
-    @Override
-    public List<Job> expiredLeases(Instant now, int limit) {
-      return delegate.expiredLeases(now, limit);
-    }
-
-    @Override
-    public List<Job> purge(Instant completedBefore, int keepLast) {
-      return delegate.purge(completedBefore, keepLast);
-    }
-
-    @Override
-    public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
-      return delegate.countByTypeAndStatus(userId);
     }
   }
 

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobqueue.memory.InMemoryJobStore;
 import dev.jobqueue.spi.ClaimRequest;
-import dev.jobqueue.spi.JobStore;
-import dev.jobqueue.spi.LeaseRenewal;
+import dev.jobqueue.spi.ForwardingStore;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -31,9 +30,17 @@ import org.junit.jupiter.api.Test;
 class NoIllegalWriteTest {
 
   /** Delegates to the in-memory store and records every write that breaks the state machine. */
-  static final class GuardStore implements JobStore {
-    private final InMemoryJobStore delegate = new InMemoryJobStore();
+  static final class GuardStore extends ForwardingStore {
     final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+
+    GuardStore() {
+      super(new InMemoryJobStore());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> updateAsync(Job next, long expectedVersion) {
+      return updateAsyncViaUpdate(next, expectedVersion); // the hook sees every write
+    }
 
     private void check(Job next, long expectedVersion) {
       Optional<Job> cur = delegate.get(next.id());
@@ -50,26 +57,6 @@ class NoIllegalWriteTest {
       if (prev.isTerminal() && prev.status() == next.status()) {
         violations.add(next.id() + ": ended job changed while " + prev.status());
       }
-    }
-
-    @Override
-    public void insert(Job job) {
-      delegate.insert(job);
-    }
-
-    @Override
-    public void insertAll(List<Job> jobs) {
-      delegate.insertAll(jobs);
-    }
-
-    @Override
-    public Optional<Job> get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public List<Job> query(JobQuery query) {
-      return delegate.query(query);
     }
 
     @Override
@@ -99,28 +86,8 @@ class NoIllegalWriteTest {
     }
 
     @Override
-    public void release(String owner, java.util.Collection<String> jobIds) {
-      delegate.release(owner, jobIds);
-    }
-
-    @Override
-    public LeaseRenewal renewLeases(String owner, Collection<String> running, Instant until) {
-      return delegate.renewLeases(owner, running, until);
-    }
-
-    @Override
-    public List<Job> expiredLeases(Instant now, int limit) {
-      return delegate.expiredLeases(now, limit);
-    }
-
-    @Override
     public synchronized List<Job> purge(Instant completedBefore, int keepLast) {
       return delegate.purge(completedBefore, keepLast);
-    }
-
-    @Override
-    public Map<String, Map<JobStatus, Long>> countByTypeAndStatus(String userId) {
-      return delegate.countByTypeAndStatus(userId);
     }
   }
 
