@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +47,7 @@ final class Dispatcher {
   private final ReserveBatch batch;
   private final Reservations reservations = new Reservations();
 
-  /** Jobs started ahead (shared store, short jobs), in reservation order, not yet run. */
-  private final ConcurrentLinkedQueue<Ahead> ahead = new ConcurrentLinkedQueue<>();
-
-  private record Ahead(Execution ex, Job reserved) {}
-
+  private final StartedAhead ahead;
   private final ReentrantLock claimLock = new ReentrantLock();
   private final AtomicLong signals = new AtomicLong();
   private final ConcurrentLinkedQueue<Thread> idleWorkers = new ConcurrentLinkedQueue<>();
@@ -80,6 +75,7 @@ final class Dispatcher {
             config.workers(),
             config.reserveBatch(),
             store.isShared() ? ReserveBatch.FAST_SHARED : ReserveBatch.FAST);
+    this.ahead = new StartedAhead(admission, attempts);
     this.workersDone = new CountDownLatch(config.workers());
   }
 
@@ -189,7 +185,7 @@ final class Dispatcher {
       if (stopping) {
         return null; // close() hands back what was started ahead
       }
-      Ahead started = ahead.poll();
+      StartedAhead.Entry started = ahead.poll();
       if (started != null) {
         if (awaitStart(started.ex(), started.reserved())) {
           return started.ex();
@@ -253,7 +249,7 @@ final class Dispatcher {
       if (store.isShared() && batch.grown()) {
         startAhead();
         if (stopping) {
-          handBack(takeAhead(j -> true)); // close() may have looked before they were added
+          ahead.handBackAll(); // close() may have looked before they were added
           return false;
         }
       }
@@ -271,7 +267,7 @@ final class Dispatcher {
     for (Reservations.Slot slot; (slot = reservations.poll()) != null; ) {
       Execution ex = start(slot.job(), slot);
       if (ex != null) {
-        ahead.add(new Ahead(ex, slot.job()));
+        ahead.add(ex, slot.job());
       }
     }
   }
@@ -387,27 +383,8 @@ final class Dispatcher {
     for (Thread t : ownThreads) {
       LockSupport.unpark(t);
     }
-    handBack(takeAhead(j -> true)); // a batch being started now sees the stop when it is done
+    ahead.handBackAll(); // a batch being started now sees the stop when it is done
     return awaitWorkers(deadlineNanos);
-  }
-
-  /** Takes the jobs started ahead that match and that no worker took. */
-  private List<Ahead> takeAhead(Predicate<Job> which) {
-    List<Ahead> out = new ArrayList<>();
-    for (Ahead a : ahead) {
-      if (which.test(a.reserved()) && ahead.remove(a)) { // a worker's poll takes it, or this
-        out.add(a);
-      }
-    }
-    return out;
-  }
-
-  /** Jobs started ahead go back to queued, their handlers never having run. */
-  private void handBack(List<Ahead> started) {
-    for (Ahead a : started) {
-      admission.finished(a.reserved().type());
-      attempts.handBack(a.ex(), a.reserved());
-    }
   }
 
   boolean awaitWorkers(long deadlineNanos) {
@@ -426,15 +403,15 @@ final class Dispatcher {
    */
   void withdrawTypes(Set<String> types) {
     List<Job> withdrawn;
-    List<Ahead> started;
+    List<StartedAhead.Entry> started;
     claimLock.lock(); // a reservation in flight is registered (and started ahead) first
     try {
-      started = takeAhead(j -> types.contains(j.type()));
+      started = ahead.take(j -> types.contains(j.type()));
       withdrawn = reservations.withdrawTypes(types);
     } finally {
       claimLock.unlock();
     }
-    handBack(started);
+    ahead.handBack(started);
     List<String> ids = new ArrayList<>();
     for (Job j : withdrawn) {
       admission.finished(j.type());
@@ -448,7 +425,7 @@ final class Dispatcher {
 
   /** Reserved jobs no worker started go back to the store at once (the queue is stopping). */
   void releaseReservations() {
-    handBack(takeAhead(j -> true));
+    ahead.handBackAll();
     List<String> ids = new ArrayList<>();
     for (Job j : reservations.withdrawAll()) {
       admission.finished(j.type());

@@ -159,7 +159,7 @@ public final class PgEngine {
   }
 
   public List<Job> reserve(ClaimRequest request) {
-    return await(writer.submit(new WriteOp.Reserve(request)).future);
+    return await(writer.submit(new ReserveOp(request)).future);
   }
 
   public void release(String owner, List<String> ids) {
