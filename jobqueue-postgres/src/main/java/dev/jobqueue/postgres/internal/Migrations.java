@@ -28,7 +28,8 @@ public final class Migrations {
           "V1__create_jobs.sql",
           "V2__events.sql",
           "V3__logs_paused_types_schedules.sql",
-          "V4__active_by_type_lean_events.sql");
+          "V4__active_by_type_lean_events.sql",
+          "V5__one_index_for_active_jobs.sql");
 
   /** One migration: its version, description and SQL. */
   record Migration(int version, String description, String sql) {}

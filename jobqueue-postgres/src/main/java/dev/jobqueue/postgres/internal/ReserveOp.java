@@ -25,7 +25,6 @@ final class ReserveOp extends WriteOp<List<Job>> {
     if (types.isEmpty()) {
       return List.of();
     }
-    String bitmapScans = bitmapScans(tx, "off");
     PreparedStatement ps = tx.prepare(tx.sql.reserve);
     int i = 1;
     ps.setArray(i++, tx.connection.createArrayOf("text", types.toArray()));
@@ -42,26 +41,9 @@ final class ReserveOp extends WriteOp<List<Job>> {
         rows.add(new Row(PgCodec.read(rs, 1), rs.getInt(n + 1), rs.getLong(n + 2)));
       }
     }
-    bitmapScans(tx, bitmapScans);
     // RETURNING has no order: put them back in claim order
     rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
     return rows.stream().map(Row::job).toList();
-  }
-
-  /**
-   * Sets {@code enable_bitmapscan} for the rest of the transaction and returns its value before.
-   * Off while reserving: the candidates must be read in index order, which stops after the batch
-   * and marks the index entries of jobs that left the queue as dead as it passes them. A bitmap
-   * scan (which the planner picks for a small, bloated partial index) reads every entry and marks
-   * none, so until autovacuum each reservation got slower (12 ms after 20,000 jobs).
-   */
-  private static String bitmapScans(Tx tx, String value) throws SQLException {
-    PreparedStatement ps = tx.prepare(tx.sql.setBitmapScans);
-    ps.setString(1, value);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getString(1);
-    }
   }
 
   /**

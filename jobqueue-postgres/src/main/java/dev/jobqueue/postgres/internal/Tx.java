@@ -1,8 +1,12 @@
 package dev.jobqueue.postgres.internal;
 
+import dev.jobqueue.Job;
+import dev.jobqueue.sql.internal.JobRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 /**
  * The writer's connection and the transaction it is building: statements prepared once, the overlay
@@ -33,13 +37,18 @@ final class Tx {
   private final List<Runnable> afterCommit = new ArrayList<>();
 
   /**
-   * Job updates sent together ({@link PreparedStatement#executeBatch}: one round trip for many),
-   * each with what to do with its row count, and the jobs they touch.
+   * Job updates waiting to be sent together, in one statement ({@link Sql#updateMany}), each with
+   * what to do with its outcome; and the jobs they touch, each at most once.
    */
-  private PreparedStatement batch;
+  private final List<PendingUpdate> updates = new ArrayList<>();
 
-  private final List<IntConsumer> batchResults = new ArrayList<>();
   private final Set<String> batchedJobs = new HashSet<>();
+
+  /** Whether this transaction set the planner to index scans ({@link Sql#indexOnly}). */
+  private boolean planned;
+
+  private record PendingUpdate(
+      Job next, long base, boolean statusChanged, Consumer<Boolean> then) {}
 
   Tx(Connection connection, Overlay overlay, Sql sql, String origin) throws SQLException {
     this.connection = connection;
@@ -50,17 +59,15 @@ final class Tx {
   }
 
   /**
-   * Adds the bound statement {@code ps} to the batch; {@code onCount} gets its row count when the
-   * batch runs: before any other statement, and at commit at the latest.
+   * Adds the compare-and-set of {@code next} over version {@code base} to the batch; {@code then}
+   * learns whether it applied when the batch runs: before any other statement, and at commit at the
+   * latest. The batch must not hold a change of the same job ({@link #batched}).
    */
-  void addToBatch(PreparedStatement ps, String jobId, IntConsumer onCount) throws SQLException {
-    if (batch != null && batch != ps) {
-      runBatch();
+  void addUpdate(Job next, long base, boolean statusChanged, Consumer<Boolean> then) {
+    if (!batchedJobs.add(next.id())) {
+      throw new IllegalStateException("job " + next.id() + " changes twice in one batch");
     }
-    ps.addBatch();
-    batch = ps;
-    batchResults.add(onCount);
-    batchedJobs.add(jobId);
+    updates.add(new PendingUpdate(next, base, statusChanged, then));
   }
 
   /** Whether a change of {@code jobId} waits in the batch (a later one must see its outcome). */
@@ -68,30 +75,71 @@ final class Tx {
     return batchedJobs.contains(jobId);
   }
 
-  /** Runs the batched statements, if any, and hands out their row counts. */
+  /** Runs the batched updates, if any, and hands out their outcomes. */
   void runBatch() throws SQLException {
-    if (batch == null) {
+    if (updates.isEmpty()) {
       return;
     }
-    PreparedStatement ps = batch;
-    List<IntConsumer> results = List.copyOf(batchResults);
-    batch = null;
-    batchResults.clear();
+    List<PendingUpdate> run = List.copyOf(updates);
+    updates.clear();
     batchedJobs.clear();
-    int[] counts = ps.executeBatch();
-    for (int i = 0; i < counts.length; i++) {
-      results.get(i).accept(counts[i]);
+    ColumnArrays rows = new ColumnArrays(Sql.UPDATE_ARRAYS, run.size());
+    for (int r = 0; r < run.size(); r++) {
+      PendingUpdate u = run.get(r);
+      PreparedStatement row = rows.row(r);
+      int i = JobRows.bindHot(row, u.next(), 1);
+      PgCodec.setMicros(row, i++, PgCodec.microsFromNow(u.next().leaseExpiresAt()));
+      row.setString(i++, u.next().id());
+      row.setLong(i++, u.base());
+      row.setBoolean(i, u.statusChanged());
+    }
+    PreparedStatement ps = statement(sql.updateMany);
+    ps.setString(rows.bind(connection, ps, 1), origin);
+    Set<String> applied = new HashSet<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        applied.add(rs.getString(1));
+      }
+    }
+    wroteEvents |= !applied.isEmpty();
+    for (PendingUpdate u : run) {
+      u.then().accept(applied.contains(u.next().id()));
     }
   }
 
+  /** The statement, prepared once; any batched updates run first (in the order changes came). */
   PreparedStatement prepare(String statement) throws SQLException {
+    runBatch();
+    return statement(statement);
+  }
+
+  private PreparedStatement statement(String statement) throws SQLException {
+    planIndexOnly();
+    return prepared(statement);
+  }
+
+  /**
+   * A savepoint, after the batched updates ran. The planner settings come first: rolling back to a
+   * savepoint undoes what was set after it.
+   */
+  Savepoint savepoint() throws SQLException {
+    runBatch();
+    planIndexOnly();
+    return connection.setSavepoint();
+  }
+
+  private void planIndexOnly() throws SQLException {
+    if (!planned) {
+      planned = true;
+      prepared(sql.indexOnly).executeQuery().close();
+    }
+  }
+
+  private PreparedStatement prepared(String statement) throws SQLException {
     PreparedStatement ps = statements.get(statement);
     if (ps == null) {
       ps = connection.prepareStatement(statement);
       statements.put(statement, ps);
-    }
-    if (batch != null && batch != ps) {
-      runBatch(); // statements run in the order the changes came
     }
     return ps;
   }
@@ -112,7 +160,7 @@ final class Tx {
    * whether the transaction appended events.
    */
   boolean commit(boolean notify) throws SQLException {
-    runBatch(); // its row counts say whether it wrote events
+    runBatch(); // its outcomes say whether it wrote events
     boolean events = wroteEvents;
     if (notify && wroteEvents) {
       PreparedStatement ps = prepare("SELECT pg_notify(?, '')");
@@ -121,6 +169,7 @@ final class Tx {
     }
     wroteEvents = false;
     connection.commit();
+    planned = false;
     saved.clear();
     for (Runnable r : afterCommit) {
       r.run();
@@ -131,16 +180,9 @@ final class Tx {
 
   /** Rolls back and puts the overlay back as it was before this transaction. */
   void rollback() {
-    if (batch != null) {
-      try {
-        batch.clearBatch();
-      } catch (SQLException e) {
-        // the connection is broken; the writer replaces it
-      }
-      batch = null;
-    }
-    batchResults.clear();
+    updates.clear();
     batchedJobs.clear();
+    planned = false;
     try {
       connection.rollback();
     } catch (SQLException e) {

@@ -5,6 +5,7 @@ import dev.jobqueue.JobStatus;
 import dev.jobqueue.spi.DuplicateJobException;
 import dev.jobqueue.spi.LeaseRenewal;
 import dev.jobqueue.spi.UniqueKeyConflictException;
+import dev.jobqueue.sql.internal.JobRows;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -70,7 +71,32 @@ abstract class WriteOp<T> {
         return null;
       }
       // all or none: a conflict undoes the rows this list inserted, not the batch's other changes
-      Savepoint sp = tx.connection.setSavepoint();
+      Savepoint sp = tx.savepoint();
+      ColumnArrays rows = new ColumnArrays(PgCodec.PARAMS + 1, jobs.size());
+      for (int r = 0; r < jobs.size(); r++) {
+        Job j = jobs.get(r);
+        PreparedStatement row = rows.row(r);
+        int i = JobRows.bindCold(row, j, 1, JobRows::bindJsonList);
+        i = JobRows.bindHot(row, j, i);
+        PgCodec.setMicros(row, i, PgCodec.microsFromNow(j.leaseExpiresAt()));
+      }
+      PreparedStatement ps = tx.prepare(tx.sql.insertMany);
+      ps.setString(rows.bind(tx.connection, ps, 1), tx.origin);
+      if (ps.executeUpdate() != jobs.size()) {
+        // one of them is refused: find which, and why, one row at a time
+        tx.connection.rollback(sp);
+        insertEach(tx, sp);
+      }
+      tx.connection.releaseSavepoint(sp);
+      tx.wroteEvents = true;
+      return null;
+    }
+
+    /**
+     * Inserts the jobs one statement each (after savepoint {@code sp}), or throws at the first
+     * refused.
+     */
+    private void insertEach(Tx tx, Savepoint sp) throws SQLException {
       PreparedStatement ps = tx.prepare(tx.sql.insert);
       for (Job j : jobs) {
         bind(tx, ps, j);
@@ -79,13 +105,12 @@ abstract class WriteOp<T> {
       int[] counts = ps.executeBatch();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] == 0) {
+          // asked before the rollback: the job in the way may be an earlier one of this list
+          RuntimeException refusal = refusal(tx, jobs.get(i));
           tx.connection.rollback(sp);
-          throw refusal(tx, jobs.get(i));
+          throw refusal;
         }
       }
-      tx.connection.releaseSavepoint(sp);
-      tx.wroteEvents = true;
-      return null;
     }
 
     /** Inserts {@code j}, or throws why it cannot be. */
@@ -196,15 +221,14 @@ abstract class WriteOp<T> {
       JobStatus status = next.status();
       if (next.uniqueKey() == null
           || (next.status() != JobStatus.QUEUED && next.status() != JobStatus.RUNNING)) {
-        tx.addToBatch(bind(tx, next, base, true), id, count -> result(applied(tx, id, count)));
+        tx.addUpdate(next, base, true, ok -> result(applied(tx, id, ok)));
         tx.afterCommit(() -> tx.overlay.committed(id, version, status));
         return null;
       }
       boolean ok;
       {
         // a failed or cancelled job queued again takes its key back, unless another job holds it
-        tx.runBatch();
-        Savepoint sp = tx.connection.setSavepoint();
+        Savepoint sp = tx.savepoint();
         try {
           ok = write(tx, next, base, true);
           tx.connection.releaseSavepoint(sp);
@@ -224,30 +248,22 @@ abstract class WriteOp<T> {
       return ok;
     }
 
-    /** Writes {@code next} over the row of version {@code base}; marks a conflict when none. */
+    /** Writes {@code next} over the row of version {@code base} now; marks a conflict when none. */
     static boolean write(Tx tx, Job next, long base, boolean statusChanged) throws SQLException {
-      return applied(tx, next.id(), bind(tx, next, base, statusChanged).executeUpdate());
-    }
-
-    private static PreparedStatement bind(Tx tx, Job next, long base, boolean statusChanged)
-        throws SQLException {
-      PreparedStatement ps = tx.prepare(tx.sql.update);
-      int i = PgCodec.bind(tx.connection, ps, next, 1);
-      PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(next.leaseExpiresAt()));
-      ps.setString(i++, next.id());
-      ps.setLong(i++, base);
-      ps.setString(i++, tx.origin);
-      ps.setBoolean(i, statusChanged);
-      return ps;
-    }
-
-    private static boolean applied(Tx tx, String id, int rows) {
-      if (rows == 1) {
-        tx.wroteEvents = true;
-        return true;
+      if (tx.batched(next.id())) {
+        tx.runBatch();
       }
-      tx.overlay.conflicted(id);
-      return false;
+      boolean[] ok = new boolean[1];
+      tx.addUpdate(next, base, statusChanged, applied -> ok[0] = applied(tx, next.id(), applied));
+      tx.runBatch();
+      return ok[0];
+    }
+
+    private static boolean applied(Tx tx, String id, boolean applied) {
+      if (!applied) {
+        tx.overlay.conflicted(id);
+      }
+      return applied;
     }
   }
 

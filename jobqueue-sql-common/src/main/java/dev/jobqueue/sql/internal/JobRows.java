@@ -48,8 +48,11 @@ public final class JobRows {
   /** Every written column: {@link #COLD_COLUMNS} then {@link #HOT_COLUMNS}. */
   public static final String WRITTEN = COLD_COLUMNS + ", " + HOT_COLUMNS;
 
+  /** Parameters of {@link #HOT_COLUMNS}. */
+  public static final int HOT_PARAMS = 31;
+
   /** Parameters of {@link #WRITTEN}: the 7 cold and 31 hot columns. */
-  public static final int WRITTEN_PARAMS = 38;
+  public static final int WRITTEN_PARAMS = 7 + HOT_PARAMS;
 
   /** Reads one column of the current row. */
   @FunctionalInterface
