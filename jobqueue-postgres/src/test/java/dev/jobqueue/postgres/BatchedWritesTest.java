@@ -17,9 +17,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +198,63 @@ class BatchedWritesTest {
     }
     store.insertAll(List.of(job("e1").build(), job("e2").build()));
     assertThat(store.get("e2")).isPresent();
+  }
+
+  @Test
+  void reservationsInOneTransactionNeverOverlap() throws Exception {
+    Job blocker = job("r-blocker").build();
+    store.insert(blocker);
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      jobs.add(job("r" + i).build());
+    }
+    store.insertAll(jobs);
+    ExecutorService callers = Executors.newFixedThreadPool(2, r -> new Thread(r, "reserver"));
+    try (Connection other = pool.getConnection()) {
+      other.setAutoCommit(false);
+      try (Statement st = other.createStatement()) {
+        st.execute("SELECT 1 FROM " + table + " WHERE id = 'r-blocker' FOR UPDATE");
+      }
+      CompletableFuture<Boolean> blocked = store.updateAsync(running(blocker), blocker.version());
+      await().until(() -> writerWaitsForALock(table));
+      // both reservations wait in the writer's queue, then run in one transaction: the first
+      // holds its rows only locked, which does not keep the second (same transaction) off them
+      Instant now = Instant.now();
+      Future<List<Job>> a =
+          callers.submit(
+              () -> store.reserve(new ClaimRequest(Set.of("t"), now, "A", now.plusSeconds(30), 6)));
+      Future<List<Job>> b =
+          callers.submit(
+              () -> store.reserve(new ClaimRequest(Set.of("t"), now, "B", now.plusSeconds(30), 6)));
+      await().until(() -> reserversWaitingForTheWriter() == 2);
+      other.rollback();
+      assertThat(blocked.get()).isTrue();
+      List<String> reservedA = a.get().stream().map(Job::id).toList();
+      List<String> reservedB = b.get().stream().map(Job::id).toList();
+      assertThat(reservedA.size() + reservedB.size()).isEqualTo(10);
+      assertThat(reservedA).doesNotContainAnyElementsOf(reservedB);
+    } finally {
+      callers.shutdownNow();
+    }
+    Instant later = Instant.now();
+    assertThat(store.reserve(new ClaimRequest(Set.of("t"), later, "C", later.plusSeconds(30), 10)))
+        .as("reservations written, not only held")
+        .isEmpty();
+  }
+
+  /** Threads named "reserver" whose reservation is queued: they wait for its answer. */
+  private static long reserversWaitingForTheWriter() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().equals("reserver"))
+        .filter(
+            e ->
+                Arrays.stream(e.getValue())
+                    .anyMatch(
+                        f ->
+                            f.getClassName().endsWith(".Writes")
+                                && f.getMethodName().equals("await")))
+        .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+        .count();
   }
 
   private static boolean writerWaitsForALock(String table) throws Exception {

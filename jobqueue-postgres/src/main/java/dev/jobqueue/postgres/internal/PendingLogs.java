@@ -18,6 +18,11 @@ final class PendingLogs extends LogBuffer {
     }
 
     @Override
+    boolean seesReservations() {
+      return false;
+    }
+
+    @Override
     Void execute(Tx tx) throws SQLException {
       PreparedStatement ps = tx.prepare(tx.sql.upsertLog);
       LogLines.bindUpsert(ps, entry.log());

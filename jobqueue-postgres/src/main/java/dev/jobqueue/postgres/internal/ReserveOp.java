@@ -11,7 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Reserves runnable jobs: they stay queued; no other reservation returns them meanwhile. */
+/**
+ * Reserves runnable jobs: they stay queued; no other reservation returns them meanwhile.
+ *
+ * <p>In a batch the writer may hold instead ({@link Tx#mayHoldReservations}): the rows are only
+ * locked, which keeps every other instance's reservation off them until the transaction ends, and
+ * the answer goes out before the commit. The queue starts such jobs at once, and the writer lets
+ * those starts join the open transaction (one row version per job fewer, and one commit fewer); it
+ * writes the reservation of any job not started by then before committing.
+ */
 final class ReserveOp extends WriteOp<List<Job>> {
   private final ClaimRequest request;
 
@@ -25,14 +33,18 @@ final class ReserveOp extends WriteOp<List<Job>> {
     if (types.isEmpty()) {
       return List.of();
     }
-    PreparedStatement ps = tx.prepare(tx.sql.reserve);
+    // a limited type is counted by its written reservations: those are never only held
+    boolean hold = tx.mayHoldReservations() && request.concurrencyLimits().isEmpty();
+    PreparedStatement ps = tx.prepare(hold ? tx.sql.reserveLocking : tx.sql.reserve);
     int i = 1;
     ps.setArray(i++, tx.connection.createArrayOf("text", types.toArray()));
     ps.setLong(i++, PgCodec.nanos(request.now()));
     PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(request.now()));
     ps.setInt(i++, request.max());
-    ps.setString(i++, request.owner());
-    PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
+    if (!hold) {
+      ps.setString(i++, request.owner());
+      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
+    }
     record Row(Job job, int priority, long seq) {}
     List<Row> rows = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
@@ -43,7 +55,20 @@ final class ReserveOp extends WriteOp<List<Job>> {
     }
     // RETURNING has no order: put them back in claim order
     rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
-    return rows.stream().map(Row::job).toList();
+    List<Job> reserved = rows.stream().map(Row::job).toList();
+    if (hold && !reserved.isEmpty()) {
+      tx.hold(this, reserved.stream().map(Job::id).toList());
+    }
+    return reserved;
+  }
+
+  /** Writes the reservation of {@code ids}, rows this transaction holds locked and left as read. */
+  void writeReservation(Tx tx, List<String> ids) throws SQLException {
+    PreparedStatement ps = tx.prepare(tx.sql.reserveHeld);
+    ps.setString(1, request.owner());
+    PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(request.leaseUntil()));
+    ps.setArray(3, tx.connection.createArrayOf("text", ids.toArray()));
+    ps.executeUpdate();
   }
 
   /**

@@ -42,6 +42,8 @@ final class Sql {
   final String version;
   final String delete;
   final String reserve;
+  final String reserveLocking;
+  final String reserveHeld;
   final String release;
   final String limitLock;
 
@@ -107,24 +109,36 @@ final class Sql {
     // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances reserving
     // at once each take different rows instead of waiting for each other. A reservation changes
     // only reserved_by / reserved_until: the job stays queued, same snapshot, same version.
-    reserve =
-        "WITH c AS MATERIALIZED (SELECT j.seq FROM "
-            + jobs
-            + " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
+    String candidates =
+        " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
             + " AND (j.run_at IS NULL OR j.run_at <= ?)"
             + " AND (j.reserved_until IS NULL OR j.reserved_until < "
             + FROM_NOW
             + ") AND (j.depends_on = '{}' OR NOT EXISTS (SELECT 1 FROM "
             + jobs
             + " d WHERE d.id = ANY (j.depends_on) AND d.status <> 'completed'))"
-            + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
-            + " UPDATE "
+            + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED";
+    reserve =
+        "WITH c AS MATERIALIZED (SELECT j.seq FROM "
+            + jobs
+            + candidates
+            + ") UPDATE "
             + jobs
             + " u SET reserved_by = ?, reserved_until = "
             + FROM_NOW
             + " FROM c WHERE u.seq = c.seq RETURNING "
             + PgCodec.columns("u")
             + ", u.priority, u.seq";
+    // the same candidates, only locked: the writer's transaction holds them while their starts
+    // join it (see Writer), and writes a reservation only for those that did not
+    reserveLocking =
+        "SELECT " + PgCodec.columns("j") + ", j.priority, j.seq FROM " + jobs + candidates;
+    reserveHeld =
+        "UPDATE "
+            + jobs
+            + " SET reserved_by = ?, reserved_until = "
+            + FROM_NOW
+            + " WHERE id = ANY (?)";
     // Reservations of a limited type wait for each other across instances (until commit), so
     // each counts what the others reserved or started; types are locked in name order
     limitLock = "SELECT pg_advisory_xact_lock(hashtext(?))";

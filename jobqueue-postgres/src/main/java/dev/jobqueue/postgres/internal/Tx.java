@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,14 @@ final class Tx {
   private final List<PendingUpdate> updates = new ArrayList<>();
 
   private final Set<String> batchedJobs = new HashSet<>();
+
+  /** Whether reservations may be held, only locked, in this transaction ({@link ReserveOp}). */
+  private boolean mayHold;
+
+  /** Jobs a held reservation locked and this transaction did not change yet, with its op. */
+  private final Map<String, ReserveOp> held = new LinkedHashMap<>();
+
+  private final Set<ReserveOp> holding = new LinkedHashSet<>();
 
   /** Whether this transaction set the planner to index scans ({@link Sql#indexOnly}). */
   private boolean planned;
@@ -144,8 +153,50 @@ final class Tx {
     return ps;
   }
 
+  boolean mayHoldReservations() {
+    return mayHold;
+  }
+
+  /** Set by the writer at the start of each transaction. */
+  void mayHoldReservations(boolean may) {
+    mayHold = may;
+  }
+
+  /** {@code op} locked {@code ids} without writing their reservation. */
+  void hold(ReserveOp op, List<String> ids) {
+    holding.add(op);
+    for (String id : ids) {
+      held.put(id, op);
+    }
+  }
+
+  /** The reservations this transaction holds; their answers may go out before the commit. */
+  Set<ReserveOp> holding() {
+    return holding;
+  }
+
+  /** Whether a job a held reservation locked has not changed yet in this transaction. */
+  boolean holdsUnchanged() {
+    return !held.isEmpty();
+  }
+
+  /**
+   * Writes the reservations of the held jobs this transaction did not change (their start did not
+   * come): at commit, and before any statement that reads or writes reservations, which would
+   * otherwise miss them (this transaction's own locks do not keep it off the rows).
+   */
+  void writeHeldReservations() throws SQLException {
+    Map<ReserveOp, List<String>> byOp = new LinkedHashMap<>();
+    held.forEach((id, op) -> byOp.computeIfAbsent(op, o -> new ArrayList<>()).add(id));
+    held.clear();
+    for (Map.Entry<ReserveOp, List<String>> e : byOp.entrySet()) {
+      e.getKey().writeReservation(this, e.getValue());
+    }
+  }
+
   /** Remembers the overlay entry of {@code id} before this transaction changes it. */
   void touch(String id) {
+    held.remove(id); // a reservation this transaction holds ends with the change
     if (!saved.containsKey(id)) {
       saved.put(id, overlay.entry(id));
     }
@@ -160,6 +211,7 @@ final class Tx {
    * whether the transaction appended events.
    */
   boolean commit(boolean notify) throws SQLException {
+    writeHeldReservations();
     runBatch(); // its outcomes say whether it wrote events
     boolean events = wroteEvents;
     if (notify && wroteEvents) {
@@ -170,6 +222,7 @@ final class Tx {
     wroteEvents = false;
     connection.commit();
     planned = false;
+    holding.clear();
     saved.clear();
     for (Runnable r : afterCommit) {
       r.run();
@@ -183,6 +236,8 @@ final class Tx {
     updates.clear();
     batchedJobs.clear();
     planned = false;
+    held.clear();
+    holding.clear();
     try {
       connection.rollback();
     } catch (SQLException e) {

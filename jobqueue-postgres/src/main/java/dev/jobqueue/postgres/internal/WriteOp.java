@@ -31,6 +31,14 @@ abstract class WriteOp<T> {
   /** Runs the change in the writer's transaction. */
   abstract T execute(Tx tx) throws SQLException;
 
+  /**
+   * Whether this change reads or writes reservations: then the reservations its transaction holds
+   * must be written first ({@link Tx#writeHeldReservations}). Changes of given jobs do not.
+   */
+  boolean seesReservations() {
+    return true;
+  }
+
   final void run(Tx tx) throws SQLException {
     failure = null;
     result = null;
@@ -62,6 +70,11 @@ abstract class WriteOp<T> {
 
     Insert(List<Job> jobs) {
       this.jobs = jobs;
+    }
+
+    @Override
+    boolean seesReservations() {
+      return false;
     }
 
     @Override
@@ -175,6 +188,11 @@ abstract class WriteOp<T> {
     }
 
     @Override
+    boolean seesReservations() {
+      return false;
+    }
+
+    @Override
     Job execute(Tx tx) throws SQLException {
       // ON CONFLICT DO NOTHING waits for a racing insert of another instance to commit or abort,
       // so of racing calls exactly one inserts
@@ -202,6 +220,11 @@ abstract class WriteOp<T> {
     Update(Job next, long expected) {
       this.next = next;
       this.expected = expected;
+    }
+
+    @Override
+    boolean seesReservations() {
+      return false;
     }
 
     @Override
@@ -276,6 +299,11 @@ abstract class WriteOp<T> {
     }
 
     @Override
+    boolean seesReservations() {
+      return false;
+    }
+
+    @Override
     Boolean execute(Tx tx) throws SQLException {
       String id = flush.snapshot().id();
       tx.touch(id);
@@ -297,6 +325,11 @@ abstract class WriteOp<T> {
     Delete(String id, long expected) {
       this.id = id;
       this.expected = expected;
+    }
+
+    @Override
+    boolean seesReservations() {
+      return false;
     }
 
     @Override

@@ -26,6 +26,10 @@ final class Writer implements Runnable {
   private final Sql sql;
   private final String origin;
   private final boolean notify;
+
+  /** Longest a transaction stays open for the starts of the jobs its reservations hold. */
+  private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   private final int maxBatch;
   private final long flushNanos;
   private final LinkedBlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
@@ -127,7 +131,7 @@ final class Writer implements Runnable {
 
   private void execute(List<WriteOp<?>> batch) {
     try {
-      runInOneTransaction(batch);
+      runInOneTransaction(batch, true);
       return;
     } catch (SQLException e) {
       if (batch.size() == 1) {
@@ -136,23 +140,32 @@ final class Writer implements Runnable {
       }
       log.debug("a batch of {} changes failed; retrying them one by one", batch.size(), e);
     }
-    for (WriteOp<?> op : batch) {
+    for (WriteOp<?> op : List.copyOf(batch)) {
+      if (op.future.isDone()) {
+        continue; // a held reservation answered before the commit: its jobs simply stay queued
+      }
       try {
-        runInOneTransaction(List.of(op));
+        runInOneTransaction(new ArrayList<>(List.of(op)), false);
       } catch (SQLException e) {
         fail(List.of(op), faultOf(e));
       }
     }
   }
 
-  private void runInOneTransaction(List<WriteOp<?>> ops) throws SQLException {
+  /**
+   * Runs {@code ops} in one transaction and commits; with {@code mayHold}, reservations may be held
+   * ({@link ReserveOp}), and the changes that arrive while the starts of held jobs are awaited are
+   * added to {@code ops}.
+   */
+  private void runInOneTransaction(List<WriteOp<?>> ops, boolean mayHold) throws SQLException {
     Tx t = transaction();
     try {
+      t.mayHoldReservations(mayHold);
       for (WriteOp<?> op : ops) {
-        if (!(op instanceof WriteOp.Update)) {
-          t.runBatch(); // it may use the connection directly (a savepoint)
-        }
-        op.run(t);
+        run(t, op);
+      }
+      if (!t.holding().isEmpty()) {
+        awaitStarts(t, ops);
       }
       if (t.commit(notify)) {
         eventsCommitted.run();
@@ -169,6 +182,43 @@ final class Writer implements Runnable {
     changes.addAndGet(ops.size());
     for (WriteOp<?> op : ops) {
       op.complete();
+    }
+  }
+
+  private static void run(Tx t, WriteOp<?> op) throws SQLException {
+    if (op.seesReservations()) {
+      t.writeHeldReservations();
+    }
+    if (!(op instanceof WriteOp.Update)) {
+      t.runBatch(); // it may use the connection directly (a savepoint)
+    }
+    op.run(t);
+  }
+
+  /**
+   * Answers the held reservations now and keeps the transaction open while the queue starts their
+   * jobs (it does so at once, from the answer): each start joins this transaction, on rows it still
+   * holds locked, so no other instance can take them meanwhile. Any change that arrives runs here
+   * too. Jobs not started within {@link #HOLD_NANOS} get their reservation written at commit.
+   */
+  private void awaitStarts(Tx t, List<WriteOp<?>> ops) throws SQLException {
+    t.holding().forEach(WriteOp::complete);
+    long deadline = System.nanoTime() + HOLD_NANOS;
+    while (t.holdsUnchanged()) {
+      long left = deadline - System.nanoTime();
+      WriteOp<?> op;
+      try {
+        op = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+      } catch (InterruptedException e) {
+        stopping = true;
+        return;
+      }
+      if (op == null) {
+        return;
+      }
+      ops.add(op);
+      run(t, op);
+      t.holding().forEach(WriteOp::complete); // a reservation among them is answered too
     }
   }
 
