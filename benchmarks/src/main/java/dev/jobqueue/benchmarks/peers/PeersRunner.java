@@ -143,7 +143,7 @@ public final class PeersRunner {
               Storage.POSTGRES,
               "submitAll, batches of 100",
               true,
-              10_000 / scale,
+              30_000 / scale,
               1,
               0,
               Duration.ZERO,

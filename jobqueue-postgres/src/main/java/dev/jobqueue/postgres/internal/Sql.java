@@ -22,7 +22,7 @@ final class Sql {
   static final int UPDATE_ARRAYS = JobRows.HOT_PARAMS + 4;
 
   /**
-   * The condition of the index of running and reserved jobs (jobs_active_type), repeated in the
+   * The condition of the index of running and reserved jobs (jobs_active), repeated in the
    * statements that look for such rows so that the planner sees at once that it holds them.
    */
   private static final String ACTIVE = "(status = 'running' OR reserved_by IS NOT NULL)";
@@ -145,7 +145,9 @@ final class Sql {
     activeOfType =
         "SELECT count(*) FROM "
             + jobs
-            + " WHERE type = ? AND NOT tracked AND (status = 'running' OR reserved_by IS NOT NULL"
+            + " WHERE "
+            + ACTIVE
+            + " AND type = ? AND NOT tracked AND (status = 'running' OR reserved_by IS NOT NULL"
             + " AND status = 'queued' AND reserved_until >= "
             + FROM_NOW
             + ")";

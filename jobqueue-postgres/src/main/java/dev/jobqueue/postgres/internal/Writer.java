@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
 final class Writer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
 
+  /** Longest a transaction stays open for the starts of the jobs its reservations hold. */
+  private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   private final DataSource dataSource;
   private final Overlay overlay;
   private final PendingLogs logs;
   private final Sql sql;
   private final String origin;
   private final boolean notify;
-
-  /** Longest a transaction stays open for the starts of the jobs its reservations hold. */
-  private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final int maxBatch;
   private final long flushNanos;
