@@ -118,13 +118,13 @@ public final class PgEngine {
   // ------------------------------------------------------------------ writes
 
   public void insert(Job job) {
-    await(writer.submit(new WriteOp.Insert(List.of(job))).future);
+    await(writer.submit(new InsertOp(List.of(job))).future);
   }
 
   public void insertAll(List<Job> jobs) {
     checkOpen();
     if (!jobs.isEmpty()) {
-      await(writer.submit(new WriteOp.Insert(List.copyOf(jobs))).future);
+      await(writer.submit(new InsertOp(List.copyOf(jobs))).future);
     }
   }
 
@@ -155,7 +155,7 @@ public final class PgEngine {
   }
 
   public Job insertUnique(Job job) {
-    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
+    return await(writer.submit(new InsertUniqueOp(job)).future);
   }
 
   public List<Job> reserve(ClaimRequest request) {

@@ -57,7 +57,7 @@ final class ReserveOp extends WriteOp<List<Job>> {
     rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
     List<Job> reserved = rows.stream().map(Row::job).toList();
     if (hold && !reserved.isEmpty()) {
-      tx.hold(this, reserved.stream().map(Job::id).toList());
+      tx.held.hold(this, reserved.stream().map(Job::id).toList());
     }
     return reserved;
   }

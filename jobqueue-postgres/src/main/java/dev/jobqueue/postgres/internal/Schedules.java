@@ -47,7 +47,7 @@ final class Schedules extends WriteOp<Boolean> {
                 occurrence,
                 next,
                 job.id(),
-                () -> WriteOp.Insert.insertOne(tx, job)));
+                () -> InsertOp.insertOne(tx, job)));
   }
 
   @Override

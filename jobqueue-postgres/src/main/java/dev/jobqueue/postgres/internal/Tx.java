@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,10 +47,8 @@ final class Tx {
   /** Whether reservations may be held, only locked, in this transaction ({@link ReserveOp}). */
   private boolean mayHold;
 
-  /** Jobs a held reservation locked and this transaction did not change yet, with its op. */
-  private final Map<String, ReserveOp> held = new LinkedHashMap<>();
-
-  private final Set<ReserveOp> holding = new LinkedHashSet<>();
+  /** The reservations this transaction holds only locked. */
+  final HeldReservations held = new HeldReservations();
 
   /** Whether this transaction set the planner to index scans ({@link Sql#indexOnly}). */
   private boolean planned;
@@ -162,41 +159,23 @@ final class Tx {
     mayHold = may;
   }
 
-  /** {@code op} locked {@code ids} without writing their reservation. */
-  void hold(ReserveOp op, List<String> ids) {
-    holding.add(op);
-    for (String id : ids) {
-      held.put(id, op);
-    }
-  }
-
-  /** The reservations this transaction holds; their answers may go out before the commit. */
-  Set<ReserveOp> holding() {
-    return holding;
-  }
-
-  /** Whether a job a held reservation locked has not changed yet in this transaction. */
-  boolean holdsUnchanged() {
-    return !held.isEmpty();
-  }
-
   /**
    * Writes the reservations of the held jobs this transaction did not change (their start did not
    * come): at commit, and before any statement that reads or writes reservations, which would
    * otherwise miss them (this transaction's own locks do not keep it off the rows).
    */
   void writeHeldReservations() throws SQLException {
-    Map<ReserveOp, List<String>> byOp = new LinkedHashMap<>();
-    held.forEach((id, op) -> byOp.computeIfAbsent(op, o -> new ArrayList<>()).add(id));
-    held.clear();
-    for (Map.Entry<ReserveOp, List<String>> e : byOp.entrySet()) {
+    for (Map.Entry<ReserveOp, List<String>> e : held.takeUnchanged().entrySet()) {
       e.getKey().writeReservation(this, e.getValue());
     }
   }
 
-  /** Remembers the overlay entry of {@code id} before this transaction changes it. */
+  /**
+   * Remembers the overlay entry of {@code id} before this transaction changes it; the change ends
+   * any reservation the transaction holds on it.
+   */
   void touch(String id) {
-    held.remove(id); // a reservation this transaction holds ends with the change
+    held.changed(id);
     if (!saved.containsKey(id)) {
       saved.put(id, overlay.entry(id));
     }
@@ -222,7 +201,7 @@ final class Tx {
     wroteEvents = false;
     connection.commit();
     planned = false;
-    holding.clear();
+    held.clear();
     saved.clear();
     for (Runnable r : afterCommit) {
       r.run();
@@ -237,7 +216,6 @@ final class Tx {
     batchedJobs.clear();
     planned = false;
     held.clear();
-    holding.clear();
     try {
       connection.rollback();
     } catch (SQLException e) {

@@ -164,7 +164,7 @@ final class Writer implements Runnable {
       for (WriteOp<?> op : ops) {
         run(t, op);
       }
-      if (!t.holding().isEmpty()) {
+      if (!t.held.reservations().isEmpty()) {
         awaitStarts(t, ops);
       }
       if (t.commit(notify)) {
@@ -202,9 +202,9 @@ final class Writer implements Runnable {
    * too. Jobs not started within {@link #HOLD_NANOS} get their reservation written at commit.
    */
   private void awaitStarts(Tx t, List<WriteOp<?>> ops) throws SQLException {
-    t.holding().forEach(WriteOp::complete);
+    t.held.reservations().forEach(WriteOp::complete);
     long deadline = System.nanoTime() + HOLD_NANOS;
-    while (t.holdsUnchanged()) {
+    while (t.held.anyUnchanged()) {
       long left = deadline - System.nanoTime();
       WriteOp<?> op;
       try {
@@ -218,7 +218,7 @@ final class Writer implements Runnable {
       }
       ops.add(op);
       run(t, op);
-      t.holding().forEach(WriteOp::complete); // a reservation among them is answered too
+      t.held.reservations().forEach(WriteOp::complete); // a reservation among them is answered too
     }
   }
 
