@@ -11,16 +11,11 @@ import java.sql.Savepoint;
 import java.util.List;
 
 /** Inserts jobs: a list all or none, each refused (and why) when its id or unique key is taken. */
-final class InsertOp extends WriteOp<Void> {
+final class InsertOp extends WriteOp.JobChange<Void> {
   private final List<Job> jobs;
 
   InsertOp(List<Job> jobs) {
     this.jobs = jobs;
-  }
-
-  @Override
-  boolean seesReservations() {
-    return false;
   }
 
   @Override

@@ -5,16 +5,11 @@ import dev.jobqueue.spi.UniqueKeyConflictException;
 import java.sql.SQLException;
 
 /** A job with a unique key, unless an active job holds the key: then the holder is the answer. */
-final class InsertUniqueOp extends WriteOp<Job> {
+final class InsertUniqueOp extends WriteOp.JobChange<Job> {
   private final Job job;
 
   InsertUniqueOp(Job job) {
     this.job = job;
-  }
-
-  @Override
-  boolean seesReservations() {
-    return false;
   }
 
   @Override

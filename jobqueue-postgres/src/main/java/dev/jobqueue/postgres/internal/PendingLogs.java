@@ -8,18 +8,13 @@ import java.sql.SQLException;
 /** The shared {@link LogBuffer}, written by this store's writer at most once per flush interval. */
 final class PendingLogs extends LogBuffer {
   /** Writes pending logs in the writer's transaction. */
-  static final class Flush extends WriteOp<Void> {
+  static final class Flush extends WriteOp.JobChange<Void> {
     private final PendingLogs logs;
     private final Entry entry;
 
     Flush(PendingLogs logs, Entry entry) {
       this.logs = logs;
       this.entry = entry;
-    }
-
-    @Override
-    boolean seesReservations() {
-      return false;
     }
 
     @Override

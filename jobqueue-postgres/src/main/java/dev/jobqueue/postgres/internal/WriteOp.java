@@ -32,10 +32,18 @@ abstract class WriteOp<T> {
 
   /**
    * Whether this change reads or writes reservations: then the reservations its transaction holds
-   * must be written first ({@link Tx#writeHeldReservations}). Changes of given jobs do not.
+   * must be written first ({@link Tx#writeHeldReservations}). A {@link JobChange} does not.
    */
   boolean seesReservations() {
     return true;
+  }
+
+  /** A change of given jobs (or their logs): it neither reads nor writes reservations. */
+  abstract static class JobChange<T> extends WriteOp<T> {
+    @Override
+    final boolean seesReservations() {
+      return false;
+    }
   }
 
   final void run(Tx tx) throws SQLException {
@@ -64,18 +72,13 @@ abstract class WriteOp<T> {
     }
   }
 
-  static final class Update extends WriteOp<Boolean> {
+  static final class Update extends JobChange<Boolean> {
     private final Job next;
     private final long expected;
 
     Update(Job next, long expected) {
       this.next = next;
       this.expected = expected;
-    }
-
-    @Override
-    boolean seesReservations() {
-      return false;
     }
 
     @Override
@@ -142,16 +145,11 @@ abstract class WriteOp<T> {
   }
 
   /** Writes a coalesced progress snapshot; a conflict only drops it. */
-  static final class Flush extends WriteOp<Boolean> {
+  static final class Flush extends JobChange<Boolean> {
     private final Overlay.Flush flush;
 
     Flush(Overlay.Flush flush) {
       this.flush = flush;
-    }
-
-    @Override
-    boolean seesReservations() {
-      return false;
     }
 
     @Override
@@ -169,18 +167,13 @@ abstract class WriteOp<T> {
     }
   }
 
-  static final class Delete extends WriteOp<Boolean> {
+  static final class Delete extends JobChange<Boolean> {
     private final String id;
     private final long expected;
 
     Delete(String id, long expected) {
       this.id = id;
       this.expected = expected;
-    }
-
-    @Override
-    boolean seesReservations() {
-      return false;
     }
 
     @Override
