@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * passed over. That also makes the order the same for every reader: a row that becomes readable
  * later has a larger xid than every row read before it, so each instance delivers the identical
  * sequence of changes (from where it started), which is what lets an SSE client resume on any
- * instance. Each job's changes are in version order, as a change to a job is made from the version
- * committed before the transaction that writes it began.
+ * instance. Each job's changes are in version order as long as a transaction builds only on
+ * versions committed before it took its xid (at its first write). One instance's writer commits in
+ * xid order, so its own changes always are; across instances, a batch that took its xid and then
+ * changes a job that another instance committed meanwhile (under a higher xid) has its event
+ * delivered before the one it built on: a known gap.
  *
  * <p>{@code LISTEN} only wakes the thread (the payload is empty), and this store's writer wakes it
  * in-process after each commit; without either it reads every poll interval anyway, which also
