@@ -59,7 +59,7 @@ final class ScheduleOps extends WriteOp<Boolean> {
                 occurrence,
                 next,
                 job.id(),
-                () -> new WriteOp.Insert(job).execute(tx)));
+                () -> new InsertOps.Insert(job).execute(tx)));
   }
 
   @Override

@@ -132,11 +132,11 @@ public final class SqliteEngine {
   // ------------------------------------------------------------------ writes
 
   public void insert(Job job) {
-    await(writer.submit(new WriteOp.Insert(job)).future);
+    await(writer.submit(new InsertOps.Insert(job)).future);
   }
 
   public Job insertUnique(Job job) {
-    return await(writer.submit(new WriteOp.InsertUnique(job)).future);
+    return await(writer.submit(new InsertOps.InsertUnique(job)).future);
   }
 
   /** All in one change (one transaction, all or none). */
@@ -145,7 +145,7 @@ public final class SqliteEngine {
       checkOpen();
       return;
     }
-    await(writer.submit(new WriteOp.InsertAll(List.copyOf(jobs))).future);
+    await(writer.submit(new InsertOps.InsertAll(List.copyOf(jobs))).future);
   }
 
   public boolean update(Job next, long expectedVersion) {
