@@ -105,23 +105,14 @@ class BatchedWritesTest {
     store.insert(blocker);
     store.insertAll(jobs);
     List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
-    try (Connection other = pool.getConnection()) {
-      // another transaction holds the blocker's row: the writer waits on it inside one batch,
-      // and every change queued meanwhile is taken together as the next batch
-      other.setAutoCommit(false);
-      try (Statement st = other.createStatement()) {
-        st.execute("SELECT 1 FROM " + table + " WHERE id = 'blocker' FOR UPDATE");
-      }
-      CompletableFuture<Boolean> blocked = store.updateAsync(running(blocker), blocker.version());
-      await().until(() -> writerWaitsForALock(table));
+    try (HeldWriter held = holdTheWriter(blocker)) {
       for (int i = 0; i < jobs.size(); i++) {
         Job j = jobs.get(i);
         // odd ones expect a version the row does not have: they must fail, the others apply
         long expected = i % 2 == 0 ? j.version() : j.version() + 5;
         outcomes.add(store.updateAsync(running(j), expected));
       }
-      other.rollback();
-      assertThat(blocked.get()).isTrue();
+      held.release();
     }
     for (int i = 0; i < jobs.size(); i++) {
       assertThat(outcomes.get(i).get()).as("update of job %d", i).isEqualTo(i % 2 == 0);
@@ -210,13 +201,7 @@ class BatchedWritesTest {
     }
     store.insertAll(jobs);
     ExecutorService callers = Executors.newFixedThreadPool(2, r -> new Thread(r, "reserver"));
-    try (Connection other = pool.getConnection()) {
-      other.setAutoCommit(false);
-      try (Statement st = other.createStatement()) {
-        st.execute("SELECT 1 FROM " + table + " WHERE id = 'r-blocker' FOR UPDATE");
-      }
-      CompletableFuture<Boolean> blocked = store.updateAsync(running(blocker), blocker.version());
-      await().until(() -> writerWaitsForALock(table));
+    try (HeldWriter held = holdTheWriter(blocker)) {
       // both reservations wait in the writer's queue, then run in one transaction: the first
       // holds its rows only locked, which does not keep the second (same transaction) off them
       Instant now = Instant.now();
@@ -227,8 +212,7 @@ class BatchedWritesTest {
           callers.submit(
               () -> store.reserve(new ClaimRequest(Set.of("t"), now, "B", now.plusSeconds(30), 6)));
       await().until(() -> reserversWaitingForTheWriter() == 2);
-      other.rollback();
-      assertThat(blocked.get()).isTrue();
+      held.release();
       List<String> reservedA = a.get().stream().map(Job::id).toList();
       List<String> reservedB = b.get().stream().map(Job::id).toList();
       assertThat(reservedA.size() + reservedB.size()).isEqualTo(10);
@@ -240,6 +224,37 @@ class BatchedWritesTest {
     assertThat(store.reserve(new ClaimRequest(Set.of("t"), later, "C", later.plusSeconds(30), 10)))
         .as("reservations written, not only held")
         .isEmpty();
+  }
+
+  /** Another connection's transaction, holding a row the writer waits for in its current batch. */
+  private record HeldWriter(Connection other, CompletableFuture<Boolean> blocked)
+      implements AutoCloseable {
+    /** Lets the writer go on: its batch commits, then it takes what was queued meanwhile. */
+    void release() throws Exception {
+      other.rollback();
+      assertThat(blocked.get()).isTrue();
+    }
+
+    @Override
+    public void close() throws Exception {
+      other.close();
+    }
+  }
+
+  /**
+   * Holds {@code blocker}'s row in another transaction and queues a change of it, so the writer
+   * waits inside that batch: every change queued until {@link HeldWriter#release} is taken as the
+   * next batch, one transaction.
+   */
+  private HeldWriter holdTheWriter(Job blocker) throws Exception {
+    Connection other = pool.getConnection();
+    other.setAutoCommit(false);
+    try (Statement st = other.createStatement()) {
+      st.execute("SELECT 1 FROM " + table + " WHERE id = '" + blocker.id() + "' FOR UPDATE");
+    }
+    CompletableFuture<Boolean> blocked = store.updateAsync(running(blocker), blocker.version());
+    await().until(() -> writerWaitsForALock(table));
+    return new HeldWriter(other, blocked);
   }
 
   /** Threads named "reserver" whose reservation is queued: they wait for its answer. */
