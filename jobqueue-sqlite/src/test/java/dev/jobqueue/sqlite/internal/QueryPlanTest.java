@@ -124,7 +124,7 @@ class QueryPlanTest {
     assertNoSort(reserve);
     assertThat(String.join(" | ", plan(WriteOp.Purge.DELETE, "[1,2]")))
         .contains("INTEGER PRIMARY KEY");
-    assertIndexed(plan(WriteOp.InsertAll.UNDO, "[\"job-1\"]"), "sqlite_autoindex_jobs_1");
+    assertIndexed(plan(InsertOps.InsertAll.UNDO, "[\"job-1\"]"), "sqlite_autoindex_jobs_1");
 
     List<String> expired = plan(SqliteEngine.EXPIRED, 0L, 10);
     assertIndexed(expired, "jobs_status");
