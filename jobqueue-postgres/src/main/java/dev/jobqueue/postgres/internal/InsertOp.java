@@ -26,6 +26,31 @@ final class InsertOp extends WriteOp.JobChange<Void> {
     }
     // all or none: a conflict undoes the rows this list inserted, not the batch's other changes
     Savepoint sp = tx.savepoint();
+    if (insert(tx, jobs) != jobs.size()) {
+      // one of them is refused: find which, and why, one at a time
+      tx.connection.rollback(sp);
+      for (Job j : jobs) {
+        if (insert(tx, List.of(j)) == 0) {
+          // asked before the rollback: the job in the way may be an earlier one of this list
+          RuntimeException refusal = refusal(tx, j);
+          tx.connection.rollback(sp);
+          throw refusal;
+        }
+      }
+    }
+    tx.connection.releaseSavepoint(sp);
+    return null;
+  }
+
+  /** Inserts {@code j}, or throws why it cannot be. */
+  static void insertOne(Tx tx, Job j) throws SQLException {
+    if (insert(tx, List.of(j)) == 0) {
+      throw refusal(tx, j);
+    }
+  }
+
+  /** Inserts what it can of {@code jobs} in one statement; returns how many. */
+  private static int insert(Tx tx, List<Job> jobs) throws SQLException {
     ColumnArrays rows = new ColumnArrays(PgCodec.PARAMS + 1, jobs.size());
     for (int r = 0; r < jobs.size(); r++) {
       Job j = jobs.get(r);
@@ -34,47 +59,11 @@ final class InsertOp extends WriteOp.JobChange<Void> {
       i = JobRows.bindHot(row, j, i);
       PgCodec.setMicros(row, i, PgCodec.microsFromNow(j.leaseExpiresAt()));
     }
-    PreparedStatement ps = tx.prepare(tx.sql.insertMany);
+    PreparedStatement ps = tx.prepare(tx.sql.insert);
     ps.setString(rows.bind(tx.connection, ps, 1), tx.origin);
-    if (ps.executeUpdate() != jobs.size()) {
-      // one of them is refused: find which, and why, one row at a time
-      tx.connection.rollback(sp);
-      insertEach(tx, sp);
-    }
-    tx.connection.releaseSavepoint(sp);
-    tx.wroteEvents = true;
-    return null;
-  }
-
-  /**
-   * Inserts the jobs one statement each (after savepoint {@code sp}), or throws at the first
-   * refused.
-   */
-  private void insertEach(Tx tx, Savepoint sp) throws SQLException {
-    PreparedStatement ps = tx.prepare(tx.sql.insert);
-    for (Job j : jobs) {
-      bind(tx, ps, j);
-      ps.addBatch();
-    }
-    int[] counts = ps.executeBatch();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        // asked before the rollback: the job in the way may be an earlier one of this list
-        RuntimeException refusal = refusal(tx, jobs.get(i));
-        tx.connection.rollback(sp);
-        throw refusal;
-      }
-    }
-  }
-
-  /** Inserts {@code j}, or throws why it cannot be. */
-  static void insertOne(Tx tx, Job j) throws SQLException {
-    PreparedStatement ps = tx.prepare(tx.sql.insert);
-    bind(tx, ps, j);
-    if (ps.executeUpdate() != 1) {
-      throw refusal(tx, j);
-    }
-    tx.wroteEvents = true;
+    int inserted = ps.executeUpdate();
+    tx.wroteEvents |= inserted > 0;
+    return inserted;
   }
 
   /** Why {@code j} was not inserted: its id exists, or an active job holds its unique key. */
@@ -111,11 +100,5 @@ final class InsertOp extends WriteOp.JobChange<Void> {
       }
     }
     return null;
-  }
-
-  private static void bind(Tx tx, PreparedStatement ps, Job j) throws SQLException {
-    int i = PgCodec.bind(tx.connection, ps, j, 1);
-    PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(j.leaseExpiresAt()));
-    ps.setString(i, tx.origin);
   }
 }

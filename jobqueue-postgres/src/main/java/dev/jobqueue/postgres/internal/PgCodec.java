@@ -3,7 +3,6 @@ package dev.jobqueue.postgres.internal;
 import dev.jobqueue.Job;
 import dev.jobqueue.sql.internal.JobRows;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,25 +23,18 @@ final class PgCodec {
   /** Every job column, in the order {@link #read} expects them. */
   static final String COLUMNS = JobRows.COLUMNS;
 
-  /** The columns {@link #bind} writes, in its order: every job column plus title_lower. */
+  /**
+   * The columns an insert writes, in {@code JobRows}' binding order: every job column plus
+   * title_lower.
+   */
   static final String WRITTEN = JobRows.WRITTEN;
 
-  /** Parameters {@link #bind} sets. */
+  /** Parameters of {@link #WRITTEN}. */
   static final int PARAMS = JobRows.WRITTEN_PARAMS;
 
   /** The same columns with a table alias, for statements with a join or a CTE. */
   static String columns(String alias) {
     return JobRows.columns(alias);
-  }
-
-  /** Binds the {@link #WRITTEN} columns from parameter {@code i}; returns the next index. */
-  static int bind(Connection c, PreparedStatement ps, Job j, int i) throws SQLException {
-    i = JobRows.bindCold(ps, j, i, (p, k, deps) -> p.setArray(k, textArray(c, deps)));
-    return JobRows.bindHot(ps, j, i);
-  }
-
-  static Array textArray(Connection c, List<String> values) throws SQLException {
-    return c.createArrayOf("text", values.toArray());
   }
 
   /** Reads a job from the current row, whose columns are {@link #COLUMNS} from {@code first}. */

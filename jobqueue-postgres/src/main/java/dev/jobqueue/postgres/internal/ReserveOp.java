@@ -12,13 +12,14 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Reserves runnable jobs: they stay queued; no other reservation returns them meanwhile.
+ * Reserves runnable jobs: locks them in claim order and marks them reserved; they stay queued, and
+ * no other reservation returns them meanwhile.
  *
- * <p>In a batch the writer may hold instead ({@link Tx#mayHoldReservations}): the rows are only
- * locked, which keeps every other instance's reservation off them until the transaction ends, and
- * the answer goes out before the commit. The queue starts such jobs at once, and the writer lets
- * those starts join the open transaction (one row version per job fewer, and one commit fewer); it
- * writes the reservation of any job not started by then before committing.
+ * <p>In a batch the writer may hold them instead ({@link Tx#mayHoldReservations}): the rows are
+ * only locked, which keeps every other instance's reservation off them until the transaction ends,
+ * and the answer goes out before the commit. The queue starts such jobs at once, and the writer
+ * lets those starts join the open transaction (one row version per job fewer, and one commit
+ * fewer); it writes the reservation of any job not started by then before committing.
  */
 final class ReserveOp extends WriteOp<List<Job>> {
   private final ClaimRequest request;
@@ -33,18 +34,12 @@ final class ReserveOp extends WriteOp<List<Job>> {
     if (types.isEmpty()) {
       return List.of();
     }
-    // a limited type is counted by its written reservations: those are never only held
-    boolean hold = tx.mayHoldReservations() && request.concurrencyLimits().isEmpty();
-    PreparedStatement ps = tx.prepare(hold ? tx.sql.reserveLocking : tx.sql.reserve);
+    PreparedStatement ps = tx.prepare(tx.sql.reserve);
     int i = 1;
     ps.setArray(i++, tx.connection.createArrayOf("text", types.toArray()));
     ps.setLong(i++, PgCodec.nanos(request.now()));
     PgCodec.setMicros(ps, i++, PgCodec.microsFromNow(request.now()));
-    ps.setInt(i++, request.max());
-    if (!hold) {
-      ps.setString(i++, request.owner());
-      PgCodec.setMicros(ps, i, PgCodec.microsFromNow(request.leaseUntil()));
-    }
+    ps.setInt(i, request.max());
     record Row(Job job, int priority, long seq) {}
     List<Row> rows = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
@@ -53,18 +48,25 @@ final class ReserveOp extends WriteOp<List<Job>> {
         rows.add(new Row(PgCodec.read(rs, 1), rs.getInt(n + 1), rs.getLong(n + 2)));
       }
     }
-    // RETURNING has no order: put them back in claim order
+    // a locking read may return rows out of order: put them back in claim order
     rows.sort(Comparator.comparingInt(Row::priority).reversed().thenComparingLong(Row::seq));
     List<Job> reserved = rows.stream().map(Row::job).toList();
-    if (hold && !reserved.isEmpty()) {
-      tx.held.hold(this, reserved.stream().map(Job::id).toList());
+    if (reserved.isEmpty()) {
+      return reserved;
+    }
+    List<String> ids = reserved.stream().map(Job::id).toList();
+    // a limited type is counted by its written reservations: those are never only held
+    if (tx.mayHoldReservations() && request.concurrencyLimits().isEmpty()) {
+      tx.held.hold(this, ids);
+    } else {
+      writeReservation(tx, ids);
     }
     return reserved;
   }
 
   /** Writes the reservation of {@code ids}, rows this transaction holds locked and left as read. */
   void writeReservation(Tx tx, List<String> ids) throws SQLException {
-    PreparedStatement ps = tx.prepare(tx.sql.reserveHeld);
+    PreparedStatement ps = tx.prepare(tx.sql.markReserved);
     ps.setString(1, request.owner());
     PgCodec.setMicros(ps, 2, PgCodec.microsFromNow(request.leaseUntil()));
     ps.setArray(3, tx.connection.createArrayOf("text", ids.toArray()));

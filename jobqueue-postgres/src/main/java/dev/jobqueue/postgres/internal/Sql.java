@@ -36,14 +36,12 @@ final class Sql {
 
   final String jobs;
   final String insert;
-  final String insertMany;
   final String updateMany;
   final String get;
   final String version;
   final String delete;
   final String reserve;
-  final String reserveLocking;
-  final String reserveHeld;
+  final String markReserved;
   final String release;
   final String limitLock;
 
@@ -91,24 +89,12 @@ final class Sql {
   /** {@code qualifiedPrefix}: schema and prefix, for example {@code public.jobqueue_}. */
   Sql(String qualifiedPrefix) {
     jobs = qualifiedPrefix + "jobs";
-    String params = "?" + ", ?".repeat(PgCodec.PARAMS - 1);
-    String insert0 =
-        "INSERT INTO "
-            + jobs
-            + " ("
-            + PgCodec.WRITTEN
-            + ", lease_deadline) VALUES ("
-            + params
-            + ", "
-            + FROM_NOW
-            + ") ON CONFLICT DO NOTHING"; // the id, or an active job's unique key
     get = "SELECT " + PgCodec.COLUMNS + " FROM " + jobs + " WHERE id = ?";
     version = "SELECT version FROM " + jobs + " WHERE id = ?";
     String delete0 = "DELETE FROM " + jobs + " WHERE id = ? AND version = ?";
-    // The candidates are locked in a MATERIALIZED CTE with SKIP LOCKED: the planner may not fold it
-    // into the UPDATE (which could re-evaluate LIMIT and lock more rows), and instances reserving
-    // at once each take different rows instead of waiting for each other. A reservation changes
-    // only reserved_by / reserved_until: the job stays queued, same snapshot, same version.
+    // Runnable candidates in claim order, locked: instances reserving at once each take different
+    // rows (SKIP LOCKED) instead of waiting for each other. A reservation changes only
+    // reserved_by and reserved_until: the job stays queued, same snapshot, same version.
     String candidates =
         " j WHERE j.status = 'queued' AND NOT j.tracked AND j.type = ANY (?)"
             + " AND (j.run_at IS NULL OR j.run_at <= ?)"
@@ -118,22 +104,10 @@ final class Sql {
             + jobs
             + " d WHERE d.id = ANY (j.depends_on) AND d.status <> 'completed'))"
             + " ORDER BY j.priority DESC, j.seq LIMIT ? FOR UPDATE SKIP LOCKED";
-    reserve =
-        "WITH c AS MATERIALIZED (SELECT j.seq FROM "
-            + jobs
-            + candidates
-            + ") UPDATE "
-            + jobs
-            + " u SET reserved_by = ?, reserved_until = "
-            + FROM_NOW
-            + " FROM c WHERE u.seq = c.seq RETURNING "
-            + PgCodec.columns("u")
-            + ", u.priority, u.seq";
-    // the same candidates, only locked: the writer's transaction holds them while their starts
-    // join it (see Writer), and writes a reservation only for those that did not
-    reserveLocking =
-        "SELECT " + PgCodec.columns("j") + ", j.priority, j.seq FROM " + jobs + candidates;
-    reserveHeld =
+    // the writer's transaction holds them while their starts join it (see Writer), and writes a
+    // reservation (markReserved) for the others
+    reserve = "SELECT " + PgCodec.columns("j") + ", j.priority, j.seq FROM " + jobs + candidates;
+    markReserved =
         "UPDATE "
             + jobs
             + " SET reserved_by = ?, reserved_until = "
@@ -220,22 +194,12 @@ final class Sql {
     channel = qualifiedPrefix + "events";
     String toEvents =
         " INSERT INTO " + events + " (origin, kind, status_changed, " + PgCodec.COLUMNS + ")";
-    // Each change appends its snapshot to the events table in the same statement (one round
-    // trip): the row count is that of the change itself.
-    insert =
-        "WITH i AS ("
-            + insert0
-            + " RETURNING "
-            + PgCodec.COLUMNS
-            + ")"
-            + toEvents
-            + " SELECT ?, 'created', true, "
-            + PgCodec.COLUMNS
-            + " FROM i";
-    // Many jobs in one statement ({@link ColumnArrays}): one array per column, in insertion order;
-    // depends_on comes as JSON text (an array of arrays cannot be unnested into rows)
+    // Jobs in one statement ({@link ColumnArrays}): one array per column, in insertion order;
+    // depends_on comes as JSON text (an array of arrays cannot be unnested into rows). Each job's
+    // snapshot goes to the events table in the same statement; the row count is that of the jobs
+    // inserted (ON CONFLICT: the id, or an active job's unique key, is taken)
     String many = "?" + ", ?".repeat(PgCodec.PARAMS); // the written columns and lease_deadline
-    insertMany =
+    insert =
         "WITH i AS (INSERT INTO "
             + jobs
             + " ("

@@ -38,11 +38,9 @@ final class Tx {
 
   /**
    * Job updates waiting to be sent together, in one statement ({@link Sql#updateMany}), each with
-   * what to do with its outcome; and the jobs they touch, each at most once.
+   * what to do with its outcome, by job (at most one each), in the order they came.
    */
-  private final List<PendingUpdate> updates = new ArrayList<>();
-
-  private final Set<String> batchedJobs = new HashSet<>();
+  private final Map<String, PendingUpdate> updates = new LinkedHashMap<>();
 
   /** Whether reservations may be held, only locked, in this transaction ({@link ReserveOp}). */
   private boolean mayHold;
@@ -70,15 +68,15 @@ final class Tx {
    * latest. The batch must not hold a change of the same job ({@link #batched}).
    */
   void addUpdate(Job next, long base, boolean statusChanged, Consumer<Boolean> then) {
-    if (!batchedJobs.add(next.id())) {
+    if (updates.putIfAbsent(next.id(), new PendingUpdate(next, base, statusChanged, then))
+        != null) {
       throw new IllegalStateException("job " + next.id() + " changes twice in one batch");
     }
-    updates.add(new PendingUpdate(next, base, statusChanged, then));
   }
 
   /** Whether a change of {@code jobId} waits in the batch (a later one must see its outcome). */
   boolean batched(String jobId) {
-    return batchedJobs.contains(jobId);
+    return updates.containsKey(jobId);
   }
 
   /** Runs the batched updates, if any, and hands out their outcomes. */
@@ -86,9 +84,8 @@ final class Tx {
     if (updates.isEmpty()) {
       return;
     }
-    List<PendingUpdate> run = List.copyOf(updates);
+    List<PendingUpdate> run = List.copyOf(updates.values());
     updates.clear();
-    batchedJobs.clear();
     ColumnArrays rows = new ColumnArrays(Sql.UPDATE_ARRAYS, run.size());
     for (int r = 0; r < run.size(); r++) {
       PendingUpdate u = run.get(r);
@@ -213,7 +210,6 @@ final class Tx {
   /** Rolls back and puts the overlay back as it was before this transaction. */
   void rollback() {
     updates.clear();
-    batchedJobs.clear();
     planned = false;
     held.clear();
     try {

@@ -102,40 +102,29 @@ abstract class WriteOp<T> {
         tx.afterCommit(() -> tx.overlay.committed(id, version, status));
         return null;
       }
-      boolean ok;
-      {
-        // a failed or cancelled job queued again takes its key back, unless another job holds it
-        Savepoint sp = tx.savepoint();
-        try {
-          ok = write(tx, next, base, true);
-          tx.connection.releaseSavepoint(sp);
-        } catch (SQLException e) {
-          if (!"23505".equals(e.getSQLState())) {
-            throw e;
-          }
-          tx.connection.rollback(sp);
-          tx.overlay.conflicted(id);
-          tx.afterCommit(() -> tx.overlay.forget(id));
-          Job holder = InsertOp.holder(tx, next);
-          throw new UniqueKeyConflictException(
-              next.uniqueKey(), holder == null ? "(just finished)" : holder.id());
+      // a failed or cancelled job queued again takes its key back, unless another job holds it
+      Savepoint sp = tx.savepoint();
+      boolean[] ok = new boolean[1];
+      try {
+        tx.addUpdate(next, base, true, applied -> ok[0] = applied(tx, id, applied));
+        tx.runBatch();
+        tx.connection.releaseSavepoint(sp);
+      } catch (SQLException e) {
+        if (!"23505".equals(e.getSQLState())) {
+          throw e;
         }
+        tx.connection.rollback(sp);
+        tx.overlay.conflicted(id);
+        tx.afterCommit(() -> tx.overlay.forget(id));
+        Job holder = InsertOp.holder(tx, next);
+        throw new UniqueKeyConflictException(
+            next.uniqueKey(), holder == null ? "(just finished)" : holder.id());
       }
       tx.afterCommit(() -> tx.overlay.committed(id, version, status));
-      return ok;
-    }
-
-    /** Writes {@code next} over the row of version {@code base} now; marks a conflict when none. */
-    static boolean write(Tx tx, Job next, long base, boolean statusChanged) throws SQLException {
-      if (tx.batched(next.id())) {
-        tx.runBatch();
-      }
-      boolean[] ok = new boolean[1];
-      tx.addUpdate(next, base, statusChanged, applied -> ok[0] = applied(tx, next.id(), applied));
-      tx.runBatch();
       return ok[0];
     }
 
+    /** Whether the change applied; a conflict, when not: nothing in this batch builds on it. */
     private static boolean applied(Tx tx, String id, boolean applied) {
       if (!applied) {
         tx.overlay.conflicted(id);
@@ -155,15 +144,25 @@ abstract class WriteOp<T> {
     @Override
     Boolean execute(Tx tx) throws SQLException {
       String id = flush.snapshot().id();
+      if (tx.batched(id)) {
+        tx.runBatch();
+      }
       tx.touch(id);
       if (!tx.overlay.beginFlush(flush)) {
         return false;
       }
-      if (Update.write(tx, flush.snapshot(), flush.base(), false)) {
-        return true;
-      }
-      tx.afterCommit(() -> tx.overlay.committed(id, Overlay.CONFLICT, JobStatus.QUEUED));
-      return false;
+      // joins the batch: the flushes of one pass are one statement
+      tx.addUpdate(
+          flush.snapshot(),
+          flush.base(),
+          false,
+          applied -> {
+            result(Update.applied(tx, id, applied));
+            if (!applied) {
+              tx.afterCommit(() -> tx.overlay.committed(id, Overlay.CONFLICT, JobStatus.QUEUED));
+            }
+          });
+      return null;
     }
   }
 

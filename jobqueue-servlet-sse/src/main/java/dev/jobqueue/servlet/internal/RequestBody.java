@@ -6,12 +6,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Reads a request body with a size cap, so a huge upload cannot exhaust memory. */
 public final class RequestBody {
   private static final Logger log = LoggerFactory.getLogger(RequestBody.class);
+
+  /**
+   * The rest of the body stays unread, so the container closes the connection after the answer:
+   * saying so keeps a client from sending its next request on that connection (which found it
+   * closed, without an answer).
+   */
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
 
   private RequestBody() {}
 
@@ -76,14 +84,6 @@ public final class RequestBody {
     }
     return true;
   }
-
-  /**
-   * The rest of the body stays unread, so the container closes the connection after the answer:
-   * saying so keeps a client from sending its next request on that connection (which found it
-   * closed, without an answer).
-   */
-  private static final java.util.Map<String, String> CLOSE =
-      java.util.Map.of("Connection", "close");
 
   private static HttpError tooLarge(long max) {
     return new HttpError(413, "request body is larger than the limit of " + max + " bytes", CLOSE);
