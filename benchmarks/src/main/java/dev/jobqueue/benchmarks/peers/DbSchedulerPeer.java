@@ -3,9 +3,12 @@ package dev.jobqueue.benchmarks.peers;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -44,8 +47,13 @@ final class DbSchedulerPeer implements Peer {
   private final Scheduler scheduler;
   private final AtomicLong instances = new AtomicLong();
   private final LongAdder completed = new LongAdder();
+  private final int batch;
 
-  DbSchedulerPeer() throws Exception {
+  /**
+   * {@code batch}: 1 submits with {@code schedule}, more submits lists with {@code scheduleBatch}.
+   */
+  DbSchedulerPeer(int batch) throws Exception {
+    this.batch = batch;
     schema = PostgresSchema.create();
     schema.execute(TABLE);
     task = Tasks.oneTime("noop").execute((instance, context) -> NoOpJob.run());
@@ -69,14 +77,30 @@ final class DbSchedulerPeer implements Peer {
 
   @Override
   public void submit(int n) {
-    for (int i = 0; i < n; i++) {
-      scheduler.schedule(task.instance(Long.toString(instances.incrementAndGet())), Instant.now());
+    if (batch == 1) {
+      for (int i = 0; i < n; i++) {
+        scheduler.schedule(
+            task.instance(Long.toString(instances.incrementAndGet())), Instant.now());
+      }
+      return;
+    }
+    for (int left = n; left > 0; left -= batch) {
+      List<TaskInstance<?>> list = new ArrayList<>(Math.min(left, batch));
+      for (int i = 0; i < Math.min(left, batch); i++) {
+        list.add(task.instance(Long.toString(instances.incrementAndGet())));
+      }
+      scheduler.scheduleBatch(list, Instant.now());
     }
   }
 
   @Override
   public long completed() {
     return completed.sum();
+  }
+
+  @Override
+  public void settle() throws Exception {
+    schema.vacuum();
   }
 
   @Override

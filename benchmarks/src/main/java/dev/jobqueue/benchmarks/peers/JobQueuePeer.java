@@ -100,6 +100,13 @@ final class JobQueuePeer implements Peer {
   }
 
   @Override
+  public void settle() throws Exception {
+    if (schema != null) {
+      schema.vacuum();
+    }
+  }
+
+  @Override
   public void close() {
     queue.close();
     if (store != null) {

@@ -65,6 +65,13 @@ final class JobRunrPeer implements Peer {
   }
 
   @Override
+  public void settle() throws Exception {
+    if (schema != null) {
+      schema.vacuum();
+    }
+  }
+
+  @Override
   public void close() {
     jobRunr.getBackgroundJobServer().stop();
     storage.close();

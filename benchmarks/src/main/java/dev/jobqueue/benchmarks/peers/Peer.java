@@ -18,6 +18,14 @@ interface Peer extends AutoCloseable {
    */
   long completed() throws Exception;
 
+  /**
+   * Called between the warm-up and the measured round: brings the storage to the state of a system
+   * that has been running for a while. PostgreSQL peers vacuum their tables (the PostgreSQL of
+   * these machines runs with autovacuum off, so without it the measured round would read the dead
+   * row versions of the whole warm-up).
+   */
+  default void settle() throws Exception {}
+
   /** Stops the system and drops what it stored; failures are unchecked. */
   @Override
   void close();

@@ -2,6 +2,8 @@ package dev.jobqueue.benchmarks.peers;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +22,9 @@ import org.jobrunr.server.BackgroundJobServerConfiguration;
 
 /**
  * The same workload on jobqueue and its peers, one markdown table per run: N no-op jobs submitted,
- * all completed, 2 workers, each system's default settings, the whole time measured after a warm-up
- * round of N/5 jobs; then, on the idle system, submit→start latency of single jobs.
+ * all completed, 2 workers, each system's default settings, the whole time measured after warm-up
+ * rounds of N/5 jobs (until the JIT compiler is nearly done, see {@link #warmUp}) and {@link
+ * Peer#settle}; then, on the idle system, submit→start latency of single jobs.
  *
  * <pre>
  * mvn -B -ntp -q package -DskipTests -pl benchmarks -am
@@ -35,6 +38,7 @@ import org.jobrunr.server.BackgroundJobServerConfiguration;
  */
 public final class PeersRunner {
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  private static final int MAX_WARM_UPS = 10;
 
   /**
    * JobRunr with 2 workers runs bursts and then waits for its next poll (15 s by default) whenever
@@ -180,7 +184,18 @@ public final class PeersRunner {
               1,
               100 / scale,
               Duration.ZERO,
-              dir -> new DbSchedulerPeer()));
+              dir -> new DbSchedulerPeer(1)));
+      cases.add(
+          new Case(
+              dbScheduler,
+              Storage.POSTGRES,
+              "scheduleBatch, batches of 100",
+              false,
+              10_000 / scale,
+              1,
+              0,
+              Duration.ZERO,
+              dir -> new DbSchedulerPeer(100)));
     } else {
       System.out.println(
           "PostgreSQL at "
@@ -253,15 +268,41 @@ public final class PeersRunner {
     try (Peer peer = c.opener().open(dir)) {
       long runsAtOpen = NoOpJob.runs();
       Rounds rounds = new Rounds(peer, runsAtOpen);
-      rounds.run(Math.max(1, c.n() / 5), c.threads());
+      int warmUps = warmUp(rounds, c);
+      peer.settle();
       long start = System.nanoTime();
       rounds.run(c.n(), c.threads());
       double seconds = (System.nanoTime() - start) / 1e9;
       Latency latency = c.latencySamples() > 0 ? rounds.latency(c) : null;
+      System.err.printf("  (after %d warm-up rounds of %d)%n", warmUps, warmUpSize(c));
       return new Result(c, seconds, c.n() / seconds, latency, null);
     } catch (Exception | Error e) {
       return new Result(c, 0, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Warm-up rounds of N/5 jobs until the JIT compiler is nearly done: a round in which it spent at
+   * most a tenth of the round's time compiling, at most {@link #MAX_WARM_UPS} rounds. A fixed round
+   * was too short for the faster systems: C2 still compiled through the measured round, on one of
+   * the two cores (5.3 s of compiling in a 7.8 s round). Returns how many rounds ran.
+   */
+  private static int warmUp(Rounds rounds, Case c) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    for (int round = 1; ; round++) {
+      long compiledBefore = jit.getTotalCompilationTime();
+      long start = System.nanoTime();
+      rounds.run(warmUpSize(c), c.threads());
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      long compiling = jit.getTotalCompilationTime() - compiledBefore;
+      if (compiling * 10 <= millis || round == MAX_WARM_UPS) {
+        return round;
+      }
+    }
+  }
+
+  private static int warmUpSize(Case c) {
+    return Math.max(1, c.n() / 5);
   }
 
   /** Submits and awaits rounds of jobs on one peer, keeping count of what it submitted. */

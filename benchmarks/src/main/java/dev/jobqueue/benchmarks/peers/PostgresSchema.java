@@ -4,8 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -62,6 +65,23 @@ final class PostgresSchema implements AutoCloseable {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement()) {
       s.execute(sql);
+    }
+  }
+
+  /** {@code VACUUM (ANALYZE)} of every table in the schema, as autovacuum would. */
+  void vacuum() throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = '" + name + "'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String table : tables) {
+        s.execute("VACUUM (ANALYZE) " + name + "." + table);
+      }
     }
   }
 
