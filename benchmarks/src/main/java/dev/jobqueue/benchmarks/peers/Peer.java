@@ -19,10 +19,10 @@ interface Peer extends AutoCloseable {
   long completed() throws Exception;
 
   /**
-   * Called between the warm-up and the measured round: brings the storage to the state of a system
-   * that has been running for a while. PostgreSQL peers vacuum their tables (the PostgreSQL of
-   * these machines runs with autovacuum off, so without it the measured round would read the dead
-   * row versions of the whole warm-up).
+   * Called after the warm-up, before each measured round: brings the storage to the state of a
+   * system that has been running for a while. PostgreSQL peers vacuum their tables (the PostgreSQL
+   * of these machines runs with autovacuum off, so without it a measured round would read the dead
+   * row versions of the warm-up and of the rounds before).
    */
   default void settle() throws Exception {}
 

@@ -1,6 +1,7 @@
 package dev.jobqueue.postgres.internal;
 
 import dev.jobqueue.StoreException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,7 +225,13 @@ final class Writer implements Runnable {
 
   private Tx transaction() throws SQLException {
     if (tx == null) {
-      tx = new Tx(dataSource.getConnection(), overlay, sql, origin);
+      Connection c = dataSource.getConnection();
+      try {
+        tx = new Tx(c, overlay, sql, origin);
+      } catch (SQLException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
     }
     return tx;
   }
