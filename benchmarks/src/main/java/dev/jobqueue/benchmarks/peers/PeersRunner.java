@@ -249,7 +249,8 @@ public final class PeersRunner {
             + " looks for enqueued jobs every poll and whenever a worker becomes idle), default"
             + " JSON mapper (Jackson); SQLite through a plain SQLiteDataSource, PostgreSQL through a"
             + " default HikariCP pool. %s: threads(2), pollUsingLockAndFetch(0.5, 1.0),"
-            + " enableImmediateExecution(), default polling interval 10 s, default HikariCP pool."
+            + " enableImmediateExecution(), default polling interval 10 s, default HikariCP pool;"
+            + " schedule one by one or scheduleBatch of 100."
             + " jobqueue: JobQueue.builder().workers(2).handler(...), everything else default"
             + " (reserveBatch 64); SQLite through SqliteJobStore.open(file).%n",
         jobRunrPoll.toSeconds(), dbScheduler);
