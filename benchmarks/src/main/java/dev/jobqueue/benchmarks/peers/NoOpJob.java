@@ -53,7 +53,8 @@ public final class NoOpJob {
           throw new IllegalStateException(
               "timed out: " + (count - runs.get()) + " jobs never started");
         }
-        // bounded: a run that passed the count while target was being set wakes no one
+        // bounded only as a safety net: a run that reached the count before target was set is
+        // seen by the check above, every later one finds the target set
         LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
       }
     } finally {
