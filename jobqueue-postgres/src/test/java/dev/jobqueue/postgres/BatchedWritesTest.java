@@ -4,7 +4,6 @@ import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobStatus;
@@ -24,11 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The writer sends many changes as one statement: a list of jobs as one insert, the updates queued
@@ -36,32 +34,18 @@ import org.junit.jupiter.api.Test;
  * own version, values must come back exactly, and a refused job must refuse its whole list.
  */
 class BatchedWritesTest {
-  private static HikariDataSource pool;
-  private static String schema;
+  @RegisterExtension static final PgSchema db = new PgSchema(4);
   private static int tables;
   private PostgresJobStore store;
   private String table;
   private String prefix;
 
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(BatchedWritesTest.class);
-    pool = PgTestDb.pool(4);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
   @BeforeEach
   void openStore() {
     String tablePrefix = "t" + ++tables + "_";
-    store = PostgresJobStore.builder(pool).schema(schema).tablePrefix(tablePrefix).build();
-    prefix = schema + "." + tablePrefix;
+    store =
+        PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(tablePrefix).build();
+    prefix = db.schema() + "." + tablePrefix;
     table = prefix + "jobs";
   }
 
@@ -247,7 +231,7 @@ class BatchedWritesTest {
    * next batch, one transaction.
    */
   private HeldWriter holdTheWriter(Job blocker) throws Exception {
-    Connection other = pool.getConnection();
+    Connection other = db.pool().getConnection();
     other.setAutoCommit(false);
     try (Statement st = other.createStatement()) {
       st.execute("SELECT 1 FROM " + table + " WHERE id = '" + blocker.id() + "' FOR UPDATE");
@@ -273,7 +257,7 @@ class BatchedWritesTest {
   }
 
   private static boolean writerWaitsForALock(String table) throws Exception {
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool().getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
@@ -288,7 +272,7 @@ class BatchedWritesTest {
 
   /** {@code aggregate} over the events whose condition is {@code id LIKE '<condition>'}. */
   private long events(String aggregate, String condition) throws Exception {
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool().getConnection();
         Statement st = c.createStatement()) {
       try (ResultSet rs =
           st.executeQuery(

@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobQueue;
@@ -15,19 +14,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two instances on one database: A only watches and cancels, B runs the jobs. The lease is long
  * (its heartbeat would come after the waits here), so what arrives arrives through the change feed.
  */
 class CrossInstanceTest {
-  private static HikariDataSource pool;
-  private static String schema;
+  @RegisterExtension static final PgSchema db = new PgSchema(10);
   private static int tables;
 
   private PostgresJobStore storeA;
@@ -39,25 +36,11 @@ class CrossInstanceTest {
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicBoolean interrupted = new AtomicBoolean();
 
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(CrossInstanceTest.class);
-    pool = PgTestDb.pool(10);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
   @BeforeEach
   void twoInstances() {
     String prefix = "t" + ++tables + "_";
-    storeA = PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
-    storeB = PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
+    storeA = PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
+    storeB = PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
     a =
         JobQueue.builder()
             .store(storeA)
@@ -153,13 +136,13 @@ class CrossInstanceTest {
 
   private static int terminateFeedConnections() {
     // the feed connections are the ones whose last statement read this schema's events
-    try (var c = pool.getConnection();
+    try (var c = db.pool().getConnection();
         var st = c.createStatement();
         var rs =
             st.executeQuery(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <>"
                     + " pg_backend_pid() AND query LIKE '%pg_snapshot_xmin%' AND query LIKE '%"
-                    + schema
+                    + db.schema()
                     + ".t"
                     + tables
                     + "_events%'")) {

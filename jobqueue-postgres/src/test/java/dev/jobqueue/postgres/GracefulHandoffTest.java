@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
@@ -15,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A closing instance hands its work off at once: what it reserved is released and what it still
@@ -25,29 +23,14 @@ import org.junit.jupiter.api.Test;
  * longer than the waits here: nothing is taken over because a lease lapsed.
  */
 class GracefulHandoffTest {
-  private static HikariDataSource pool;
-  private static String schema;
-
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(GracefulHandoffTest.class);
-    pool = PgTestDb.pool(8);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
+  @RegisterExtension static final PgSchema db = new PgSchema(8);
 
   @Test
   void aClosingInstanceReleasesAndRequeuesItsWorkForAnotherToRunAtOnce() {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
-    PostgresJobStore storeA = PostgresJobStore.builder(pool).schema(schema).build();
-    PostgresJobStore storeB = PostgresJobStore.builder(pool).schema(schema).build();
+    PostgresJobStore storeA = PostgresJobStore.builder(db.pool()).schema(db.schema()).build();
+    PostgresJobStore storeB = PostgresJobStore.builder(db.pool()).schema(db.schema()).build();
     JobQueue a =
         JobQueue.builder()
             .store(storeA)

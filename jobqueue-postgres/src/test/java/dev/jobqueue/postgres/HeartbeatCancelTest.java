@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The heartbeat is the fallback for a lost notification: with B's change feed cut off (its
@@ -26,23 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class HeartbeatCancelTest {
   private static final String B_APP = "jq_heartbeat_b";
-  private static HikariDataSource poolA;
+  @RegisterExtension static final PgSchema db = new PgSchema(6);
+
+  /** B's connections, named so that the test can find and cut off its feed's. */
   private static HikariDataSource poolB;
-  private static String schema;
 
   @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(HeartbeatCancelTest.class);
-    poolA = PgTestDb.pool(6);
+  static void poolOfB() {
     poolB = PgTestDb.pool(6, "SET application_name = '" + B_APP + "'");
   }
 
   @AfterAll
-  static void closePools() {
-    if (poolA != null) {
-      poolA.close();
-    }
+  static void closePoolOfB() {
     if (poolB != null) {
       poolB.close();
     }
@@ -53,10 +49,10 @@ class HeartbeatCancelTest {
     AtomicBoolean feedToldBFirst = new AtomicBoolean();
     AtomicBoolean feedSawCancel = new AtomicBoolean();
     BlockingHandler blocking = new BlockingHandler(() -> feedToldBFirst.set(feedSawCancel.get()));
-    try (PostgresJobStore storeA = PostgresJobStore.builder(poolA).schema(schema).build();
+    try (PostgresJobStore storeA = PostgresJobStore.builder(db.pool()).schema(db.schema()).build();
         PostgresJobStore storeB =
             PostgresJobStore.builder(poolB)
-                .schema(schema)
+                .schema(db.schema())
                 .notifications(false)
                 .pollInterval(Duration.ofSeconds(60))
                 .build();
@@ -95,7 +91,7 @@ class HeartbeatCancelTest {
    * later in it. B's pool serves this test class alone.
    */
   private static int terminateFeedOfB() throws SQLException {
-    try (Connection c = poolA.getConnection();
+    try (Connection c = db.pool().getConnection();
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(

@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
@@ -19,9 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two JVMs: a victim instance runs two jobs (and holds reservations) when it is killed with {@code
@@ -29,29 +27,14 @@ import org.junit.jupiter.api.Test;
  * (re-queued, attempt 2) and runs every other job: nothing is lost.
  */
 class KillNineTest {
-  private static HikariDataSource pool;
-  private static String schema;
-
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(KillNineTest.class);
-    pool = PgTestDb.pool(6);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
+  @RegisterExtension static final PgSchema db = new PgSchema(6);
 
   @Test
   void theSurvivorRecoversAndRunsEverythingTheKilledInstanceHeld() throws Exception {
     List<String> runningOnVictim = killVictimWhileItRunsTwoJobs();
     assertThat(runningOnVictim).hasSize(2);
 
-    try (PostgresJobStore store = PostgresJobStore.builder(pool).schema(schema).build()) {
+    try (PostgresJobStore store = PostgresJobStore.builder(db.pool()).schema(db.schema()).build()) {
       JobQueue survivor =
           JobQueue.builder()
               .store(store)
@@ -89,7 +72,7 @@ class KillNineTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 VictimInstance.class.getName(),
-                schema)
+                db.schema())
             .redirectError(log)
             .start();
     List<String> running = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQueue;
 import dev.jobqueue.JobRequest;
@@ -19,31 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A worker whose lease lapsed can never write over the job another instance rescued. */
 class LeaseFencingTest {
-  private static HikariDataSource pool;
-  private static String schema;
-
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(LeaseFencingTest.class);
-    pool = PgTestDb.pool(8);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
+  @RegisterExtension static final PgSchema db = new PgSchema(8);
 
   private static PostgresJobStore store(String prefix) {
-    return PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
+    return PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
   }
 
   @Test

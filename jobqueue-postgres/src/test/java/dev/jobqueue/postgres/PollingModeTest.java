@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.BlockingHandler;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
@@ -18,11 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -32,8 +30,7 @@ import org.postgresql.PGNotification;
  * the heartbeat plays no part here: what arrives arrives through the polled change feed.
  */
 class PollingModeTest {
-  private static HikariDataSource pool;
-  private static String schema;
+  @RegisterExtension static final PgSchema db = new PgSchema(10);
   private static int tables;
 
   private PostgresJobStore storeA;
@@ -45,24 +42,10 @@ class PollingModeTest {
   private Connection listener;
   private String channel;
 
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(PollingModeTest.class);
-    pool = PgTestDb.pool(10);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
   @BeforeEach
   void twoInstances() throws SQLException {
     String prefix = "t" + ++tables + "_";
-    channel = '"' + schema + "." + prefix + "events" + '"';
+    channel = '"' + db.schema() + "." + prefix + "events" + '"';
     listener = DriverManager.getConnection(PgTestDb.URL);
     try (Statement st = listener.createStatement()) {
       st.execute("LISTEN " + channel);
@@ -92,8 +75,8 @@ class PollingModeTest {
   }
 
   private static PostgresJobStore polling(String prefix) {
-    return PostgresJobStore.builder(pool)
-        .schema(schema)
+    return PostgresJobStore.builder(db.pool())
+        .schema(db.schema())
         .tablePrefix(prefix)
         .notifications(false)
         .pollInterval(Duration.ofMillis(100))

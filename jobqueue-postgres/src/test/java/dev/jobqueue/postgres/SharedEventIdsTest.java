@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobEvent;
 import dev.jobqueue.JobQueue;
@@ -29,11 +28,10 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Event ids global to the database: two instances (A, B) on one schema publish the identical
@@ -44,8 +42,7 @@ import org.junit.jupiter.api.Test;
 class SharedEventIdsTest {
   private static final int REPLAY_BUFFER_OF_B = 16;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static HikariDataSource pool;
-  private static String schema;
+  @RegisterExtension static final PgSchema db = new PgSchema(10);
   private static int tables;
 
   private PostgresJobStore storeA;
@@ -60,25 +57,11 @@ class SharedEventIdsTest {
   private int portA;
   private int portB;
 
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(SharedEventIdsTest.class);
-    pool = PgTestDb.pool(10);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
   @BeforeEach
   void twoInstances() throws Exception {
     String prefix = "t" + ++tables + "_";
-    storeA = PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
-    storeB = PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
+    storeA = PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
+    storeB = PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
     a = JobQueue.builder().store(storeA).instanceId("A").lease(Duration.ofMinutes(5)).build();
     b =
         JobQueue.builder()

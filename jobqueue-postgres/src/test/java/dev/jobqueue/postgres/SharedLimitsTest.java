@@ -3,7 +3,6 @@ package dev.jobqueue.postgres;
 import static dev.jobqueue.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobQuery;
 import dev.jobqueue.JobQueue;
@@ -21,32 +20,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code concurrency(type, n)} holds across every instance on one database, not per instance. */
 class SharedLimitsTest {
-  private static HikariDataSource pool;
-  private static String schema;
+  @RegisterExtension static final PgSchema db = new PgSchema(10);
   private static int tables;
 
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(SharedLimitsTest.class);
-    pool = PgTestDb.pool(10);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
   private static PostgresJobStore store(String prefix) {
-    return PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build();
+    return PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build();
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three queues, each with a store of its own (as three application instances would have), share one
@@ -31,30 +32,24 @@ import org.junit.jupiter.api.Test;
  */
 class ThreeInstancesTest {
   private static final int JOBS = 10_000;
-  private static HikariDataSource pool;
+  @RegisterExtension static final PgSchema db = new PgSchema(8);
 
   /** For the handlers' side effects, committed without waiting for the disk: not under test. */
   private static HikariDataSource sidePool;
 
-  private static String schema;
-
   @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(ThreeInstancesTest.class);
+  static void sideEffectTable() {
     PgTestDb.execute(
         "CREATE TABLE "
-            + schema
+            + db.schema()
             + ".side_effect (job_id text NOT NULL, attempt int NOT NULL, instance text NOT NULL,"
             + " UNIQUE (job_id, attempt))");
-    pool = PgTestDb.pool(8);
     sidePool = PgTestDb.pool(6, "SET synchronous_commit TO off");
   }
 
   @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
+  static void closeSidePool() {
+    if (sidePool != null) {
       sidePool.close();
     }
   }
@@ -70,7 +65,7 @@ class ThreeInstancesTest {
       Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
       endings.add(seen);
       String instance = "instance-" + i;
-      PostgresJobStore store = PostgresJobStore.builder(pool).schema(schema).build();
+      PostgresJobStore store = PostgresJobStore.builder(db.pool()).schema(db.schema()).build();
       stores.add(store);
       JobQueue q =
           JobQueue.builder()
@@ -128,7 +123,7 @@ class ThreeInstancesTest {
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO "
-                    + schema
+                    + db.schema()
                     + ".side_effect (job_id, attempt, instance) VALUES (?, ?, ?)")) {
       ps.setString(1, jobId);
       ps.setInt(2, attempt);
@@ -138,9 +133,9 @@ class ThreeInstancesTest {
   }
 
   private static int sideEffects() throws SQLException {
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool().getConnection();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + ".side_effect")) {
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + db.schema() + ".side_effect")) {
       rs.next();
       return rs.getInt(1);
     }

@@ -2,10 +2,9 @@ package dev.jobqueue.postgres.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.Job;
 import dev.jobqueue.JobStatus;
-import dev.jobqueue.postgres.PgTestDb;
+import dev.jobqueue.postgres.PgSchema;
 import dev.jobqueue.postgres.PostgresJobStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,33 +13,17 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The change feed's statements: reading in cursor order, pruning. */
 class FeedSqlTest {
-  private static HikariDataSource pool;
-  private static String schema;
-
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(FeedSqlTest.class);
-    pool = PgTestDb.pool(2);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
+  @RegisterExtension static final PgSchema db = new PgSchema(2);
 
   /** A queued job through a store with {@code prefix}: its table and one event row. */
   private static void insertJob(String prefix) {
     try (PostgresJobStore store =
-        PostgresJobStore.builder(pool).schema(schema).tablePrefix(prefix).build()) {
+        PostgresJobStore.builder(db.pool()).schema(db.schema()).tablePrefix(prefix).build()) {
       Instant t = Instant.parse("2026-01-01T00:00:00Z");
       store.insert(
           new Job.Builder()
@@ -56,10 +39,10 @@ class FeedSqlTest {
 
   @Test
   void transactionIdsAreOrderedAsNumbersAcrossADigitBoundary() throws Exception {
-    Sql sql = new Sql(schema + ".jobqueue_");
+    Sql sql = new Sql(db.schema() + ".jobqueue_");
     insertJob("jobqueue_");
     List<String> xids = new ArrayList<>();
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = db.pool().getConnection()) {
       try (Statement st = c.createStatement()) {
         for (String xid : List.of("10", "9", "100")) {
           // copies of the job's event, as if written by transactions 9, 10 and 100
@@ -96,10 +79,10 @@ class FeedSqlTest {
   @Test
   void pruningDeletesEventsPastTheRetentionInBatchesAndKeepsYoungOnesOfOldTransactions()
       throws Exception {
-    Sql sql = new Sql(schema + ".prune_");
+    Sql sql = new Sql(db.schema() + ".prune_");
     insertJob("prune_");
     int old = 2 * Sql.PRUNE_BATCH + 7;
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = db.pool().getConnection()) {
       try (Statement st = c.createStatement()) {
         String copy =
             " origin, kind, status_changed, "

@@ -3,9 +3,8 @@ package dev.jobqueue.postgres.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.jobqueue.StoreException;
-import dev.jobqueue.postgres.PgTestDb;
+import dev.jobqueue.postgres.PgSchema;
 import dev.jobqueue.postgres.PostgresJobStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,27 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MigrationsTest {
-  private static HikariDataSource pool;
-  private static String schema;
-
-  @BeforeAll
-  static void server() {
-    PgTestDb.require();
-    schema = PgTestDb.freshSchema(MigrationsTest.class);
-    pool = PgTestDb.pool(6);
-  }
-
-  @AfterAll
-  static void closePool() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
+  @RegisterExtension static final PgSchema db = new PgSchema(6);
 
   @Test
   void fourInstancesStartingAtOnceMigrateExactlyOnce() throws Exception {
@@ -50,8 +33,8 @@ class MigrationsTest {
           exec.submit(
               () -> {
                 start.await();
-                try (Connection c = pool.getConnection()) {
-                  return Migrations.migrate(c, schema, "four_");
+                try (Connection c = db.pool().getConnection()) {
+                  return Migrations.migrate(c, db.schema(), "four_");
                 }
               }));
     }
@@ -64,11 +47,11 @@ class MigrationsTest {
     assertThat(total)
         .as("migrations applied over all threads")
         .isEqualTo(Migrations.latestVersion());
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool().getConnection();
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT count(*), max(version) FROM " + schema + ".four_schema_version")) {
+                "SELECT count(*), max(version) FROM " + db.schema() + ".four_schema_version")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(Migrations.latestVersion());
       assertThat(rs.getInt(2)).isEqualTo(Migrations.latestVersion());
@@ -79,20 +62,24 @@ class MigrationsTest {
   void aNewerSchemaIsRefusedAndLeftAlone() throws Exception {
     List<String> newer = new ArrayList<>(Migrations.FILES);
     newer.add("V" + (newer.size() + 1) + "__test_add_note.sql");
-    try (Connection c = pool.getConnection()) {
-      assertThat(Migrations.migrate(c, schema, "newer_", Migrations.load(newer)))
+    try (Connection c = db.pool().getConnection()) {
+      assertThat(Migrations.migrate(c, db.schema(), "newer_", Migrations.load(newer)))
           .isEqualTo(newer.size());
     }
     assertThatThrownBy(
-            () -> PostgresJobStore.builder(pool).schema(schema).tablePrefix("newer_").build())
+            () ->
+                PostgresJobStore.builder(db.pool())
+                    .schema(db.schema())
+                    .tablePrefix("newer_")
+                    .build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version " + newer.size())
         .hasMessageContaining("knows versions up to " + Migrations.latestVersion())
         .hasMessageContaining("Upgrade jobqueue-postgres");
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool().getConnection();
         Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery("SELECT max(version) FROM " + schema + ".newer_schema_version")) {
+            st.executeQuery("SELECT max(version) FROM " + db.schema() + ".newer_schema_version")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(newer.size());
     }
@@ -100,9 +87,10 @@ class MigrationsTest {
 
   @Test
   void anExistingSchemaIsOpenedWithoutMigratingAgain() throws Exception {
-    try (Connection c = pool.getConnection()) {
-      assertThat(Migrations.migrate(c, schema, "again_")).isEqualTo(Migrations.latestVersion());
-      assertThat(Migrations.migrate(c, schema, "again_")).isZero();
+    try (Connection c = db.pool().getConnection()) {
+      assertThat(Migrations.migrate(c, db.schema(), "again_"))
+          .isEqualTo(Migrations.latestVersion());
+      assertThat(Migrations.migrate(c, db.schema(), "again_")).isZero();
     }
   }
 }
